@@ -1,0 +1,6 @@
+// Migrations are embedded with `sqlx::migrate!`; rebuild when they change.
+fn main() {
+    println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=locales");
+    println!("cargo:rerun-if-changed=templates");
+}

@@ -1,0 +1,109 @@
+# Safehold reporter pages, English.
+# To add a language, copy this file to locales/<tag>/safehold.ftl and translate every message.
+
+language-name = English
+site-name = Safehold
+skip-to-content = Skip to the form
+language-label = Language
+language-submit = Change language
+footer-text = Safehold keeps reports encrypted. It stores no IP address and no exact time of arrival.
+
+## The report form
+
+intake-title = Report reprisals or intimidation
+intake-lead = Use this form if you, or someone close to you, faced reprisals or intimidation for cooperating, or trying to cooperate, with the United Nations on human rights.
+intake-mode-server = This page works without JavaScript. In this mode your report travels to the server over the encrypted connection, and the server encrypts it at once for the caseworkers. For a moment the server handles your words unencrypted in its memory; it never writes them to disk.
+intake-safety = Write only what you are comfortable sharing. You can leave any field empty.
+routing-legend = Help us send your report to the right people (optional)
+routing-help = These three answers are not encrypted: the server uses them to choose which caseworkers receive your report.
+mechanism-label = Which part of the UN did you cooperate with?
+mechanism-none = I prefer not to say
+mechanism-treaty_body = A treaty body (for example the Human Rights Committee or the Committee against Torture)
+mechanism-special_procedures = A special rapporteur or working group (special procedures)
+mechanism-upr = The Universal Periodic Review
+mechanism-human_rights_council = The Human Rights Council
+mechanism-ohchr = The UN Human Rights Office (OHCHR)
+mechanism-other = Another part of the UN
+mechanism-unsure = I am not sure
+region-label = Where did it happen?
+region-none = I prefer not to say
+region-african = Africa
+region-asia_pacific = Asia and the Pacific
+region-eastern_european = Eastern Europe
+region-latin_american_caribbean = Latin America and the Caribbean
+region-western_european_others = Western Europe and other States
+danger-label = Is someone in immediate danger?
+danger-yes = Yes
+danger-no = No
+danger-unsure = I prefer not to say
+report-legend = What happened
+what-happened-label = What happened?
+what-happened-help = Describe the reprisal or intimidation: what was done, by whom if you know.
+when-label = When did it happen?
+when-help = An approximate date is fine, for example "early March 2026".
+where-label = Where did it happen?
+un-engagement-label = How did you, or the person affected, engage with the UN?
+un-engagement-help = For example a submission, a testimony, a meeting, or a communication reference.
+people-label = Who was affected?
+people-help = You do not have to give names.
+contact-label = How may caseworkers reach you, if at all?
+contact-help = Leave empty to use only this site's receipt page. Caseworkers can always reply there.
+attachments-legend = Files (optional)
+attachments-label = Add files
+attachments-help = Up to { $limit } in total.
+attachments-metadata-warning = Files can carry hidden information, such as the place and time a photo was taken, or the name of the author. Without JavaScript this page cannot remove it. If you can, remove it before adding a file.
+consent-legend = What may we do with your report?
+consent-help = Tick only what you agree to. You can change your mind later from the receipt page.
+consent-ohchr = Share it with the UN Human Rights Office's reprisals team
+consent-mechanism = Share it with the UN body I cooperated with
+consent-sg-named = Mention my case, with names, in the Secretary-General's annual report on reprisals
+consent-sg-anonymous = Mention my case without names in that report
+consent-statistics = Count it in anonymous statistics, which are built so that no one can be singled out
+submit = Encrypt and send the report
+
+## After sending
+
+submitted-title = Your report was received
+submitted-lead = Your report is encrypted and stored. Only the caseworkers of the { $route } team can read it.
+submitted-mode-server = Your report was encrypted by the server, which handled it unencrypted in memory for a moment and never wrote it to disk.
+codephrase-heading = Your codephrase
+codephrase-help = Write these words down and keep them safe. They are the only way to see replies and the status of your report. Nobody, not even the caseworkers, can recover them for you.
+codephrase-warning = Anyone who has these words can read the replies to your report. Do not store them where others can find them.
+report-id-label = Report reference
+receipt-link = Check your report later
+
+## Receipt
+
+receipt-title = Check your report
+receipt-lead = Enter your codephrase to see the status of your report.
+codephrase-label = Codephrase
+codephrase-input-help = The words you received, separated by spaces.
+receipt-submit = Check
+receipt-derivation-server = Without JavaScript, the server turns your codephrase into your keys for the length of this one request and then wipes them.
+status-title = Your report
+status-label = Status
+received-label = Received on
+status-received = Received: it waits for a caseworker.
+status-under_assessment = Under assessment by a caseworker.
+status-credible = Assessed as credible.
+status-not_substantiated = Assessed as not substantiated.
+status-referred = Referred, with your consent.
+status-closed = Closed.
+not-found-title = No report found
+not-found-text = No report matches this codephrase. Check each word and try again.
+
+## Errors
+
+error-title = Something went wrong
+error-back = Go back to the form
+error-csrf = This form has expired or was not sent from this site. Go back, reload the page, and send it again. Your browser may have kept what you typed.
+error-too-large = Your files are too large. The limit is { $limit } in total. Remove or shrink some files and send again.
+error-bad-form = The form could not be read: { $detail }. Go back and send it again.
+error-field-too-long = The field "{ $field }" is too long. Shorten it and send again.
+error-bad-answer = One of the routing answers is not valid. Go back, choose from the list, and send again.
+error-codephrase = { $detail }
+error-rate-limited = Too many attempts. Wait { $seconds } seconds, then try again.
+error-not-found = This page does not exist.
+error-method = This address does not accept that kind of request.
+error-content-type = The form was sent in a format this page cannot read. Use the form on this site.
+error-unavailable = The service could not store your report just now. Nothing was saved. Please try again in a few minutes.

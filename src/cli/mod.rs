@@ -1,0 +1,44 @@
+//! The `safehold` command line: one subcommand per module here.
+
+mod check;
+mod serve;
+mod submit;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Safehold: encrypted intake of reports of reprisals against people who cooperate with the
+/// UN human rights system.
+#[derive(Debug, Parser)]
+#[command(name = "safehold", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(crate::config::ServeArgs),
+    /// Validate keys and policy without serving.
+    Check(check::CheckArgs),
+    /// Encrypt files locally and submit them as one report (for partner tools).
+    Submit(submit::SubmitArgs),
+}
+
+/// Runs a parsed command line and turns its outcome into an exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Submit(args) => submit::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("safehold: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

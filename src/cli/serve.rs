@@ -1,0 +1,76 @@
+//! `safehold serve`: load and validate everything, then serve until SIGTERM or SIGINT.
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::{ServeArgs, ServeConfig};
+use crate::http;
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.resolve()?;
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(config))
+}
+
+/// Logs go to stderr. The HTTP layer logs routes and statuses only, never addresses or
+/// content; `RUST_LOG` adjusts the level.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let server = crate::server::build(&config).await?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    if config.demo {
+        print_demo_banner();
+    }
+    tracing::info!(backend = ?server.store.backend(), keyring = %server.keyring_fingerprint, "safehold ready");
+    // Tests and scripts read this line to learn the port when listening on port 0.
+    println!("safehold: listening on http://{address}");
+    http::serve(listener, server.router, shutdown_signal()).await?;
+    // Every request has finished; close the pool so the last commits are checkpointed.
+    server.store.close().await;
+    tracing::info!("safehold stopped");
+    Ok(())
+}
+
+fn print_demo_banner() {
+    println!(
+        "\n  *** DEMO MODE ***\n  The keys in keys/DEMO have PUBLIC private halves: never use this server for real reports.\n  Decrypt a demo report with the demo caseworker identity:\n      age -d -i keys/DEMO/identities/amina.age-identity report.age\n"
+    );
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,194 @@
+//! `safehold submit`: builds the envelope and encrypts it on this machine, then posts only
+//! ciphertext. The codephrase is printed once and never sent.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use clap::{Args, ValueEnum};
+use zeroize::Zeroizing;
+
+use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
+use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
+use crate::http::api::{RoutesResponse, SubmitRequest, SubmitResponse};
+
+/// Options of `safehold submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Base URL of the Safehold server, e.g. https://safehold.example.org
+    #[arg(long, env = "SAFEHOLD_SERVER")]
+    server: String,
+    /// Route to submit on [default: the server's default route].
+    #[arg(long)]
+    route: Option<String>,
+    /// What happened ("-" reads it from standard input).
+    #[arg(long, default_value = "")]
+    what_happened: String,
+    /// When it happened, in your words.
+    #[arg(long, default_value = "")]
+    when: String,
+    /// Where it happened.
+    #[arg(long = "where", default_value = "")]
+    location: String,
+    /// How the person engaged with the UN.
+    #[arg(long, default_value = "")]
+    un_engagement: String,
+    /// Who was affected.
+    #[arg(long, default_value = "")]
+    people_affected: String,
+    /// How caseworkers may reach the reporter.
+    #[arg(long, default_value = "")]
+    contact: String,
+    /// Someone is in immediate danger: the alert says "urgent".
+    #[arg(long)]
+    urgent: bool,
+    /// Purposes the reporter consents to (repeat or comma-separate).
+    #[arg(long, value_delimiter = ',')]
+    consent: Vec<ConsentPurpose>,
+    /// Language of the report (BCP 47).
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// Files to attach.
+    files: Vec<PathBuf>,
+}
+
+/// Consent purposes, as in TAXONOMY.md.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ConsentPurpose {
+    Ohchr,
+    Mechanism,
+    SgNamed,
+    SgAnonymous,
+    Statistics,
+}
+
+pub fn run(args: SubmitArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(submit(args))
+}
+
+async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .user_agent("safehold-submit")
+        .build()
+        .context("cannot set up the HTTP client")?;
+    let base = args.server.trim_end_matches('/').to_owned();
+    let routes: RoutesResponse = client
+        .get(format!("{base}/api/v1/routes"))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {base}"))?
+        .error_for_status()?
+        .json()
+        .await
+        .context("the server's route list is not what Safehold serves")?;
+    let route_name = args
+        .route
+        .clone()
+        .unwrap_or_else(|| routes.default_route.clone());
+    let Some(route) = routes.routes.iter().find(|r| r.name == route_name) else {
+        let known: Vec<&str> = routes.routes.iter().map(|r| r.name.as_str()).collect();
+        bail!(
+            "the server has no route \"{route_name}\"; its routes are: {}",
+            known.join(", ")
+        );
+    };
+    let recipients = route
+        .recipients
+        .iter()
+        .map(|r| r.parse::<age::x25519::Recipient>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("the server sent an invalid recipient: {e}"))?;
+
+    if args.what_happened == "-" {
+        args.what_happened =
+            std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?;
+    }
+    let mut attachments = Vec::new();
+    for path in &args.files {
+        let data = Zeroizing::new(
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+        );
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        attachments.push(Attachment::new(
+            name,
+            "application/octet-stream".to_owned(),
+            data.to_vec(),
+            false,
+        ));
+    }
+    let mut consent = Consent::default();
+    for purpose in &args.consent {
+        match purpose {
+            ConsentPurpose::Ohchr => consent.ohchr_reprisals_team = true,
+            ConsentPurpose::Mechanism => consent.named_mechanism = true,
+            ConsentPurpose::SgNamed => consent.sg_report_named = true,
+            ConsentPurpose::SgAnonymous => consent.sg_report_anonymous = true,
+            ConsentPurpose::Statistics => consent.statistics = true,
+        }
+    }
+    let report = Report::new(
+        args.language.clone(),
+        Channel::Cli,
+        RoutingAnswers {
+            mechanism: None,
+            region: None,
+            immediate_danger: args.urgent.then_some(true),
+        },
+        ReportFields {
+            what_happened: std::mem::take(&mut args.what_happened),
+            when: std::mem::take(&mut args.when),
+            location: std::mem::take(&mut args.location),
+            un_engagement: std::mem::take(&mut args.un_engagement),
+            people_affected: std::mem::take(&mut args.people_affected),
+            contact: std::mem::take(&mut args.contact),
+        }
+        .normalized(),
+        consent,
+        attachments,
+    );
+    let plaintext = report.to_padded_plaintext()?;
+    drop(report);
+    let ciphertext = seal::encrypt(&plaintext, &recipients)?;
+    drop(plaintext);
+
+    let codephrase = Codephrase::generate();
+    let keys = ReceiptKeys::derive(&codephrase)?;
+    let request = SubmitRequest {
+        route: route.name.clone(),
+        urgent: args.urgent,
+        ciphertext: STANDARD.encode(&ciphertext),
+        reporter_recipient: keys.recipient().to_string(),
+        receipt_verifier: STANDARD.encode(keys.lookup_key()),
+    };
+    let response = client
+        .post(format!("{base}/api/v1/reports"))
+        .json(&request)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {base}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        bail!("the server refused the report ({status}): {body}");
+    }
+    let accepted: SubmitResponse = response
+        .json()
+        .await
+        .context("the server's answer is not what Safehold sends")?;
+    println!(
+        "Report {} received on route \"{}\".",
+        accepted.id, route.name
+    );
+    println!("Codephrase (write it down; it is the only way to read replies):");
+    println!("  {}", codephrase.expose());
+    Ok(())
+}

@@ -1,0 +1,287 @@
+//! Server configuration: flags, then `SAFEHOLD_*` environment variables, then an optional TOML
+//! file, then built-in defaults: the first one that sets a value wins.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use ipnet::IpNet;
+use serde::Deserialize;
+
+/// Default listen address: loopback, so a fresh install is not exposed by accident.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default database: an SQLite file under `./data`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/safehold.db";
+/// Default total size of a no-JavaScript submission, attachments included.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+/// `safehold serve` options as given on the command line or in the environment.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// TOML file with any of the options below (snake_case keys).
+    #[arg(long, env = "SAFEHOLD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SAFEHOLD_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// sqlite://PATH or postgres://… [default: sqlite://data/safehold.db].
+    #[arg(long, env = "SAFEHOLD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory of public age recipients (caseworkers/, rapporteurs/) [default: keys].
+    #[arg(long, env = "SAFEHOLD_KEYS")]
+    pub keys: Option<PathBuf>,
+    /// Directory of policy files (routing.toml, …) [default: policy].
+    #[arg(long, env = "SAFEHOLD_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Run with the DEMO keys and policy shipped in the repository. Never for real reports.
+    #[arg(long)]
+    pub demo: bool,
+    /// File holding the server secret (receipt pepper, CSRF key); created if missing.
+    /// Every instance sharing one database needs the same file [default: data/server-secret].
+    #[arg(long, env = "SAFEHOLD_SECRET_FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// Largest no-JavaScript submission in bytes, attachments included [default: 26214400].
+    #[arg(long, env = "SAFEHOLD_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Reverse proxies whose X-Forwarded-For is believed (IP or CIDR; repeat or comma-separate).
+    #[arg(
+        long = "trusted-proxy",
+        env = "SAFEHOLD_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<IpNet>>,
+    /// Seconds a request may take, upload included; Tor is slow [default: 300].
+    #[arg(long, env = "SAFEHOLD_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// Form submissions per client per minute; 0 turns the limit off [default: 10].
+    #[arg(long, env = "SAFEHOLD_FORM_PER_MINUTE")]
+    pub form_per_minute: Option<u32>,
+    /// API submissions per client per minute; 0 turns the limit off [default: 60].
+    #[arg(long, env = "SAFEHOLD_API_PER_MINUTE")]
+    pub api_per_minute: Option<u32>,
+    /// Receipt look-ups per client per minute; 0 turns the limit off [default: 10].
+    #[arg(long, env = "SAFEHOLD_RECEIPT_PER_MINUTE")]
+    pub receipt_per_minute: Option<u32>,
+    /// Requests per second over all clients (behind Tor every client is 127.0.0.1);
+    /// 0 turns the limit off [default: 100].
+    #[arg(long, env = "SAFEHOLD_GLOBAL_PER_SECOND")]
+    pub global_per_second: Option<u32>,
+}
+
+/// The same options read from the TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    database_url: Option<String>,
+    keys: Option<PathBuf>,
+    policy: Option<PathBuf>,
+    secret_file: Option<PathBuf>,
+    max_body_bytes: Option<usize>,
+    trusted_proxies: Option<Vec<IpNet>>,
+    request_timeout_secs: Option<u64>,
+    form_per_minute: Option<u32>,
+    api_per_minute: Option<u32>,
+    receipt_per_minute: Option<u32>,
+    global_per_second: Option<u32>,
+}
+
+/// Request-rate limits; `0` means unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// No-JavaScript form submissions per client per minute.
+    pub form_per_minute: u32,
+    /// API submissions per client per minute.
+    pub api_per_minute: u32,
+    /// Receipt look-ups per client per minute.
+    pub receipt_per_minute: u32,
+    /// Requests per second over all clients.
+    pub global_per_second: u32,
+}
+
+/// Fully resolved server configuration.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Database URL; its scheme picks the backend.
+    pub database_url: String,
+    /// Directory of public recipients.
+    pub keys: PathBuf,
+    /// Directory of policy files.
+    pub policy: PathBuf,
+    /// Whether the DEMO keys are allowed.
+    pub demo: bool,
+    /// Server secret file.
+    pub secret_file: PathBuf,
+    /// Largest no-JavaScript submission.
+    pub max_body_bytes: usize,
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Time limit of one request.
+    pub request_timeout: Duration,
+    /// Rate limits per traffic class.
+    pub rate_limits: RateLimits,
+}
+
+impl ServeConfig {
+    /// Largest API body: the form limit in base64 plus room for the JSON around it.
+    pub fn max_api_body_bytes(&self) -> usize {
+        self.max_body_bytes / 3 * 4 + 64 * 1024
+    }
+}
+
+/// Configuration problems, worded for the operator.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("cannot read config file {0}: {1}")]
+    Read(String, #[source] std::io::Error),
+    /// The TOML file is malformed or has unknown keys.
+    #[error("config file {0} is invalid: {1}")]
+    Parse(String, String),
+    /// A value is out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ServeArgs {
+    /// Merges flags/env with the optional file and the defaults.
+    pub fn resolve(&self) -> Result<ServeConfig, ConfigError> {
+        let file = match &self.config {
+            Some(path) => read_file_config(path)?,
+            None => FileConfig::default(),
+        };
+        let (default_keys, default_policy) = default_dirs(self.demo);
+        let listen = match self.listen.or(file.listen) {
+            Some(addr) => addr,
+            None => DEFAULT_LISTEN
+                .parse()
+                .map_err(|_| ConfigError::Invalid("bad built-in listen address".into()))?,
+        };
+        let max_body_bytes = self
+            .max_body_bytes
+            .or(file.max_body_bytes)
+            .unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        if max_body_bytes < 64 * 1024 {
+            return Err(ConfigError::Invalid(format!(
+                "max_body_bytes is {max_body_bytes}; it must be at least 65536 so a report fits"
+            )));
+        }
+        let request_timeout_secs = self
+            .request_timeout_secs
+            .or(file.request_timeout_secs)
+            .unwrap_or(300);
+        if request_timeout_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "request_timeout_secs must be at least 1".into(),
+            ));
+        }
+        Ok(ServeConfig {
+            listen,
+            database_url: self
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            keys: self.keys.clone().or(file.keys).unwrap_or(default_keys),
+            policy: self
+                .policy
+                .clone()
+                .or(file.policy)
+                .unwrap_or(default_policy),
+            demo: self.demo,
+            secret_file: self
+                .secret_file
+                .clone()
+                .or(file.secret_file)
+                .unwrap_or_else(|| PathBuf::from("data/server-secret")),
+            max_body_bytes,
+            trusted_proxies: self
+                .trusted_proxies
+                .clone()
+                .or(file.trusted_proxies)
+                .unwrap_or_default(),
+            request_timeout: Duration::from_secs(request_timeout_secs),
+            rate_limits: RateLimits {
+                form_per_minute: self.form_per_minute.or(file.form_per_minute).unwrap_or(10),
+                api_per_minute: self.api_per_minute.or(file.api_per_minute).unwrap_or(60),
+                receipt_per_minute: self
+                    .receipt_per_minute
+                    .or(file.receipt_per_minute)
+                    .unwrap_or(10),
+                global_per_second: self
+                    .global_per_second
+                    .or(file.global_per_second)
+                    .unwrap_or(100),
+            },
+        })
+    }
+}
+
+/// The keys and policy directories used unless told otherwise: the DEMO set with `--demo`.
+pub fn default_dirs(demo: bool) -> (PathBuf, PathBuf) {
+    if demo {
+        (PathBuf::from("keys/DEMO"), PathBuf::from("policy/DEMO"))
+    } else {
+        (PathBuf::from("keys"), PathBuf::from("policy"))
+    }
+}
+
+fn read_file_config(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::Read(path.display().to_string(), e))?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse(path.display().to_string(), e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_file_and_file_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("safehold.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nform_per_minute = 3\n").unwrap();
+        let args = ServeArgs {
+            config: Some(file),
+            form_per_minute: Some(7),
+            ..ServeArgs::default()
+        };
+        let config = args.resolve().unwrap();
+        assert_eq!(config.listen.port(), 9000, "file beats default");
+        assert_eq!(config.rate_limits.form_per_minute, 7, "flag beats file");
+        assert_eq!(
+            config.rate_limits.api_per_minute, 60,
+            "default fills the rest"
+        );
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused_with_the_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "listne = \"x\"\n").unwrap();
+        let args = ServeArgs {
+            config: Some(file),
+            ..ServeArgs::default()
+        };
+        let err = args.resolve().unwrap_err().to_string();
+        assert!(err.contains("bad.toml") && err.contains("listne"), "{err}");
+    }
+
+    #[test]
+    fn demo_switches_to_the_demo_directories() {
+        let config = ServeArgs {
+            demo: true,
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(config.keys, PathBuf::from("keys/DEMO"));
+        assert_eq!(config.policy, PathBuf::from("policy/DEMO"));
+    }
+}

@@ -1,0 +1,13 @@
+//! The plaintext side of cryptography: the reporter's codephrase, the keys derived from it,
+//! and age sealing of envelopes.
+//!
+//! Nothing here imports `store`, `http`, `policy` or `keyring`: secrets enter as arguments
+//! and leave as ciphertext, hashes or public keys.
+
+pub mod codephrase;
+pub mod receipt;
+pub mod seal;
+
+pub use codephrase::{CODEPHRASE_WORDS, Codephrase, CodephraseError};
+pub use receipt::{ReceiptError, ReceiptKeys, receipt_hash};
+pub use seal::{SealError, decrypt, encrypt};

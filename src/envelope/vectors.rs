@@ -1,0 +1,1 @@
+//! Checked in the next step.

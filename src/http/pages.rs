@@ -1,0 +1,152 @@
+//! The reporter pages' templates (askama, compiled and checked at build time).
+//! Every visible string comes from the message catalogue through `lang`.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::i18n::Lang;
+
+/// Renders a template as HTML. Templates are checked at compile time, so a failure here is a
+/// bug; the reporter still gets a page that says nothing was lost.
+pub fn render<T: Template>(template: &T) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The page could not be shown. Please try again.",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The parts every page's frame (`base.html`) needs.
+pub struct Frame {
+    /// Language of the page.
+    pub lang: Lang,
+    /// Languages for the selector: (tag, own name).
+    pub languages: Vec<(String, String)>,
+    /// Where the language selector submits to: the page itself.
+    pub self_path: &'static str,
+}
+
+impl Frame {
+    /// The frame of the page at `self_path`.
+    pub fn new(lang: &Lang, self_path: &'static str) -> Frame {
+        Frame {
+            lang: lang.clone(),
+            languages: Lang::choices(),
+            self_path,
+        }
+    }
+}
+
+/// Generates the fields every page shares, so `base.html` can read `lang`, `languages` and
+/// `self_path` directly.
+macro_rules! page {
+    ($(#[$meta:meta])* $name:ident, $path:literal { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Template)]
+        #[template(path = $path)]
+        pub struct $name {
+            /// Language of the page.
+            pub lang: Lang,
+            /// Languages for the selector.
+            pub languages: Vec<(String, String)>,
+            /// The page's own path, for the language selector.
+            pub self_path: &'static str,
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+        impl $name {
+            #[allow(clippy::too_many_arguments)]
+            /// Builds the page inside its frame.
+            pub fn framed(frame: Frame, $($field: $ty),*) -> Self {
+                $name { lang: frame.lang, languages: frame.languages, self_path: frame.self_path, $($field),* }
+            }
+        }
+    };
+}
+
+page!(
+    /// The report form.
+    IntakePage, "intake.html" {
+        /// Token for the CSRF double submit.
+        csrf_token: String,
+        /// Mechanism choices: (code, label).
+        mechanisms: Vec<(&'static str, String)>,
+        /// Region choices: (code, label).
+        regions: Vec<(&'static str, String)>,
+        /// "Up to 25 MB in total."
+        attachments_help: String,
+    }
+);
+
+page!(
+    /// The receipt shown once after a no-JavaScript submission.
+    SubmittedPage, "submitted.html" {
+        /// "Only the caseworkers of the X team can read it."
+        submitted_lead: String,
+        /// The codephrase: shown once, never stored.
+        codephrase: String,
+        /// The report's public id.
+        public_id: String,
+    }
+);
+
+page!(
+    /// The codephrase entry form.
+    ReceiptPage, "receipt.html" {
+        /// Token for the CSRF double submit.
+        csrf_token: String,
+        /// A problem with the codephrase entered, shown next to the field.
+        error: Option<String>,
+    }
+);
+
+page!(
+    /// A report's status, for its reporter.
+    StatusPage, "status.html" {
+        /// The report's public id.
+        public_id: String,
+        /// Translated status.
+        status: String,
+        /// The day it arrived.
+        received_day: String,
+    }
+);
+
+page!(
+    /// A one-message page: errors and notices.
+    MessagePage, "message.html" {
+        /// Page heading.
+        title: String,
+        /// The message.
+        message: String,
+        /// Link label back.
+        back_label: String,
+        /// Link target back.
+        back_href: &'static str,
+    }
+);
+
+impl MessagePage {
+    /// A message page with a link back.
+    pub fn new(
+        lang: &Lang,
+        back_href: &'static str,
+        title: String,
+        message: String,
+        back_label: String,
+    ) -> Self {
+        MessagePage::framed(
+            Frame::new(lang, back_href),
+            title,
+            message,
+            back_label,
+            back_href,
+        )
+    }
+}

@@ -1,0 +1,164 @@
+//! The operator's policy files under `policy/`, loaded and validated once at start-up.
+//!
+//! Policy decides who can read what (routing), so a mistake must stop the server with a
+//! message that names the file, line, route and field, rather than misroute a report.
+//! Policy files hold codes and names only; this module never handles report plaintext.
+//!
+//! Files (see `policy/README.md`): `routing.toml` now; `alerts.toml`, `retention.toml`,
+//! `statistics.toml` and `taxonomy.toml` come later.
+
+pub mod questions;
+pub mod routing;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::keyring::Keyring;
+
+pub use routing::{Answers, Route, RouteSelector, Routing, RoutingProblem, RoutingReason};
+
+/// Every policy the server runs with, validated against the keyring.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Policy {
+    /// `routing.toml`: which caseworkers receive which reports.
+    pub routing: Routing,
+}
+
+impl Policy {
+    /// Loads every policy file from `dir` (normally `policy/`, or `policy/DEMO` with `--demo`)
+    /// and checks every name it uses against `keyring`.
+    pub fn load(dir: &Path, keyring: &Keyring) -> Result<Policy, PolicyError> {
+        let path = routing::routing_path(dir);
+        let text = std::fs::read_to_string(&path).map_err(|source| PolicyError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let routing = Routing::parse(&text, &path, keyring)?;
+        Ok(Policy { routing })
+    }
+}
+
+/// Why a policy file was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The file could not be read (most often: not written yet).
+    #[error("cannot read {}: {source} (write it; policy/README.md has an example, and --demo uses policy/DEMO)", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// Not valid TOML, a wrong type, a missing field or an unknown key; the message has the
+    /// line and column.
+    #[error("{}: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// toml's message, with line, column and the offending text.
+        message: String,
+    },
+    /// Valid TOML that breaks the rules; every problem is listed.
+    #[error("{} has {} problem(s); fix them all, then restart:\n{}", path.display(), problems.len(), list(path, problems))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every problem found.
+        problems: Vec<RoutingProblem>,
+    },
+}
+
+fn list(path: &Path, problems: &[RoutingProblem]) -> String {
+    problems
+        .iter()
+        .map(|problem| format!("  - {}", problem.located(path)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keyring::Keyring;
+
+    fn repo_path(rel: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+    }
+
+    #[test]
+    fn loads_the_demo_policy_with_the_demo_keys() {
+        let keyring = match Keyring::load(&repo_path("keys/DEMO")) {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        };
+        let policy = match Policy::load(&repo_path("policy/DEMO"), &keyring) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let routing = &policy.routing;
+        let names: Vec<&str> = routing.routes().iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "urgent-protection",
+                "treaty-bodies",
+                "special-procedures",
+                "general"
+            ]
+        );
+        assert_eq!(routing.default_route().name, "general");
+        let answers = Answers {
+            mechanism: Some("special_procedures"),
+            ..Answers::default()
+        };
+        assert_eq!(routing.select(&answers).name, "special-procedures");
+        // bruno has two devices: both are recipients.
+        let general = routing.default_route();
+        assert_eq!(routing.recipients(general, &keyring).len(), 4);
+    }
+
+    #[test]
+    fn missing_file_says_what_to_do() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let keyring = match Keyring::from_people(vec![]) {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        };
+        let err = Policy::load(dir.path(), &keyring);
+        assert!(err.is_err_and(|e| {
+            let m = e.to_string();
+            m.contains("routing.toml") && m.contains("policy/README.md has an example")
+        }));
+    }
+
+    #[test]
+    fn problems_are_listed_with_file_and_line() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let path = dir.path().join("routing.toml");
+        if let Err(e) = std::fs::write(&path, "default_route = \"x\"\n[[route]]\nname = \"x\"\n") {
+            panic!("{e}");
+        }
+        let keyring = match Keyring::from_people(vec![]) {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        };
+        let message = match Policy::load(dir.path(), &keyring) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            message,
+            format!(
+                "{0} has 1 problem(s); fix them all, then restart:\n  - {0}:3: route `x`, field `caseworkers`: no caseworkers: list at least one name from keys/caseworkers/, or reports on this route could never be read",
+                path.display()
+            )
+        );
+    }
+}

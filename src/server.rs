@@ -1,0 +1,74 @@
+//! Assembles a runnable server from its configuration: keys, policy, secrets, database,
+//! router. Shared by `safehold serve` and the integration tests, so both run the same thing.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::config::ServeConfig;
+use crate::http::{self, AppState};
+use crate::keyring::Keyring;
+use crate::policy::Policy;
+use crate::secrets::ServerSecrets;
+use crate::store::Store;
+
+/// A server ready to be handed a listener.
+pub struct Server {
+    /// The application with all its layers.
+    pub router: axum::Router,
+    /// Its database handle (close it after the last request).
+    pub store: Store,
+    /// The keyring fingerprint clients check.
+    pub keyring_fingerprint: String,
+}
+
+/// Loads and validates keys and policy, refusing DEMO keys unless `demo` is set.
+pub fn load_keys_and_policy(
+    keys_dir: &Path,
+    policy_dir: &Path,
+    demo: bool,
+) -> anyhow::Result<(Keyring, Policy)> {
+    let keyring = Keyring::load(keys_dir)
+        .with_context(|| format!("keys in {} are not valid", keys_dir.display()))?;
+    if keyring.demo_recipients_present() && !demo {
+        anyhow::bail!(
+            "{} contains DEMO keys, whose private halves are public in the Safehold repository. \
+             Replace them with your caseworkers' own keys, or run with --demo for a demonstration only.",
+            keys_dir.display()
+        );
+    }
+    let policy = Policy::load(policy_dir, &keyring)
+        .with_context(|| format!("policy in {} is not valid", policy_dir.display()))?;
+    Ok((keyring, policy))
+}
+
+/// Loads everything the configuration names and connects to the database.
+pub async fn build(config: &ServeConfig) -> anyhow::Result<Server> {
+    let (keyring, policy) = load_keys_and_policy(&config.keys, &config.policy, config.demo)?;
+    let secrets = ServerSecrets::load_or_create(&config.secret_file)?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                redact_url(&config.database_url)
+            )
+        })?;
+    let keyring_fingerprint = keyring.fingerprint().to_owned();
+    let state = AppState::new(store.clone(), keyring, policy, secrets, config);
+    Ok(Server {
+        router: http::router(state, config),
+        store,
+        keyring_fingerprint,
+    })
+}
+
+/// Hides a password in a database URL before it reaches a message.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://…@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,180 @@
+//! The API path: client-made ciphertext is stored byte for byte.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use safehold::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
+use safehold::envelope::{Channel, Consent, Report, ReportFields, RoutingAnswers};
+use safehold::http::api::{RoutesResponse, SubmitResponse};
+use safehold::store::Backend;
+use serde_json::json;
+
+use crate::common::{TestServer, on_both_backends};
+
+pub fn sample_report(text: &str) -> Report {
+    Report::new(
+        "en".into(),
+        Channel::Cli,
+        RoutingAnswers {
+            mechanism: None,
+            region: None,
+            immediate_danger: None,
+        },
+        ReportFields {
+            what_happened: text.into(),
+            when: String::new(),
+            location: String::new(),
+            un_engagement: String::new(),
+            people_affected: String::new(),
+            contact: String::new(),
+        },
+        Consent::default(),
+        vec![],
+    )
+}
+
+pub async fn routes(server: &TestServer) -> RoutesResponse {
+    server
+        .client()
+        .get(format!("{}/api/v1/routes", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Ciphertext for `route`, plus the JSON body that submits it.
+pub async fn api_submission(
+    server: &TestServer,
+    route: &str,
+    text: &str,
+) -> (Vec<u8>, serde_json::Value, ReceiptKeys) {
+    let routes = routes(server).await;
+    let route = routes
+        .routes
+        .iter()
+        .find(|r| r.name == route)
+        .expect("route");
+    let recipients: Vec<age::x25519::Recipient> = route
+        .recipients
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+    let plaintext = sample_report(text).to_padded_plaintext().unwrap();
+    let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+    let keys = ReceiptKeys::derive(&Codephrase::generate()).unwrap();
+    let body = json!({
+        "route": route.name,
+        "ciphertext": STANDARD.encode(&ciphertext),
+        "reporter_recipient": keys.recipient().to_string(),
+        "receipt_verifier": STANDARD.encode(keys.lookup_key()),
+    });
+    (ciphertext, body, keys)
+}
+
+async fn api_ciphertext_is_stored_byte_identical(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let routes = routes(&server).await;
+    assert_eq!(routes.keyring_fingerprint.len(), 64);
+    assert!(routes.routes.iter().any(|r| r.name == routes.default_route));
+
+    let (ciphertext, body, keys) = api_submission(&server, "general", "sent through the API").await;
+    let response = server
+        .client()
+        .post(format!("{}/api/v1/reports", server.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let accepted: SubmitResponse = response.json().await.unwrap();
+    assert_eq!(accepted.status, "received");
+    let stored = server.store.report(&accepted.id).await.unwrap().unwrap();
+    assert_eq!(stored.ciphertext, ciphertext, "stored byte for byte");
+    assert_eq!(stored.reporter_recipient, keys.recipient().to_string());
+
+    // The reporter's client can look the report up with the derived verifier alone.
+    let lookup = json!({ "receipt_verifier": STANDARD.encode(keys.lookup_key()) });
+    let response = server
+        .client()
+        .post(format!("{}/api/v1/receipt", server.url))
+        .json(&lookup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let view: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(view["id"], accepted.id.as_str());
+    assert_eq!(view["status"], "received");
+
+    // The same verifier cannot be registered twice.
+    let response = server
+        .client()
+        .post(format!("{}/api/v1/reports", server.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    assert_eq!(server.store.count_reports().await.unwrap(), 1);
+    server.stop().await;
+}
+on_both_backends!(api_ciphertext_is_stored_byte_identical);
+
+async fn concurrent_submissions_each_get_their_own_commit(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let mut bodies = Vec::new();
+    for i in 0..40 {
+        bodies.push(
+            api_submission(&server, "general", &format!("report {i}"))
+                .await
+                .1,
+        );
+    }
+    // One duplicate in the middle of a batch must fail alone.
+    bodies.push(bodies[3].clone());
+    let client = server.client();
+    let url = format!("{}/api/v1/reports", server.url);
+    let results = futures_join(bodies.iter().map(|b| {
+        let client = client.clone();
+        let url = url.clone();
+        let b = b.clone();
+        async move {
+            client
+                .post(url)
+                .json(&b)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    }))
+    .await;
+    assert_eq!(
+        results.iter().filter(|s| **s == 201).count(),
+        40,
+        "{results:?}"
+    );
+    assert_eq!(
+        results.iter().filter(|s| **s == 409).count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(server.store.count_reports().await.unwrap(), 40);
+    assert_eq!(server.store.pending_alerts().await.unwrap().len(), 40);
+    server.stop().await;
+}
+on_both_backends!(concurrent_submissions_each_get_their_own_commit);
+
+async fn futures_join<F: std::future::Future<Output = u16> + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<u16> {
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}

@@ -1,0 +1,369 @@
+//! Bad input gets a clear 4xx, never a 500, and nothing stored changes.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use safehold::store::Backend;
+use serde_json::{Value, json};
+
+use crate::api_intake::api_submission;
+use crate::common::{FormReport, FormSession, TestServer, on_both_backends};
+
+/// A request and the status it must get; the body must explain.
+struct Case {
+    name: &'static str,
+    expect: u16,
+    response: reqwest::Response,
+}
+
+async fn check_json(case: Case) {
+    let status = case.response.status().as_u16();
+    let text = case.response.text().await.unwrap();
+    assert_eq!(status, case.expect, "{}: {text}", case.name);
+    let body: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("{}: JSON error body, got {text}", case.name));
+    let message = body["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.len() > 10,
+        "{}: the message explains ({text})",
+        case.name
+    );
+}
+
+async fn check_page(case: Case) {
+    let status = case.response.status().as_u16();
+    let text = case.response.text().await.unwrap();
+    assert_eq!(status, case.expect, "{}: {text}", case.name);
+    assert!(
+        text.contains("<html") && text.contains("id=\"message\""),
+        "{}: an explaining page, got {text}",
+        case.name
+    );
+}
+
+fn with_ciphertext(body: &Value, ciphertext: &[u8]) -> Value {
+    let mut body = body.clone();
+    body["ciphertext"] = Value::String(STANDARD.encode(ciphertext));
+    body
+}
+
+fn insert_stanza(ciphertext: &[u8], stanza: &str) -> Vec<u8> {
+    let header_end = ciphertext.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let mut out = ciphertext[..header_end].to_vec();
+    out.extend_from_slice(stanza.as_bytes());
+    out.extend_from_slice(&ciphertext[header_end..]);
+    out
+}
+
+async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| c.max_body_bytes = 64 * 1024).await;
+    let client = server.client();
+    let url = format!("{}/api/v1/reports", server.url);
+
+    // A valid file from the Rust age crate (with its grease stanza) is accepted first.
+    let (good, body, _) = api_submission(&server, "general", "kept safe").await;
+    let response = client.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let kept_id = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (valid, body, _) = api_submission(&server, "general", "to be mangled").await;
+    let header_end = valid.windows(4).position(|w| w == b"--- ").unwrap();
+    let mut bad_version = valid.clone();
+    bad_version[19..21].copy_from_slice(b"v2");
+    let routes = crate::api_intake::routes(&server).await;
+    let general = routes.routes.iter().find(|r| r.name == "general").unwrap();
+    let one: age::x25519::Recipient = general.recipients[0].parse().unwrap();
+    let too_few = safehold::crypto::seal::encrypt(b"short", &[one]).unwrap();
+    let scrypt = insert_stanza(
+        &valid,
+        "-> scrypt c2FsdHNhbHRzYWx0c2FsdA 18\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+    );
+    let pq = insert_stanza(
+        &valid,
+        "-> mlkem768x25519 AAAA\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+    );
+    let mut armored = b"-----BEGIN AGE ENCRYPTED FILE-----\n".to_vec();
+    armored.extend_from_slice(STANDARD.encode(&valid).as_bytes());
+    armored.extend_from_slice(b"\n-----END AGE ENCRYPTED FILE-----\n");
+
+    let cases: Vec<(&str, u16, Value)> = vec![
+        (
+            "bad version line",
+            422,
+            with_ciphertext(&body, &bad_version),
+        ),
+        (
+            "wrong X25519 stanza count",
+            422,
+            with_ciphertext(&body, &too_few),
+        ),
+        (
+            "truncated header",
+            422,
+            with_ciphertext(&body, &valid[..header_end / 2]),
+        ),
+        (
+            "truncated payload",
+            422,
+            with_ciphertext(&body, &valid[..valid.len() - 40]),
+        ),
+        (
+            "no payload",
+            422,
+            with_ciphertext(&body, &valid[..header_end + 48]),
+        ),
+        (
+            "X25519 mixed with scrypt",
+            422,
+            with_ciphertext(&body, &scrypt),
+        ),
+        ("post-quantum stanza", 422, with_ciphertext(&body, &pq)),
+        ("armored", 422, with_ciphertext(&body, &armored)),
+        ("empty", 422, with_ciphertext(&body, b"")),
+        ("not base64", 400, {
+            let mut b = body.clone();
+            b["ciphertext"] = json!("%%%");
+            b
+        }),
+        ("unknown route", 422, {
+            let mut b = body.clone();
+            b["route"] = json!("nowhere");
+            b
+        }),
+        ("bad reporter recipient", 422, {
+            let mut b = body.clone();
+            b["reporter_recipient"] = json!("age1pq1xyz");
+            b
+        }),
+        ("short verifier", 422, {
+            let mut b = body.clone();
+            b["receipt_verifier"] = json!("AAAA");
+            b
+        }),
+        ("unknown field", 400, {
+            let mut b = body.clone();
+            b["extra"] = json!(1);
+            b
+        }),
+        ("missing field", 400, json!({"route": "general"})),
+    ];
+    for (name, expect, value) in cases {
+        let response = client.post(&url).json(&value).send().await.unwrap();
+        check_json(Case {
+            name,
+            expect,
+            response,
+        })
+        .await;
+    }
+
+    let oversize = with_ciphertext(&body, &vec![0u8; 300 * 1024]);
+    let response = client.post(&url).json(&oversize).send().await.unwrap();
+    check_json(Case {
+        name: "oversize body",
+        expect: 413,
+        response,
+    })
+    .await;
+    let response = client
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    check_json(Case {
+        name: "wrong content type",
+        expect: 415,
+        response,
+    })
+    .await;
+    let response = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    check_json(Case {
+        name: "broken JSON",
+        expect: 400,
+        response,
+    })
+    .await;
+    let response = client
+        .get(format!("{}/api/v1/nothing", server.url))
+        .send()
+        .await
+        .unwrap();
+    check_json(Case {
+        name: "unknown endpoint",
+        expect: 404,
+        response,
+    })
+    .await;
+    let response = client.delete(&url).send().await.unwrap();
+    check_json(Case {
+        name: "wrong method",
+        expect: 405,
+        response,
+    })
+    .await;
+
+    assert_eq!(
+        server.store.count_reports().await.unwrap(),
+        1,
+        "nothing stored by bad input"
+    );
+    let kept = server.store.report(&kept_id).await.unwrap().unwrap();
+    assert_eq!(kept.ciphertext, good, "the earlier report is unchanged");
+    assert_eq!(server.store.pending_alerts().await.unwrap().len(), 1);
+    server.stop().await;
+}
+on_both_backends!(malformed_ciphertext_is_refused_and_nothing_changes);
+
+async fn bad_form_posts_are_refused_with_a_page(backend: Backend) {
+    let server = TestServer::start_with(backend, |c| c.max_body_bytes = 64 * 1024).await;
+    let client = server.client();
+    let url = format!("{}/report", server.url);
+    let session = FormSession::open(&client, &format!("{}/", server.url)).await;
+
+    let no_token = reqwest::multipart::Form::new().text("what_happened", "x");
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .multipart(no_token)
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "missing CSRF token",
+        expect: 403,
+        response,
+    })
+    .await;
+
+    let response = client
+        .post(&url)
+        .multipart(FormReport::simple("x").multipart(&session.token))
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "token without its cookie",
+        expect: 403,
+        response,
+    })
+    .await;
+
+    let forged = FormReport::simple("x").multipart("Zm9yZ2VkIHRva2Vu");
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .multipart(forged)
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "forged token",
+        expect: 403,
+        response,
+    })
+    .await;
+
+    let mut big = FormReport::simple("big");
+    big.attachments = vec![("big.bin".into(), vec![7u8; 400 * 1024])];
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .multipart(big.multipart(&session.token))
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "oversize attachment",
+        expect: 413,
+        response,
+    })
+    .await;
+
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .header("content-type", "multipart/form-data; boundary=XYZ")
+        .body("--XYZ\r\nContent-Disposition: form-data; name=\"authenticity_token\"\r\n\r\nabc")
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "broken multipart",
+        expect: 400,
+        response,
+    })
+    .await;
+
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .form(&[("authenticity_token", session.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "urlencoded instead of multipart",
+        expect: 415,
+        response,
+    })
+    .await;
+
+    let mut bogus = FormReport::simple("x");
+    bogus.mechanism = "bogus";
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .multipart(bogus.multipart(&session.token))
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "unknown routing answer",
+        expect: 400,
+        response,
+    })
+    .await;
+
+    let extra = FormReport::simple("x")
+        .multipart(&session.token)
+        .text("surprise", "1");
+    let response = client
+        .post(&url)
+        .header("cookie", &session.cookie)
+        .multipart(extra)
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "unexpected field",
+        expect: 400,
+        response,
+    })
+    .await;
+
+    let response = client
+        .get(format!("{}/nothing-here", server.url))
+        .send()
+        .await
+        .unwrap();
+    check_page(Case {
+        name: "unknown page",
+        expect: 404,
+        response,
+    })
+    .await;
+
+    assert_eq!(server.store.count_reports().await.unwrap(), 0);
+    server.stop().await;
+}
+on_both_backends!(bad_form_posts_are_refused_with_a_page);

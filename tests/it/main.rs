@@ -1,0 +1,13 @@
+//! Integration tests: a real server on 127.0.0.1:0, a real SQLite file, and real PostgreSQL
+//! when `SAFEHOLD_TEST_POSTGRES_URL` is set. One binary, so it links once.
+
+mod common;
+mod process;
+
+mod api_intake;
+mod bad_input;
+mod canary;
+mod durability;
+mod form_intake;
+mod protection;
+mod receipt;

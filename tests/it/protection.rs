@@ -1,0 +1,198 @@
+//! Rate limits, forwarding headers, security headers, no third-party resources.
+
+use safehold::store::Backend;
+
+use crate::common::{FormSession, TestServer};
+
+async fn post_receipt(server: &TestServer, forwarded_for: Option<&str>) -> reqwest::Response {
+    let mut request = server
+        .client()
+        .post(format!("{}/api/v1/receipt", server.url))
+        .json(&serde_json::json!({ "receipt_verifier": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }));
+    if let Some(ip) = forwarded_for {
+        request = request.header("x-forwarded-for", ip);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn over_the_limit_gets_429_with_retry_after() {
+    let server =
+        TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.receipt_per_minute = 2).await;
+    assert_eq!(post_receipt(&server, None).await.status(), 404);
+    assert_eq!(post_receipt(&server, None).await.status(), 404);
+    let limited = post_receipt(&server, None).await;
+    assert_eq!(limited.status(), 429);
+    let retry: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("retry after")
+    );
+
+    // The page classes answer in HTML, in the client's language.
+    let page = server
+        .client()
+        .post(format!("{}/receipt", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 429);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(page.text().await.unwrap().contains("Too many attempts"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn forwarding_headers_from_untrusted_peers_are_ignored() {
+    let server =
+        TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.receipt_per_minute = 1).await;
+    assert_eq!(
+        post_receipt(&server, Some("203.0.113.1")).await.status(),
+        404
+    );
+    // A new X-Forwarded-For does not buy an untrusted client a fresh quota.
+    assert_eq!(
+        post_receipt(&server, Some("203.0.113.2")).await.status(),
+        429
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn forwarding_headers_from_trusted_proxies_separate_clients() {
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.receipt_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(
+        post_receipt(&server, Some("203.0.113.1")).await.status(),
+        404
+    );
+    assert_eq!(
+        post_receipt(&server, Some("203.0.113.2")).await.status(),
+        404,
+        "another client"
+    );
+    assert_eq!(
+        post_receipt(&server, Some("203.0.113.1")).await.status(),
+        429,
+        "same client again"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_global_limit_holds_for_everyone_behind_one_address() {
+    let server =
+        TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.global_per_second = 3).await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(
+            server
+                .client()
+                .get(format!("{}/api/v1/routes", server.url))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn pages_carry_strict_security_headers_and_nothing_from_elsewhere() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    for path in ["/", "/receipt", "/api/v1/routes", "/static/safehold.css"] {
+        let response = server
+            .client()
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers().clone();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("<script"), "{path}: no script needed");
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "src=\"//",
+            "href=\"//",
+            "url(http",
+            "url(//",
+        ] {
+            assert!(
+                !body.contains(attr),
+                "{path}: third-party resource via {attr}"
+            );
+        }
+    }
+    // Only the CSRF cookie, scoped tightly.
+    let client = server.client();
+    let response = client.get(format!("{}/", server.url)).send().await.unwrap();
+    let cookies: Vec<_> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(
+        cookies[0].contains("HttpOnly") && cookies[0].contains("SameSite=Strict"),
+        "{cookies:?}"
+    );
+    let _ = FormSession::open(&client, &format!("{}/", server.url)).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_form_is_labelled_and_translatable() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let html = server
+        .client()
+        .get(format!("{}/?lang=en", server.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    // Every visible control has a label.
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(" id=\"") {
+        let id_start = at + 5;
+        let id = &rest[id_start..id_start + rest[id_start..].find('"').unwrap()];
+        let tag_start = rest[..at].rfind('<').unwrap();
+        let tag = &rest[tag_start..at];
+        if tag.starts_with("<input") || tag.starts_with("<textarea") || tag.starts_with("<select") {
+            assert!(
+                html.contains(&format!("for=\"{id}\"")),
+                "control {id} has no label"
+            );
+        }
+        rest = &rest[id_start..];
+    }
+    server.stop().await;
+}
