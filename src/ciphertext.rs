@@ -249,6 +249,15 @@ pub fn validate(
 /// Whether a payload (nonce + STREAM chunks) of this length can be valid: every chunk but the
 /// last is exactly 64 KiB + 16; the last holds 16..=65552 bytes, and is empty (16 bytes)
 /// only when it is the only chunk.
+/// The plaintext length behind a payload of `payload_len` bytes (valid per [`validate`]):
+/// the nonce, then 64 KiB chunks each with a 16-byte tag.
+pub fn plaintext_len(payload_len: usize) -> usize {
+    let stream = payload_len.saturating_sub(NONCE_LEN);
+    let full = stream / FULL_CHUNK;
+    let rest = stream % FULL_CHUNK;
+    full * (FULL_CHUNK - TAG_LEN) + rest.saturating_sub(TAG_LEN)
+}
+
 fn payload_len_is_valid(payload_len: usize) -> bool {
     let Some(stream) = payload_len.checked_sub(NONCE_LEN) else {
         return false;

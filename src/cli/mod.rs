@@ -27,6 +27,14 @@ enum Command {
     Submit(submit::SubmitArgs),
 }
 
+/// An HTTP client builder for the client commands, with TLS backed by `ring` (small and fast
+/// to build, unlike the default provider).
+pub fn http_client() -> reqwest::ClientBuilder {
+    // Installing twice is harmless: the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
 /// Runs a parsed command line and turns its outcome into an exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {

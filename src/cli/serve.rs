@@ -17,16 +17,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Logs go to stderr. The HTTP layer logs routes and statuses only, never addresses or
-/// content; `RUST_LOG` adjusts the level.
+/// content; `RUST_LOG` adjusts the level, but can never turn on the libraries' own lines that
+/// carry a peer address (axum logs "connection <ip:port> accepted" at trace level).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        .add_directive(NEVER_LOGGED.parse().expect("static directive"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }
+
+/// Log targets that would record client addresses.
+const NEVER_LOGGED: &str = "axum::serve=off";
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let server = crate::server::build(&config).await?;

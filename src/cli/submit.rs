@@ -72,8 +72,7 @@ pub fn run(args: SubmitArgs) -> anyhow::Result<()> {
 }
 
 async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
+    let client = super::http_client()
         .user_agent("safehold-submit")
         .build()
         .context("cannot set up the HTTP client")?;

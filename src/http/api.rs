@@ -14,6 +14,7 @@ use super::AppState;
 use super::error::ApiError;
 use crate::ciphertext;
 use crate::crypto::receipt::receipt_hash;
+use crate::envelope::padded_len;
 use crate::policy::questions;
 use crate::store::{NewReport, new_public_id, today};
 
@@ -170,14 +171,26 @@ pub async fn submit(
             )
         })?;
     let expected = routing.recipients(route, &state.inner.keyring).len();
-    ciphertext::validate(&bytes, expected, state.inner.max_body_bytes).map_err(|e| {
-        let status = if matches!(e, ciphertext::CiphertextError::TooLarge { .. }) {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        ApiError::new(status, "bad_ciphertext", e.to_string())
-    })?;
+    let summary =
+        ciphertext::validate(&bytes, expected, state.inner.max_body_bytes).map_err(|e| {
+            let status = if matches!(e, ciphertext::CiphertextError::TooLarge { .. }) {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            ApiError::new(status, "bad_ciphertext", e.to_string())
+        })?;
+    // Every envelope is padded to a size bucket before encryption; a plaintext of any other
+    // length was either not padded (its size leaks) or was cut short in transit.
+    let plaintext_len = ciphertext::plaintext_len(summary.payload_len);
+    if padded_len(plaintext_len) != plaintext_len {
+        return Err(ApiError::unprocessable(
+            "unpadded_plaintext",
+            format!(
+                "the encrypted plaintext is {plaintext_len} bytes, which is not a padding bucket; pad the envelope as docs/envelope.md describes (or the file was truncated)"
+            ),
+        ));
+    }
 
     let public_id = new_public_id();
     state

@@ -109,6 +109,11 @@ impl PageError {
         }
     }
 
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// Points the "back" link at another page.
     pub fn back_to(mut self, href: &'static str) -> Self {
         self.back_href = href;

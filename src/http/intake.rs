@@ -78,8 +78,18 @@ pub async fn submit(
             &[],
         ));
     }
-    let multipart = multipart.map_err(|e| bad_form(&lang, &e.body_text()))?;
-    let form = read_form(multipart, &token, &lang, state.inner.max_body_bytes).await?;
+    let mut multipart = multipart.map_err(|e| bad_form(&lang, &e.body_text()))?;
+    let form = match read_form(&mut multipart, &token, &lang, state.inner.max_body_bytes).await {
+        Ok(form) => form,
+        Err(e) => {
+            // Read what the browser is still sending before answering: a browser whose upload
+            // is cut off shows "connection reset" instead of our explanation.
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                drain(&mut multipart).await;
+            }
+            return Err(e);
+        }
+    };
 
     let answers = Answers {
         mechanism: form.routing.mechanism.as_deref(),
@@ -192,13 +202,22 @@ fn bad_form(lang: &Lang, detail: &str) -> PageError {
     )
 }
 
+/// Reads and discards the rest of a multipart body (bounded by the route's hard body limit).
+async fn drain(multipart: &mut Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
 async fn read_form(
-    mut multipart: Multipart,
+    multipart: &mut Multipart,
     token: &CsrfToken,
     lang: &Lang,
     max_body: usize,
 ) -> Result<ReportForm, PageError> {
     let mut csrf_ok = false;
+    // Attachments share one budget: the configured total.
+    let mut budget = max_body;
     let mut form = ReportForm {
         routing: RoutingAnswers {
             mechanism: None,
@@ -245,7 +264,9 @@ async fn read_form(
         }
         match name.as_str() {
             "attachments" => {
-                if let Some(attachment) = read_attachment(field, lang, max_body).await? {
+                if let Some(attachment) =
+                    read_attachment(field, lang, &mut budget, max_body).await?
+                {
                     if form.attachments.len() == MAX_ATTACHMENTS {
                         return Err(bad_form(
                             lang,
@@ -421,6 +442,7 @@ async fn read_text(field: Field<'_>, lang: &Lang, name: &str) -> Result<String, 
 async fn read_attachment(
     field: Field<'_>,
     lang: &Lang,
+    budget: &mut usize,
     max_body: usize,
 ) -> Result<Option<Attachment>, PageError> {
     let file_name = field.file_name().map(base_name).unwrap_or_default();
@@ -429,7 +451,16 @@ async fn read_attachment(
         .filter(|t| t.len() <= 255 && t.is_ascii())
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let mut data = read_bytes(field, max_body, lang, "attachments").await?;
+    let mut data = read_bytes(field, *budget, lang, "attachments")
+        .await
+        .map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_long(lang, "attachments", max_body)
+            } else {
+                e
+            }
+        })?;
+    *budget -= data.len();
     // An empty file input still sends one nameless, empty part.
     if file_name.is_empty() && data.is_empty() {
         return Ok(None);

@@ -115,8 +115,9 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         receipt_limit.clone(),
     ]);
 
-    // Multipart framing adds a little to the attachments' own size.
-    let form_body_limit = state.inner.max_body_bytes + 256 * 1024;
+    // The form handler enforces the configured total itself, and reads on past it so the
+    // browser gets its explanation; this hard limit bounds that reading.
+    let form_body_limit = state.inner.max_body_bytes.saturating_mul(2) + 1024 * 1024;
     let form = Router::new()
         .route("/report", post(intake::submit))
         .layer(DefaultBodyLimit::max(form_body_limit))

@@ -12,7 +12,7 @@ use crate::common::{TestServer, on_both_backends};
 
 pub fn sample_report(text: &str) -> Report {
     Report::new(
-        "en".into(),
+        "en",
         Channel::Cli,
         RoutingAnswers {
             mechanism: None,

@@ -274,7 +274,10 @@ async fn bad_form_posts_are_refused_with_a_page(backend: Backend) {
     .await;
 
     let mut big = FormReport::simple("big");
-    big.attachments = vec![("big.bin".into(), vec![7u8; 400 * 1024])];
+    big.attachments = vec![
+        ("big.bin".into(), vec![7u8; 40 * 1024]),
+        ("big2.bin".into(), vec![7u8; 40 * 1024]),
+    ];
     let response = client
         .post(&url)
         .header("cookie", &session.cookie)

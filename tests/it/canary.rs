@@ -19,7 +19,7 @@ const REPORTER_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3));
 const USER_AGENT: &str = "SafeholdCanaryAgent/1.0";
 
 fn reporter_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    safehold::cli::http_client()
         .local_address(REPORTER_IP)
         .user_agent(USER_AGENT)
         .build()

@@ -149,7 +149,7 @@ impl TestServer {
     }
 
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
+        safehold::cli::http_client()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap()

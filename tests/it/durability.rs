@@ -50,7 +50,7 @@ async fn acknowledged_reports_survive_sigkill(backend: Backend) {
     let mut server = ServerProcess::spawn(dir.path(), &database_url);
     let template = api_body(&server.url).await;
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
-    let client = reqwest::Client::new();
+    let client = safehold::cli::http_client().build().unwrap();
     let mut tasks = Vec::new();
     for _ in 0..400 {
         let client = client.clone();
@@ -110,7 +110,7 @@ async fn sigterm_finishes_requests_in_flight() {
     let database_url = fresh_database(Backend::Sqlite, dir.path()).await;
     let mut server = ServerProcess::spawn(dir.path(), &database_url);
     let template = api_body(&server.url).await;
-    let client = reqwest::Client::new();
+    let client = safehold::cli::http_client().build().unwrap();
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let request = client

@@ -9,7 +9,6 @@ use crate::common::repo;
 pub struct ServerProcess {
     child: Child,
     pub url: String,
-    pub stdout: PathBuf,
     pub stderr: PathBuf,
 }
 
@@ -71,12 +70,7 @@ impl ServerProcess {
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        ServerProcess {
-            child,
-            url,
-            stdout,
-            stderr,
-        }
+        ServerProcess { child, url, stderr }
     }
 
     /// SIGKILL: no chance to flush or clean up.
