@@ -84,9 +84,7 @@ pub async fn submit(
         Err(e) => {
             // Read what the browser is still sending before answering: a browser whose upload
             // is cut off shows "connection reset" instead of our explanation.
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                drain(&mut multipart).await;
-            }
+            drain(&mut multipart).await;
             return Err(e);
         }
     };
