@@ -1,5 +1,7 @@
 //! The `safehold` command line: one subcommand per module here.
 
+mod admin;
+mod bench;
 mod check;
 mod serve;
 mod submit;
@@ -25,6 +27,12 @@ enum Command {
     Check(check::CheckArgs),
     /// Encrypt files locally and submit them as one report (for partner tools).
     Submit(submit::SubmitArgs),
+    /// Operator tasks on a server's database.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Load tests against a real server on loopback.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// An HTTP client builder for the client commands, with TLS backed by `ring` (small and fast
@@ -41,6 +49,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Submit(args) => submit::run(args),
+        Command::Admin(command) => admin::run(command),
+        Command::Bench(command) => bench::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
