@@ -9,6 +9,7 @@
 //! - Data flows one way: `http` → `envelope`/`crypto` → `store`.
 #![forbid(unsafe_code)]
 
+pub mod alerts;
 pub mod ciphertext;
 pub mod cli;
 pub mod config;

@@ -5,6 +5,7 @@
 //! once and compiled for both backends through [`with_pool!`].
 
 mod error;
+mod outbox;
 mod writer;
 
 pub use error::StoreError;

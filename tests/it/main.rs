@@ -4,6 +4,7 @@
 mod common;
 mod process;
 
+mod alerts;
 mod api_intake;
 mod bad_input;
 mod canary;

@@ -1,0 +1,1 @@
+//! Alert delivery: outbox worker, webhook and SMTP targets.

@@ -1,0 +1,1 @@
+//! Alert delivery from the outbox (filled in by the alerts work).

@@ -1,0 +1,1 @@
+//! Alert delivery tests (filled in by the alerts work).
