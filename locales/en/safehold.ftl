@@ -92,7 +92,26 @@ status-closed = Closed.
 not-found-title = No report found
 not-found-text = No report matches this codephrase. Check each word and try again.
 
+## With JavaScript
+
+js-mode-browser = Your report will be encrypted in this browser before it is sent. The server never sees it unencrypted.
+js-integrity-failed = The encryption code of this page did not load, or failed its integrity check and was blocked. Your report will go through the server path described above.
+js-fingerprint-mismatch = The caseworkers' keys sent by the server do not match the keys this page was published with. To protect you, this page will not encrypt or send your report. Do not use this site now; reach the organisation through another channel.
+js-routes-failed = The list of caseworkers could not be loaded, so your report will go through the server path described above.
+js-encrypting = Encrypting your report in this browser…
+js-deriving = Preparing your codephrase. This can take a few seconds…
+js-send-failed = Your report could not be sent: { $detail }. Nothing was stored. Please try again.
+js-submitted-lead = Your report is encrypted and stored. Only the caseworkers it was sent to can read it.
+js-submitted-mode = Your report was encrypted in this browser. The server never saw it unencrypted.
+js-receipt-derivation = Your codephrase stays in this browser: your keys are computed here, and only a lookup value is sent.
+js-codephrase-word-count = A codephrase has at least 7 words, but you entered { $found }. Type every word of your receipt, separated by spaces.
+strip-metadata-label = Remove hidden information (such as the place and camera) from photos before encrypting them (JPEG and PNG)
+
 ## Errors
+
+codephrase-too-few = A codephrase has at least { $required } words, but you entered { $found }. Type every word of your receipt, separated by spaces.
+codephrase-too-many = A codephrase has at most { $limit } words, but you entered { $found }. Check that you typed only your codephrase.
+codephrase-unknown-word = Word number { $position } is not in the codephrase word list. Check its spelling.
 
 error-title = Something went wrong
 error-back = Go back to the form
@@ -101,7 +120,6 @@ error-too-large = Your files are too large. The limit is { $limit } in total. Re
 error-bad-form = The form could not be read: { $detail }. Go back and send it again.
 error-field-too-long = The field "{ $field }" is too long. Shorten it and send again.
 error-bad-answer = One of the routing answers is not valid. Go back, choose from the list, and send again.
-error-codephrase = { $detail }
 error-rate-limited = Too many attempts. Wait { $seconds } seconds, then try again.
 error-not-found = This page does not exist.
 error-method = This address does not accept that kind of request.

@@ -43,6 +43,7 @@ pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -
             "attachments-help",
             &[("limit", human_size(state.inner.max_body_bytes))],
         ),
+        state.inner.keyring.fingerprint().to_owned(),
     );
     (token, render(&page)).into_response()
 }
@@ -325,6 +326,10 @@ async fn read_form(
                 form.consent.sg_report_anonymous = checked(field, lang, &name).await?
             }
             "consent_statistics" => form.consent.statistics = checked(field, lang, &name).await?,
+            // Only the browser path can rewrite files; the server path ignores this choice.
+            "strip_metadata" => {
+                read_text(field, lang, &name).await?;
+            }
             _ => {
                 return Err(bad_form(
                     lang,

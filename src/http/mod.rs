@@ -4,7 +4,7 @@
 //! `crypto` seals it, and only ciphertext goes on to `store`.
 
 pub mod api;
-mod assets;
+pub mod assets;
 pub mod error;
 mod intake;
 mod middleware;
@@ -145,6 +145,9 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/receipt", get(receipt::form))
         .route("/api/v1/routes", get(api::routes))
         .route("/static/{file}", get(assets::serve))
+        .route("/.well-known/safehold-scripts.json", get(assets::published_hashes))
+        // Browsers ask for it on every site; answering keeps their consoles and our logs quiet.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn_with_state(
             page_limit,
             ratelimit::enforce,

@@ -81,6 +81,8 @@ page!(
         regions: Vec<(&'static str, String)>,
         /// "Up to 25 MB in total."
         attachments_help: String,
+        /// The keyring fingerprint the page's script checks `/api/v1/routes` against.
+        keyring_fingerprint: String,
     }
 );
 

@@ -133,5 +133,19 @@ async fn derive(state: &AppState, codephrase: Codephrase) -> Option<ReceiptKeys>
 }
 
 fn codephrase_message(lang: &Lang, error: &CodephraseError) -> String {
-    lang.t_with("error-codephrase", &[("detail", error.to_string())])
+    match error {
+        CodephraseError::TooFewWords { found, required } => lang.t_with(
+            "codephrase-too-few",
+            &[("found", found.to_string()), ("required", required.to_string())],
+        ),
+        CodephraseError::TooManyWords { found, limit } => lang.t_with(
+            "codephrase-too-many",
+            &[("found", found.to_string()), ("limit", limit.to_string())],
+        ),
+        CodephraseError::UnknownWord { position } => {
+            lang.t_with("codephrase-unknown-word", &[("position", position.to_string())])
+        }
+        // The generator's failure cannot come from parsing; say something useful anyway.
+        _ => lang.t("error-unavailable"),
+    }
 }

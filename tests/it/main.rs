@@ -7,6 +7,7 @@ mod process;
 mod alerts;
 mod api_intake;
 mod bad_input;
+mod browser;
 mod canary;
 mod durability;
 mod form_intake;

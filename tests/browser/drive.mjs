@@ -1,0 +1,113 @@
+// Drives Debian's Chromium through one reporter story and prints what happened as JSON.
+// Called by tests/it/browser.rs, which checks the result against what the server stored.
+//   node tests/browser/drive.mjs '<spec as JSON>'
+// spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint", js, marker,
+//         files: [paths], screenshots }
+import { chromium } from "../../web/node_modules/playwright-core/index.mjs";
+import { mkdirSync } from "node:fs";
+
+const spec = JSON.parse(process.argv[2]);
+const origin = new URL(spec.url).origin;
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+];
+const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
+
+const result = { requests: [], foreignRequests: [], markerOnWire: false, inspectedBodies: [], consoleErrors: [] };
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS, headless: true });
+try {
+  const context = await browser.newContext({ javaScriptEnabled: spec.js, viewport: VIEWPORTS.desktop });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  page.on("console", (m) => m.type() === "error" && result.consoleErrors.push(m.text()));
+  page.on("request", (request) => {
+    const url = request.url();
+    result.requests.push(`${request.method()} ${new URL(url).pathname}`);
+    if (!url.startsWith("data:") && new URL(url).origin !== origin) result.foreignRequests.push(url);
+    const body = request.postDataBuffer();
+    // Chromium hides bodies with file parts from the driver; JSON bodies are always visible.
+    if (body) result.inspectedBodies.push(`${request.method()} ${new URL(url).pathname} ${body.length}`);
+    if (body && spec.marker && (body.includes(spec.marker) || body.includes(Buffer.from(spec.marker).toString("base64").slice(0, 16)))) {
+      result.markerOnWire = true;
+    }
+  });
+  if (spec.scenario === "tamper-bundle") {
+    await page.route("**/static/safehold-bundle.js", async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      body[body.length >> 1] ^= 0x01; // one byte
+      await route.fulfill({ response, body });
+    });
+  }
+  if (spec.scenario === "tamper-fingerprint") {
+    await page.route("**/api/v1/routes", async (route) => {
+      const response = await route.fetch();
+      const routes = await response.json();
+      // A swapped key: what an attacker who wants to read reports would send.
+      const person = routes.people.find((p) => p.role === "caseworker");
+      person.recipients[0] = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+      for (const r of routes.routes) r.recipients = r.recipients.map(() => person.recipients[0]);
+      await route.fulfill({ response, json: routes });
+    });
+  }
+
+  const shot = async (name) => {
+    if (!spec.screenshots) return;
+    mkdirSync(spec.screenshots, { recursive: true });
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: `${spec.screenshots}/${name}-${spec.js ? "js" : "nojs"}-${size}.png`, fullPage: true });
+    }
+    await page.setViewportSize(VIEWPORTS.desktop);
+  };
+  const messages = async () => (spec.js ? page.$eval("#safehold-messages", (e) => ({ ...e.dataset })) : {});
+
+  await page.goto(`${spec.url}/`);
+  const text = await messages();
+  if (spec.js) {
+    // Wait for the script to settle on a mode.
+    const expected = { story: text.modeBrowser, "tamper-bundle": text.integrityFailed, "tamper-fingerprint": text.fingerprintMismatch }[spec.scenario];
+    await page.waitForFunction((want) => document.getElementById("mode")?.textContent === want, expected);
+  }
+  result.modeText = await page.textContent("#mode");
+  result.modeClass = await page.getAttribute("#mode", "class");
+  result.submitDisabled = await page.$eval("#report-form button[type=submit]", (b) => b.disabled);
+  await shot(`intake-${spec.scenario}`);
+  if (spec.scenario === "tamper-fingerprint") {
+    process.stdout.write(JSON.stringify(result));
+    process.exit(0);
+  }
+
+  await page.fill("#what_happened", `${spec.marker}\nThey took my passport.`);
+  await page.fill("#when", "early March 2026");
+  await page.fill("#where", "Geneva");
+  await page.check("#consent_statistics");
+  await page.check("#danger-no");
+  if (spec.files?.length) await page.setInputFiles("#attachments", spec.files);
+  await page.click("#report-form button[type=submit]");
+  await page.waitForSelector("#codephrase", { state: "visible" });
+  result.codephrase = (await page.textContent("#codephrase")).trim();
+  result.reportId = (await page.textContent("#report-id")).trim();
+  result.submittedMode = await page.textContent("#mode, p.mode");
+  await shot(`submitted-${spec.scenario}`);
+
+  await page.goto(`${spec.url}/receipt`);
+  if (spec.js && spec.scenario === "story") {
+    await page.waitForFunction((want) => document.getElementById("receipt-mode")?.textContent === want, text.receiptDerivation);
+  }
+  await shot(`receipt-${spec.scenario}`);
+  await page.fill("#codephrase", result.codephrase);
+  await page.click("#receipt-form button[type=submit]");
+  if (spec.js && spec.scenario === "story") {
+    await page.waitForFunction((id) => document.getElementById("js-status")?.textContent.includes(id), result.reportId);
+    result.receiptText = await page.textContent("#js-status");
+  } else {
+    await page.waitForSelector("#status");
+    result.receiptText = `${await page.textContent("#report-id")} · ${await page.textContent("#status")}`;
+  }
+  await shot(`status-${spec.scenario}`);
+  process.stdout.write(JSON.stringify(result));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,190 @@
+//! The reporter pages in real headless Chromium (Debian's), driven by playwright-core:
+//! with JavaScript the report is encrypted in the browser; without it the server path works;
+//! no request leaves for another origin; tampering is caught. `.ci/run` installs Chromium and
+//! the npm packages and sets SAFEHOLD_REQUIRE_BROWSER=1, so there these tests cannot skip.
+
+use std::path::{Path, PathBuf};
+
+use safehold::store::Backend;
+use serde_json::{Value, json};
+
+use crate::common::{TestServer, marker, repo};
+use crate::form_intake::open_report;
+
+fn browser_ready() -> bool {
+    let ready = Path::new("/usr/bin/chromium").exists()
+        && repo().join("web/node_modules/playwright-core").exists()
+        && std::process::Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        assert!(
+            std::env::var_os("SAFEHOLD_REQUIRE_BROWSER").is_none(),
+            "SAFEHOLD_REQUIRE_BROWSER is set but Chromium or web/node_modules is missing"
+        );
+        eprintln!("Chromium or web/node_modules missing: browser test skipped (run .ci/run to install)");
+    }
+    ready
+}
+
+fn screenshots() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")
+}
+
+async fn drive(spec: Value) -> Value {
+    let output = tokio::process::Command::new("node")
+        .arg(repo().join("tests/browser/drive.mjs"))
+        .arg(spec.to_string())
+        .output()
+        .await
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "browser driver failed: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    serde_json::from_slice(&output.stdout).expect("driver prints JSON")
+}
+
+/// A JPEG whose Exif says where it was taken (GPS latitude 46° N).
+fn jpeg_with_gps() -> Vec<u8> {
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"II*\0");
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    // IFD0: one entry, the GPS IFD pointer (tag 0x8825, LONG).
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0]);
+    tiff.extend_from_slice(&26u32.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    // GPS IFD at 26: GPSLatitudeRef "N", GPSLatitude 46/1 0/1 0/1 at offset 56.
+    tiff.extend_from_slice(&2u16.to_le_bytes());
+    tiff.extend_from_slice(&[1, 0, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&[2, 0, 5, 0, 3, 0, 0, 0]);
+    tiff.extend_from_slice(&56u32.to_le_bytes());
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    for (num, den) in [(46u32, 1u32), (0, 1), (0, 1)] {
+        tiff.extend_from_slice(&num.to_le_bytes());
+        tiff.extend_from_slice(&den.to_le_bytes());
+    }
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe1];
+    jpeg.extend_from_slice(&u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
+    jpeg.extend_from_slice(&app1);
+    jpeg.extend_from_slice(&[0xff, 0xda, 0x00, 0x04, 0x01, 0x02, 0x33, 0x44, 0xff, 0xd9]);
+    jpeg
+}
+
+fn gps_latitude(jpeg: &[u8]) -> Option<String> {
+    let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(jpeg)).ok()?;
+    exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+        .map(|f| f.display_value().to_string())
+}
+
+async fn story(js: bool) {
+    if !browser_ready() {
+        return;
+    }
+    let server = TestServer::start(Backend::Sqlite).await;
+    let files = tempfile::tempdir().unwrap();
+    let statement: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+    let photo = jpeg_with_gps();
+    assert!(gps_latitude(&photo).is_some(), "the test photo carries GPS");
+    std::fs::write(files.path().join("statement.bin"), &statement).unwrap();
+    std::fs::write(files.path().join("photo.jpg"), &photo).unwrap();
+    let canary = marker("browser");
+    let result = drive(json!({
+        "url": server.url,
+        "scenario": "story",
+        "js": js,
+        "marker": canary,
+        "files": [files.path().join("statement.bin"), files.path().join("photo.jpg")],
+        "screenshots": screenshots(),
+    }))
+    .await;
+
+    assert_eq!(result["foreignRequests"], json!([]), "no request to another origin");
+    assert_eq!(result["consoleErrors"], json!([]), "no script errors");
+    let id = result["reportId"].as_str().unwrap();
+    let report = open_report(&server, id, "amina").await.expect("the demo caseworker decrypts it");
+    assert_eq!(report.fields.what_happened, format!("{canary}\nThey took my passport."));
+    assert_eq!(report.fields.when, "early March 2026");
+    assert_eq!(report.fields.location, "Geneva");
+    assert!(report.consent.statistics && !report.consent.ohchr_reprisals_team);
+    assert_eq!(report.routing.immediate_danger, Some(false));
+    assert_eq!(report.attachments.len(), 2);
+    assert_eq!(report.attachments[0].name, "statement.bin");
+    assert_eq!(report.attachments[0].data, statement);
+    let stored_photo = &report.attachments[1];
+    assert_eq!(stored_photo.name, "photo.jpg");
+    assert_eq!(stored_photo.media_type, "image/jpeg");
+    let receipt = result["receiptText"].as_str().unwrap();
+    assert!(receipt.contains(id) && receipt.contains("Received"), "{receipt}");
+
+    if js {
+        assert_eq!(report.channel, safehold::envelope::Channel::Browser);
+        assert_eq!(result["markerOnWire"], json!(false), "only ciphertext left the browser");
+        let inspected = result["inspectedBodies"].as_array().unwrap();
+        assert!(
+            inspected.iter().any(|b| b.as_str().unwrap().starts_with("POST /api/v1/reports ")),
+            "the submission's body was inspected: {inspected:?}"
+        );
+        assert!(result["modeText"].as_str().unwrap().contains("encrypted in this browser"));
+        assert!(stored_photo.metadata_stripped, "the envelope notes the stripping");
+        assert_eq!(gps_latitude(&stored_photo.data), None, "GPS removed before encryption");
+        assert!(result["requests"].as_array().unwrap().iter().any(|r| r == "POST /api/v1/reports"));
+        assert!(!result["requests"].as_array().unwrap().iter().any(|r| r == "POST /report"));
+    } else {
+        assert_eq!(report.channel, safehold::envelope::Channel::Server);
+        assert!(result["submittedMode"].as_str().unwrap().contains("memory"));
+        assert!(!stored_photo.metadata_stripped);
+        assert_eq!(stored_photo.data, photo, "the server path stores files as sent");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_the_browser_encrypts_and_only_ciphertext_leaves() {
+    story(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_the_server_path_serves_the_same_story() {
+    story(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_bundle_is_blocked_and_the_page_says_it_uses_the_server_path() {
+    if !browser_ready() {
+        return;
+    }
+    let server = TestServer::start(Backend::Sqlite).await;
+    let result = drive(json!({
+        "url": server.url, "scenario": "tamper-bundle", "js": true, "marker": marker("tamper"), "files": [],
+        "screenshots": screenshots(),
+    }))
+    .await;
+    assert!(result["modeText"].as_str().unwrap().contains("integrity check"), "{result}");
+    assert!(result["requests"].as_array().unwrap().iter().any(|r| r == "POST /report"), "fell back to the form");
+    let id = result["reportId"].as_str().unwrap();
+    let report = open_report(&server, id, "amina").await.unwrap();
+    assert_eq!(report.channel, safehold::envelope::Channel::Server);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_keyring_makes_the_page_refuse_to_encrypt() {
+    if !browser_ready() {
+        return;
+    }
+    let server = TestServer::start(Backend::Sqlite).await;
+    let result = drive(json!({
+        "url": server.url, "scenario": "tamper-fingerprint", "js": true, "marker": marker("fp"), "files": [],
+        "screenshots": screenshots(),
+    }))
+    .await;
+    assert!(result["modeText"].as_str().unwrap().contains("do not match"), "{result}");
+    assert_eq!(result["modeClass"], "error");
+    assert_eq!(result["submitDisabled"], json!(true));
+    assert_eq!(server.store.count_reports().await.unwrap(), 0);
+    server.stop().await;
+}

@@ -1,0 +1,228 @@
+// Progressive enhancement of the reporter pages. Without this script every page works through
+// the server. With it, the report is encrypted here, in the browser, and only ciphertext, the
+// reporter's public recipient and a lookup value leave the device. Every visible string comes
+// from the page (data-* attributes rendered from the server's message catalogue).
+import { Encrypter } from "age-encryption";
+import { base64 } from "@scure/base";
+import { attachment, paddedPlaintext, report } from "./envelope.js";
+import { stripMetadata } from "./metadata.js";
+import { deriveReceiptKeys, generateCodephrase, normalizeCodephrase } from "./receipt.js";
+import { keyringFingerprint, selectRoute } from "./routing.js";
+
+const $ = (id) => document.getElementById(id);
+
+function messages() {
+  return $("safehold-messages")?.dataset ?? {};
+}
+
+function say(element, text, kind) {
+  element.textContent = text;
+  if (kind) element.className = kind;
+}
+
+async function fetchJson(url, options) {
+  const response = await fetch(url, { credentials: "omit", cache: "no-store", ...options });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  return { ok: response.ok, status: response.status, body };
+}
+
+/** Loads the routes and checks the keyring against the fingerprint this page was served with. */
+async function loadRoutes(expectedFingerprint) {
+  const { ok, body } = await fetchJson("/api/v1/routes");
+  if (!ok || !body) return { error: "routesFailed" };
+  if (keyringFingerprint(body.people) !== expectedFingerprint || body.keyring_fingerprint !== expectedFingerprint) {
+    return { error: "fingerprintMismatch" };
+  }
+  return { routes: body };
+}
+
+function answerOf(form, name) {
+  const value = form.elements[name]?.value ?? "";
+  return value === "" ? null : value;
+}
+
+function dangerOf(form) {
+  const chosen = form.querySelector('input[name="immediate_danger"]:checked');
+  return chosen?.value === "yes" ? true : chosen?.value === "no" ? false : null;
+}
+
+async function readAttachments(form) {
+  const input = form.elements.attachments;
+  const strip = form.elements.strip_metadata?.checked ?? false;
+  const out = [];
+  for (const file of input?.files ?? []) {
+    let bytes = new Uint8Array(await file.arrayBuffer());
+    let stripped = false;
+    if (strip) ({ bytes, stripped } = stripMetadata(bytes));
+    out.push(attachment(file.name, file.type, bytes, stripped));
+  }
+  return out;
+}
+
+async function submitEncrypted(form, routes, status) {
+  const text = messages();
+  const answers = {
+    mechanism: answerOf(form, "mechanism"),
+    region: answerOf(form, "region"),
+    immediate_danger: dangerOf(form),
+  };
+  const route = selectRoute(routes.routes, routes.default_route, answers);
+  const fields = {};
+  for (const name of ["what_happened", "when", "where", "un_engagement", "people_affected", "contact"]) {
+    fields[name] = form.elements[name]?.value ?? "";
+  }
+  const consent = {
+    ohchr_reprisals_team: form.elements.consent_ohchr?.checked,
+    named_mechanism: form.elements.consent_mechanism?.checked,
+    sg_report_named: form.elements.consent_sg_named?.checked,
+    sg_report_anonymous: form.elements.consent_sg_anonymous?.checked,
+    statistics: form.elements.consent_statistics?.checked,
+  };
+  say(status, text.encrypting, "mode");
+  const envelope = report({
+    language: document.documentElement.lang || "en",
+    routing: answers,
+    fields,
+    consent,
+    attachments: await readAttachments(form),
+  });
+  const plaintext = paddedPlaintext(envelope);
+  const encrypter = new Encrypter();
+  for (const recipient of route.recipients) encrypter.addRecipient(recipient);
+  const ciphertext = await encrypter.encrypt(plaintext);
+  plaintext.fill(0);
+
+  say(status, text.deriving, "mode");
+  const codephrase = generateCodephrase();
+  const keys = await deriveReceiptKeys(codephrase);
+  const { ok, status: code, body } = await fetchJson("/api/v1/reports", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      route: route.name,
+      urgent: answers.immediate_danger === true,
+      ciphertext: base64.encode(ciphertext),
+      reporter_recipient: keys.recipient,
+      receipt_verifier: base64.encode(keys.lookupKey),
+    }),
+  });
+  if (!ok) {
+    const detail = body?.error?.message ?? `HTTP ${code}`;
+    say(status, text.sendFailed.replace("{detail}", detail), "error");
+    return;
+  }
+  showReceipt(codephrase, body.id);
+}
+
+function showReceipt(codephrase, id) {
+  const text = messages();
+  const main = $("main");
+  main.replaceChildren();
+  const add = (tag, content, attrs = {}) => {
+    const element = document.createElement(tag);
+    if (content) element.textContent = content;
+    for (const [k, v] of Object.entries(attrs)) element.setAttribute(k, v);
+    main.appendChild(element);
+    return element;
+  };
+  add("h1", text.submittedTitle);
+  add("p", text.submittedLead);
+  add("p", text.submittedMode, { class: "mode", id: "mode" });
+  const section = add("section", null, { class: "codephrase", "aria-labelledby": "codephrase-heading" });
+  for (const [tag, content, attrs] of [
+    ["h2", text.codephraseHeading, { id: "codephrase-heading" }],
+    ["p", codephrase, { class: "phrase", id: "codephrase" }],
+    ["p", text.codephraseHelp, {}],
+    ["p", text.codephraseWarning, { class: "warning" }],
+  ]) {
+    const element = document.createElement(tag);
+    element.textContent = content;
+    for (const [k, v] of Object.entries(attrs)) element.setAttribute(k, v);
+    section.appendChild(element);
+  }
+  const reference = add("p", `${text.reportIdLabel}: `);
+  const span = document.createElement("span");
+  span.id = "report-id";
+  span.textContent = id;
+  reference.appendChild(span);
+  main.querySelector("h1").focus?.();
+}
+
+async function enhanceIntake(form) {
+  const text = messages();
+  const mode = $("mode");
+  const status = $("js-status");
+  const loaded = await loadRoutes(form.dataset.keyringFingerprint);
+  if (loaded.error === "fingerprintMismatch") {
+    say(mode, text.fingerprintMismatch, "error");
+    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+    form.addEventListener("submit", (event) => event.preventDefault());
+    return;
+  }
+  if (loaded.error) {
+    // The server path still works; say so rather than block the reporter.
+    say(mode, text.routesFailed, "warning");
+    return;
+  }
+  say(mode, text.modeBrowser, "mode");
+  $("strip-metadata-choice")?.removeAttribute("hidden");
+  const strip = $("strip_metadata");
+  if (strip) strip.disabled = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await submitEncrypted(form, loaded.routes, status);
+    } catch (error) {
+      say(status, text.sendFailed.replace("{detail}", String(error?.message ?? error)), "error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+async function enhanceReceipt(form) {
+  const text = messages();
+  const status = $("js-status");
+  say($("receipt-mode"), text.receiptDerivation, "mode");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const parsed = normalizeCodephrase(form.elements.codephrase.value);
+    if (parsed.error) {
+      const e = parsed.error;
+      const message =
+        e.kind === "unknown_word"
+          ? text.codephraseUnknownWord.replace("{position}", e.position)
+          : text.codephraseWordCount.replace("{found}", e.found);
+      say(status, message, "error");
+      return;
+    }
+    say(status, text.deriving, "mode");
+    const keys = await deriveReceiptKeys(parsed.codephrase);
+    const { ok, body } = await fetchJson("/api/v1/receipt", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ receipt_verifier: base64.encode(keys.lookupKey) }),
+    });
+    if (!ok) {
+      say(status, text.notFound, "error");
+      return;
+    }
+    const statusText = text[`status_${body.status}`] ?? body.status;
+    say(status, `${text.reportIdLabel}: ${body.id} · ${statusText}`, "mode");
+  });
+}
+
+/** Called by boot.js once this bundle has loaded (and passed its integrity check). */
+export function start() {
+  const intake = $("report-form");
+  if (intake) enhanceIntake(intake);
+  const receipt = $("receipt-form");
+  if (receipt) enhanceReceipt(receipt);
+}
