@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// Seconds a request may take, upload included; Tor is slow [default: 300].
     #[arg(long, env = "SAFEHOLD_REQUEST_TIMEOUT_SECS")]
     pub request_timeout_secs: Option<u64>,
+    /// Hours a staff session lasts after login [default: 8].
+    #[arg(long, env = "SAFEHOLD_SESSION_HOURS")]
+    pub session_hours: Option<u64>,
     /// Form submissions per client per minute; 0 turns the limit off [default: 10].
     #[arg(long, env = "SAFEHOLD_FORM_PER_MINUTE")]
     pub form_per_minute: Option<u32>,
@@ -81,6 +84,7 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     trusted_proxies: Option<Vec<IpNet>>,
     request_timeout_secs: Option<u64>,
+    session_hours: Option<u64>,
     form_per_minute: Option<u32>,
     api_per_minute: Option<u32>,
     receipt_per_minute: Option<u32>,
@@ -123,6 +127,8 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Rate limits per traffic class.
     pub rate_limits: RateLimits,
+    /// Lifetime of a staff session.
+    pub session: Duration,
 }
 
 impl ServeConfig {
@@ -205,6 +211,13 @@ impl ServeArgs {
                 .or(file.trusted_proxies)
                 .unwrap_or_default(),
             request_timeout: Duration::from_secs(request_timeout_secs),
+            session: Duration::from_secs(
+                self.session_hours
+                    .or(file.session_hours)
+                    .unwrap_or(8)
+                    .clamp(1, 24 * 7)
+                    * 3600,
+            ),
             rate_limits: RateLimits {
                 form_per_minute: self.form_per_minute.or(file.form_per_minute).unwrap_or(10),
                 api_per_minute: self.api_per_minute.or(file.api_per_minute).unwrap_or(60),

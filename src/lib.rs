@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alerts;
+pub mod audit;
 pub mod ciphertext;
 pub mod cli;
 pub mod config;

@@ -2,8 +2,11 @@
 
 mod admin;
 mod bench;
+mod case;
 mod check;
+mod keygen;
 mod serve;
+mod staff_client;
 mod submit;
 
 use std::process::ExitCode;
@@ -27,6 +30,11 @@ enum Command {
     Check(check::CheckArgs),
     /// Encrypt files locally and submit them as one report (for partner tools).
     Submit(submit::SubmitArgs),
+    /// Casework: log in, list, decrypt and handle cases on your own machine.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Create an age identity for a caseworker or rapporteur.
+    Keygen(keygen::KeygenArgs),
     /// Operator tasks on a server's database.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -49,6 +57,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Submit(args) => submit::run(args),
+        Command::Case(command) => case::run(command),
+        Command::Keygen(args) => keygen::run(args),
         Command::Admin(command) => admin::run(command),
         Command::Bench(command) => bench::run(command),
     };

@@ -41,16 +41,25 @@ impl Script {
 }
 
 /// The browser bundle: Safehold's code and the pinned age-encryption library.
-pub static BUNDLE: LazyLock<Script> =
-    LazyLock::new(|| Script::new("safehold-bundle.js", include_bytes!("../../static/safehold-bundle.js")));
+pub static BUNDLE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        "safehold-bundle.js",
+        include_bytes!("../../static/safehold-bundle.js"),
+    )
+});
 /// The boot script, which starts the bundle or explains the fallback.
-pub static BOOT: LazyLock<Script> = LazyLock::new(|| Script::new("boot.js", include_bytes!("../../static/boot.js")));
+pub static BOOT: LazyLock<Script> =
+    LazyLock::new(|| Script::new("boot.js", include_bytes!("../../static/boot.js")));
 
 /// `GET /static/{file}`.
 pub async fn serve(Path(file): Path<String>) -> Response {
     let javascript = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")];
     match file.as_str() {
-        "safehold.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLESHEET).into_response(),
+        "safehold.css" => (
+            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+            STYLESHEET,
+        )
+            .into_response(),
         name if name == BUNDLE.name => (javascript, BUNDLE.bytes).into_response(),
         name if name == BOOT.name => (javascript, BOOT.bytes).into_response(),
         _ => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such asset").into_response(),
@@ -70,7 +79,11 @@ pub async fn published_hashes() -> Json<Vec<PublishedScript>> {
     Json(
         [&*BUNDLE, &*BOOT]
             .into_iter()
-            .map(|s| PublishedScript { path: format!("/static/{}", s.name), integrity: s.sri.clone(), sha256: s.sha256.clone() })
+            .map(|s| PublishedScript {
+                path: format!("/static/{}", s.name),
+                integrity: s.sri.clone(),
+                sha256: s.sha256.clone(),
+            })
             .collect(),
     )
 }

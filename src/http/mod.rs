@@ -11,6 +11,7 @@ mod middleware;
 pub mod pages;
 pub mod ratelimit;
 mod receipt;
+pub mod staff;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -53,6 +54,8 @@ struct Shared {
     csrf: CsrfConfig,
     max_body_bytes: usize,
     max_api_body_bytes: usize,
+    /// Lifetime of a staff session.
+    session_seconds: i64,
     /// Bounds concurrent codephrase derivations: each takes ~12 MiB and tens of ms of CPU.
     kdf_permits: Semaphore,
 }
@@ -83,6 +86,7 @@ impl AppState {
                 csrf,
                 max_body_bytes: config.max_body_bytes,
                 max_api_body_bytes: config.max_api_body_bytes(),
+                session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
                 kdf_permits: Semaphore::new(cores),
             }),
         }
@@ -127,6 +131,8 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         ));
     let api = Router::new()
         .route("/api/v1/reports", post(api::submit))
+        .route("/api/v1/session/challenge", post(staff::challenge))
+        .route("/api/v1/session", post(staff::session))
         .layer(DefaultBodyLimit::max(state.inner.max_api_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             api_limit,
@@ -144,8 +150,13 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/", get(intake::form))
         .route("/receipt", get(receipt::form))
         .route("/api/v1/routes", get(api::routes))
+        .route("/api/v1/cases", get(staff::list))
+        .route("/api/v1/cases/{id}", get(staff::pull))
         .route("/static/{file}", get(assets::serve))
-        .route("/.well-known/safehold-scripts.json", get(assets::published_hashes))
+        .route(
+            "/.well-known/safehold-scripts.json",
+            get(assets::published_hashes),
+        )
         // Browsers ask for it on every site; answering keeps their consoles and our logs quiet.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(axum::middleware::from_fn_with_state(

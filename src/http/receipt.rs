@@ -136,15 +136,19 @@ fn codephrase_message(lang: &Lang, error: &CodephraseError) -> String {
     match error {
         CodephraseError::TooFewWords { found, required } => lang.t_with(
             "codephrase-too-few",
-            &[("found", found.to_string()), ("required", required.to_string())],
+            &[
+                ("found", found.to_string()),
+                ("required", required.to_string()),
+            ],
         ),
         CodephraseError::TooManyWords { found, limit } => lang.t_with(
             "codephrase-too-many",
             &[("found", found.to_string()), ("limit", limit.to_string())],
         ),
-        CodephraseError::UnknownWord { position } => {
-            lang.t_with("codephrase-unknown-word", &[("position", position.to_string())])
-        }
+        CodephraseError::UnknownWord { position } => lang.t_with(
+            "codephrase-unknown-word",
+            &[("position", position.to_string())],
+        ),
         // The generator's failure cannot come from parsing; say something useful anyway.
         _ => lang.t("error-unavailable"),
     }

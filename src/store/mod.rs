@@ -6,9 +6,11 @@
 
 mod error;
 mod outbox;
+mod staff;
 mod writer;
 
 pub use error::StoreError;
+pub use staff::{CaseSummary, StaffIdentity};
 
 use std::path::Path;
 use std::str::FromStr;

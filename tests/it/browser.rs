@@ -14,13 +14,18 @@ use crate::form_intake::open_report;
 fn browser_ready() -> bool {
     let ready = Path::new("/usr/bin/chromium").exists()
         && repo().join("web/node_modules/playwright-core").exists()
-        && std::process::Command::new("node").arg("--version").output().is_ok();
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok();
     if !ready {
         assert!(
             std::env::var_os("SAFEHOLD_REQUIRE_BROWSER").is_none(),
             "SAFEHOLD_REQUIRE_BROWSER is set but Chromium or web/node_modules is missing"
         );
-        eprintln!("Chromium or web/node_modules missing: browser test skipped (run .ci/run to install)");
+        eprintln!(
+            "Chromium or web/node_modules missing: browser test skipped (run .ci/run to install)"
+        );
     }
     ready
 }
@@ -75,7 +80,9 @@ fn jpeg_with_gps() -> Vec<u8> {
 }
 
 fn gps_latitude(jpeg: &[u8]) -> Option<String> {
-    let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(jpeg)).ok()?;
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(jpeg))
+        .ok()?;
     exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
         .map(|f| f.display_value().to_string())
 }
@@ -102,11 +109,20 @@ async fn story(js: bool) {
     }))
     .await;
 
-    assert_eq!(result["foreignRequests"], json!([]), "no request to another origin");
+    assert_eq!(
+        result["foreignRequests"],
+        json!([]),
+        "no request to another origin"
+    );
     assert_eq!(result["consoleErrors"], json!([]), "no script errors");
     let id = result["reportId"].as_str().unwrap();
-    let report = open_report(&server, id, "amina").await.expect("the demo caseworker decrypts it");
-    assert_eq!(report.fields.what_happened, format!("{canary}\nThey took my passport."));
+    let report = open_report(&server, id, "amina")
+        .await
+        .expect("the demo caseworker decrypts it");
+    assert_eq!(
+        report.fields.what_happened,
+        format!("{canary}\nThey took my passport.")
+    );
     assert_eq!(report.fields.when, "early March 2026");
     assert_eq!(report.fields.location, "Geneva");
     assert!(report.consent.statistics && !report.consent.ohchr_reprisals_team);
@@ -118,26 +134,62 @@ async fn story(js: bool) {
     assert_eq!(stored_photo.name, "photo.jpg");
     assert_eq!(stored_photo.media_type, "image/jpeg");
     let receipt = result["receiptText"].as_str().unwrap();
-    assert!(receipt.contains(id) && receipt.contains("Received"), "{receipt}");
+    assert!(
+        receipt.contains(id) && receipt.contains("Received"),
+        "{receipt}"
+    );
 
     if js {
         assert_eq!(report.channel, safehold::envelope::Channel::Browser);
-        assert_eq!(result["markerOnWire"], json!(false), "only ciphertext left the browser");
+        assert_eq!(
+            result["markerOnWire"],
+            json!(false),
+            "only ciphertext left the browser"
+        );
         let inspected = result["inspectedBodies"].as_array().unwrap();
         assert!(
-            inspected.iter().any(|b| b.as_str().unwrap().starts_with("POST /api/v1/reports ")),
+            inspected
+                .iter()
+                .any(|b| b.as_str().unwrap().starts_with("POST /api/v1/reports ")),
             "the submission's body was inspected: {inspected:?}"
         );
-        assert!(result["modeText"].as_str().unwrap().contains("encrypted in this browser"));
-        assert!(stored_photo.metadata_stripped, "the envelope notes the stripping");
-        assert_eq!(gps_latitude(&stored_photo.data), None, "GPS removed before encryption");
-        assert!(result["requests"].as_array().unwrap().iter().any(|r| r == "POST /api/v1/reports"));
-        assert!(!result["requests"].as_array().unwrap().iter().any(|r| r == "POST /report"));
+        assert!(
+            result["modeText"]
+                .as_str()
+                .unwrap()
+                .contains("encrypted in this browser")
+        );
+        assert!(
+            stored_photo.metadata_stripped,
+            "the envelope notes the stripping"
+        );
+        assert_eq!(
+            gps_latitude(&stored_photo.data),
+            None,
+            "GPS removed before encryption"
+        );
+        assert!(
+            result["requests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "POST /api/v1/reports")
+        );
+        assert!(
+            !result["requests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "POST /report")
+        );
     } else {
         assert_eq!(report.channel, safehold::envelope::Channel::Server);
         assert!(result["submittedMode"].as_str().unwrap().contains("memory"));
         assert!(!stored_photo.metadata_stripped);
-        assert_eq!(stored_photo.data, photo, "the server path stores files as sent");
+        assert_eq!(
+            stored_photo.data, photo,
+            "the server path stores files as sent"
+        );
     }
     server.stop().await;
 }
@@ -163,8 +215,21 @@ async fn a_tampered_bundle_is_blocked_and_the_page_says_it_uses_the_server_path(
         "screenshots": screenshots(),
     }))
     .await;
-    assert!(result["modeText"].as_str().unwrap().contains("integrity check"), "{result}");
-    assert!(result["requests"].as_array().unwrap().iter().any(|r| r == "POST /report"), "fell back to the form");
+    assert!(
+        result["modeText"]
+            .as_str()
+            .unwrap()
+            .contains("integrity check"),
+        "{result}"
+    );
+    assert!(
+        result["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "POST /report"),
+        "fell back to the form"
+    );
     let id = result["reportId"].as_str().unwrap();
     let report = open_report(&server, id, "amina").await.unwrap();
     assert_eq!(report.channel, safehold::envelope::Channel::Server);
@@ -182,7 +247,13 @@ async fn a_tampered_keyring_makes_the_page_refuse_to_encrypt() {
         "screenshots": screenshots(),
     }))
     .await;
-    assert!(result["modeText"].as_str().unwrap().contains("do not match"), "{result}");
+    assert!(
+        result["modeText"]
+            .as_str()
+            .unwrap()
+            .contains("do not match"),
+        "{result}"
+    );
     assert_eq!(result["modeClass"], "error");
     assert_eq!(result["submitDisabled"], json!(true));
     assert_eq!(server.store.count_reports().await.unwrap(), 0);

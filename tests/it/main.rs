@@ -9,6 +9,7 @@ mod api_intake;
 mod bad_input;
 mod browser;
 mod canary;
+mod casework;
 mod durability;
 mod form_intake;
 mod protection;

@@ -114,7 +114,13 @@ async fn the_global_limit_holds_for_everyone_behind_one_address() {
 #[tokio::test]
 async fn pages_carry_strict_security_headers_and_nothing_from_elsewhere() {
     let server = TestServer::start(Backend::Sqlite).await;
-    for path in ["/", "/receipt", "/api/v1/routes", "/static/safehold.css", "/.well-known/safehold-scripts.json"] {
+    for path in [
+        "/",
+        "/receipt",
+        "/api/v1/routes",
+        "/static/safehold.css",
+        "/.well-known/safehold-scripts.json",
+    ] {
         let response = server
             .client()
             .get(format!("{}{path}", server.url))
@@ -136,8 +142,14 @@ async fn pages_carry_strict_security_headers_and_nothing_from_elsewhere() {
         // Scripts only from our origin, pinned by integrity hash, never inline.
         for tag in body.split("<script").skip(1) {
             let tag = &tag[..tag.find("</script>").expect("closed script")];
-            assert!(tag.contains(" src=\"/static/") && tag.contains(" integrity=\"sha384-"), "{path}: {tag}");
-            assert!(tag.ends_with("></script") || tag.trim_end().ends_with('>'), "{path}: inline code in {tag}");
+            assert!(
+                tag.contains(" src=\"/static/") && tag.contains(" integrity=\"sha384-"),
+                "{path}: {tag}"
+            );
+            assert!(
+                tag.ends_with("></script") || tag.trim_end().ends_with('>'),
+                "{path}: inline code in {tag}"
+            );
         }
         for attr in [
             "src=\"http",
@@ -217,14 +229,38 @@ async fn published_script_hashes_match_what_is_served() {
         .await
         .unwrap();
     assert_eq!(published.len(), 2);
-    let page = client.get(format!("{}/", server.url)).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(format!("{}/", server.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for script in published {
         let path = script["path"].as_str().unwrap();
-        let bytes = client.get(format!("{}{path}", server.url)).send().await.unwrap().bytes().await.unwrap();
-        let sri = format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes)));
+        let bytes = client
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let sri = format!(
+            "sha384-{}",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&bytes))
+        );
         assert_eq!(script["integrity"], sri.as_str(), "{path}");
-        assert_eq!(script["sha256"], hex::encode(sha2::Sha256::digest(&bytes)).as_str(), "{path}");
-        assert!(page.contains(&format!("src=\"{path}\" integrity=\"{sri}\"")), "{path} is pinned in the page");
+        assert_eq!(
+            script["sha256"],
+            hex::encode(sha2::Sha256::digest(&bytes)).as_str(),
+            "{path}"
+        );
+        assert!(
+            page.contains(&format!("src=\"{path}\" integrity=\"{sri}\"")),
+            "{path} is pinned in the page"
+        );
     }
     server.stop().await;
 }

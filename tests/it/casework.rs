@@ -1,0 +1,409 @@
+//! Casework: password-less staff login, case listing and decryption on the caseworker's side,
+//! route-based access, and the hash-chained audit log.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use safehold::store::Backend;
+use serde_json::{Value, json};
+
+use crate::common::{
+    FormReport, TestServer, demo_identity, element_text, marker, on_both_backends, repo,
+    submit_form,
+};
+
+/// Logs in over the API with a demo identity; returns the bearer token.
+pub async fn login(server: &TestServer, role: &str, name: &str, identity_file: &str) -> String {
+    let client = server.client();
+    let challenge: Value = client
+        .post(format!("{}/api/v1/session/challenge", server.url))
+        .json(&json!({ "role": role, "name": name }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ciphertext = STANDARD
+        .decode(challenge["challenge"].as_str().unwrap())
+        .unwrap();
+    let identity = demo_identity(identity_file);
+    let nonce = safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
+        .expect("my key opens it");
+    let response = client
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&json!({ "role": role, "name": name, "nonce": String::from_utf8(nonce.to_vec()).unwrap() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let session: Value = response.json().await.unwrap();
+    session["token"].as_str().unwrap().to_owned()
+}
+
+async fn get(server: &TestServer, path: &str, token: &str) -> (u16, Value) {
+    let response = server
+        .client()
+        .get(format!("{}{path}", server.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Runs the real `safehold` binary as a caseworker's CLI.
+fn cli(server: &TestServer, home: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_safehold"))
+        .args(args)
+        .args(["--server", &server.url, "--as", "caseworker/amina"])
+        .arg("--identity")
+        .arg(repo().join("keys/DEMO/identities/amina.age-identity"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn a_caseworker_logs_in_lists_and_decrypts_on_their_machine(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let canary = marker("casework");
+    let (status, page) = submit_form(&server, &FormReport::simple(&canary)).await;
+    assert_eq!(status, 201);
+    let id = element_text(&page, "report-id").unwrap();
+    let home = tempfile::tempdir().unwrap();
+
+    let (ok, out, err) = cli(&server, home.path(), &["case", "login"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = cli(&server, home.path(), &["case", "list", "--json"]);
+    assert!(ok, "{err}");
+    let cases: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == id.as_str() && c["status"] == "received"),
+        "{out}"
+    );
+    let (ok, out, err) = cli(&server, home.path(), &["case", "show", &id]);
+    assert!(ok, "{err}");
+    assert!(out.contains(&canary) && out.contains(&id), "{out}");
+    let (ok, out, err) = cli(&server, home.path(), &["case", "show", &id, "--json"]);
+    assert!(ok, "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["fields"]["what_happened"], canary.as_str());
+
+    let log = server.store.audit_log().await.unwrap();
+    let actions: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str(), e.subject.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("caseworker/amina", "login", ""),
+            ("caseworker/amina", "list", ""),
+            ("caseworker/amina", "pull", id.as_str()),
+            ("caseworker/amina", "pull", id.as_str()),
+        ]
+    );
+    assert_eq!(safehold::audit::verify(&log), Ok(()));
+    assert!(
+        log.iter().all(|e| e.at_minute.len() == 16),
+        "minute precision only"
+    );
+    server.stop().await;
+}
+on_both_backends!(a_caseworker_logs_in_lists_and_decrypts_on_their_machine);
+
+async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let client = server.client();
+    let url = |p: &str| format!("{}{p}", server.url);
+
+    // A replayed nonce is refused.
+    let challenge: Value = client
+        .post(url("/api/v1/session/challenge"))
+        .json(&json!({ "role": "caseworker", "name": "amina" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ciphertext = STANDARD
+        .decode(challenge["challenge"].as_str().unwrap())
+        .unwrap();
+    let identity = demo_identity("amina");
+    let nonce = String::from_utf8(
+        safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    let body = json!({ "role": "caseworker", "name": "amina", "nonce": nonce });
+    assert_eq!(
+        client
+            .post(url("/api/v1/session"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let replay = client
+        .post(url("/api/v1/session"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401, "a nonce works once");
+
+    // A nonce issued to one person does not log in another.
+    let challenge: Value = client
+        .post(url("/api/v1/session/challenge"))
+        .json(&json!({ "role": "caseworker", "name": "amina" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ciphertext = STANDARD
+        .decode(challenge["challenge"].as_str().unwrap())
+        .unwrap();
+    let nonce = String::from_utf8(
+        safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    let stolen = json!({ "role": "caseworker", "name": "chen", "nonce": nonce });
+    assert_eq!(
+        client
+            .post(url("/api/v1/session"))
+            .json(&stolen)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+
+    // No token, a bad token, an expired token: 401.
+    assert_eq!(
+        client
+            .get(url("/api/v1/cases"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        get(&server, "/api/v1/cases", "shs_not-a-token").await.0,
+        401
+    );
+    let expired = "shs_expired-token-for-the-test";
+    let hash: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
+        <sha2::Sha256 as sha2::Digest>::new(),
+        expired,
+    ))
+    .into();
+    let who = safehold::store::StaffIdentity {
+        role: "caseworker".into(),
+        name: "amina".into(),
+    };
+    server
+        .store
+        .insert_session(
+            &hash,
+            &who,
+            time::OffsetDateTime::now_utc().unix_timestamp() - 1,
+        )
+        .await
+        .unwrap();
+    let (status, body) = get(&server, "/api/v1/cases", expired).await;
+    assert_eq!(status, 401);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+
+    // A rapporteur cannot see cases.
+    let rapporteur = login(&server, "rapporteur", "sr-defenders", "sr-defenders").await;
+    assert_eq!(get(&server, "/api/v1/cases", &rapporteur).await.0, 403);
+
+    // A caseworker outside a route neither lists nor fetches its cases.
+    let mut treaty = FormReport::simple("for the treaty bodies team");
+    treaty.mechanism = "treaty_body";
+    let (_, page) = submit_form(&server, &treaty).await;
+    let treaty_id = element_text(&page, "report-id").unwrap();
+    let amina = login(&server, "caseworker", "amina", "amina").await;
+    let chen = login(&server, "caseworker", "chen", "chen").await;
+    let (_, listed) = get(&server, "/api/v1/cases", &amina).await;
+    assert!(
+        !listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == treaty_id.as_str())
+    );
+    let (status, body) = get(&server, &format!("/api/v1/cases/{treaty_id}"), &amina).await;
+    assert_eq!(status, 404, "{body}");
+    let (status, unknown) = get(&server, "/api/v1/cases/0000-0000-0000", &amina).await;
+    assert_eq!(
+        (status, &unknown),
+        (404, &body),
+        "other routes' cases look like missing ones"
+    );
+    assert_eq!(
+        get(&server, &format!("/api/v1/cases/{treaty_id}"), &chen)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(&server, "/api/v1/cases?route=treaty-bodies", &amina)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        get(&server, "/api/v1/cases?status=bogus", &amina).await.0,
+        422
+    );
+    assert_eq!(
+        get(&server, "/api/v1/cases?surprise=1", &amina).await.0,
+        400
+    );
+
+    // Bad login input gets a clear 4xx.
+    let bad = client
+        .post(url("/api/v1/session"))
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 415);
+    let bad = client
+        .post(url("/api/v1/session/challenge"))
+        .json(&json!({ "role": "caseworker" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    server.stop().await;
+}
+on_both_backends!(sessions_nonces_and_roles_are_enforced);
+
+/// Shape of an age file's header: the stanza lines' tags and argument lengths.
+fn shape(challenge: &Value) -> Vec<String> {
+    let bytes = STANDARD
+        .decode(challenge["challenge"].as_str().unwrap())
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines()
+        .take_while(|l| !l.starts_with("---"))
+        .filter(|l| l.starts_with("-> X25519"))
+        .map(|l| format!("{} {}", &l[..9], l.len()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_name_gets_a_decoy_of_the_same_shape_and_timing() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let client = server.client();
+    let ask = |name: &'static str| {
+        let client = client.clone();
+        let url = format!("{}/api/v1/session/challenge", server.url);
+        async move {
+            let started = std::time::Instant::now();
+            let response = client
+                .post(url)
+                .json(&json!({ "role": "caseworker", "name": name }))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            (status, body, started.elapsed())
+        }
+    };
+    let mut real_times = Vec::new();
+    let mut decoy_times = Vec::new();
+    for _ in 0..15 {
+        let (real_status, real, real_time) = ask("amina").await;
+        let (decoy_status, decoy, decoy_time) = ask("nobody-here").await;
+        assert_eq!(real_status, decoy_status);
+        assert_eq!(
+            real.as_object().unwrap().keys().collect::<Vec<_>>(),
+            decoy.as_object().unwrap().keys().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            shape(&real),
+            vec!["-> X25519 53".to_owned()],
+            "amina has one device"
+        );
+        assert_eq!(
+            shape(&decoy).len(),
+            shape(&ask("nobody-here").await.1).len(),
+            "a decoy's shape is stable"
+        );
+        real_times.push(real_time);
+        decoy_times.push(decoy_time);
+    }
+    real_times.sort();
+    decoy_times.sort();
+    let (real, decoy) = (real_times[7].as_secs_f64(), decoy_times[7].as_secs_f64());
+    assert!(
+        decoy < real * 3.0 + 0.005 && real < decoy * 3.0 + 0.005,
+        "median real {real}s vs decoy {decoy}s"
+    );
+    // A decoy cannot be redeemed, whatever nonce is sent.
+    let (_, decoy, _) = ask("nobody-here").await;
+    assert!(decoy["challenge"].is_string());
+    server.stop().await;
+}
+
+async fn an_edited_audit_row_is_named_by_verify(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let token = login(&server, "caseworker", "amina", "amina").await;
+    for _ in 0..3 {
+        assert_eq!(get(&server, "/api/v1/cases", &token).await.0, 200);
+    }
+    assert_eq!(
+        safehold::audit::verify(&server.store.audit_log().await.unwrap()),
+        Ok(())
+    );
+    // Someone with database access rewrites who did entry 3.
+    let url = server.config.database_url.clone();
+    let sql = "UPDATE audit_log SET actor = 'caseworker/bruno' WHERE seq = 3";
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+    let err = safehold::audit::verify(&server.store.audit_log().await.unwrap()).unwrap_err();
+    assert_eq!(err, safehold::audit::ChainError::Altered { seq: 3 });
+    assert!(err.to_string().contains("entry 3"));
+    server.stop().await;
+}
+on_both_backends!(an_edited_audit_row_is_named_by_verify);
