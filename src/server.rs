@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::alerts::AlertWorker;
 use crate::config::ServeConfig;
 use crate::http::{self, AppState};
 use crate::keyring::Keyring;
@@ -20,6 +21,9 @@ pub struct Server {
     pub store: Store,
     /// The keyring fingerprint clients check.
     pub keyring_fingerprint: String,
+    /// The alert worker, not yet running: `safehold serve` starts it with
+    /// [`AlertWorker::spawn`] and stops it after the last request.
+    pub alerts: AlertWorker,
 }
 
 /// Loads and validates keys and policy, refusing DEMO keys unless `demo` is set.
@@ -55,11 +59,14 @@ pub async fn build(config: &ServeConfig) -> anyhow::Result<Server> {
             )
         })?;
     let keyring_fingerprint = keyring.fingerprint().to_owned();
+    let alerts = AlertWorker::new(store.clone(), policy.alerts.clone())
+        .context("cannot prepare alert delivery")?;
     let state = AppState::new(store.clone(), keyring, policy, secrets, config);
     Ok(Server {
         router: http::router(state, config),
         store,
         keyring_fingerprint,
+        alerts,
     })
 }
 

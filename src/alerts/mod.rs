@@ -1,1 +1,16 @@
-//! Alert delivery: outbox worker, webhook and SMTP targets.
+//! Alert delivery: the outbox worker, signed webhooks, SMTP, and fixed-size digests.
+//!
+//! An alert carries the kind of event, the route, the public case id and "urgent": never any
+//! content. This module imports neither `envelope` nor `crypto`: it handles ids and names only,
+//! as its `use` lines show. Data arrives here only through the outbox (`store`).
+
+pub mod digest;
+pub mod email;
+pub mod error;
+pub mod payload;
+pub mod webhook;
+pub mod worker;
+
+pub use error::DeliveryError;
+pub use payload::Alert;
+pub use worker::{AlertWorker, WorkerHandle};

@@ -31,6 +31,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         policy.routing.routes().len(),
         policy.routing.default_route().name
     );
+    println!(
+        "alerts: {} target(s){}",
+        policy.alerts.targets.len(),
+        if policy.alerts.smtp.is_some() {
+            ", SMTP relay set"
+        } else {
+            ""
+        }
+    );
     println!("keyring fingerprint: {}", keyring.fingerprint());
     println!("ok");
     Ok(())

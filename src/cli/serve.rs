@@ -21,8 +21,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 /// carry a peer address (axum logs "connection <ip:port> accepted" at trace level).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
-        .add_directive(NEVER_LOGGED.parse().expect("static directive"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = NEVER_LOGGED.iter().fold(filter, |filter, directive| {
+        filter.add_directive(directive.parse().expect("static directive"))
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -31,8 +33,14 @@ fn init_logging() {
         .try_init();
 }
 
-/// Log targets that would record client addresses.
-const NEVER_LOGGED: &str = "axum::serve=off";
+/// Log targets that would record client addresses, or alert receivers' URLs and addresses
+/// (the HTTP and SMTP clients of the alert worker log them at debug and trace level).
+const NEVER_LOGGED: &[&str] = &[
+    "axum::serve=off",
+    "reqwest=off",
+    "hyper_util=off",
+    "lettre=off",
+];
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let server = crate::server::build(&config).await?;
@@ -46,9 +54,14 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     tracing::info!(backend = ?server.store.backend(), keyring = %server.keyring_fingerprint, "safehold ready");
     // Tests and scripts read this line to learn the port when listening on port 0.
     println!("safehold: listening on http://{address}");
-    http::serve(listener, server.router, shutdown_signal()).await?;
-    // Every request has finished; close the pool so the last commits are checkpointed.
+    // The outbox worker delivers alerts in the background, on this and every other instance.
+    let alerts = server.alerts.spawn();
+    let served = http::serve(listener, server.router, shutdown_signal()).await;
+    // Every request has finished; let deliveries in flight finish (undelivered rows stay in
+    // the outbox), then close the pool so the last commits are checkpointed.
+    alerts.shutdown().await;
     server.store.close().await;
+    served?;
     tracing::info!("safehold stopped");
     Ok(())
 }

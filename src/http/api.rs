@@ -203,6 +203,7 @@ pub async fn submit(
             reporter_recipient: reporter_recipient.to_string(),
             receipt_hash: receipt_hash(state.inner.secrets.receipt_pepper(), &verifier),
             urgent: request.urgent,
+            alert_targets: route.alerts.clone(),
         })
         .await?;
     let body = SubmitResponse {

@@ -145,6 +145,7 @@ pub async fn submit(
                 keys.lookup_key(),
             ),
             urgent,
+            alert_targets: route.alerts.clone(),
         })
         .await
         .map_err(|e| PageError::from_store(e, &lang))?;

@@ -4,9 +4,10 @@
 //! message that names the file, line, route and field, rather than misroute a report.
 //! Policy files hold codes and names only; this module never handles report plaintext.
 //!
-//! Files (see `policy/README.md`): `routing.toml` now; `alerts.toml`, `retention.toml`,
+//! Files (see `policy/README.md`): `routing.toml` and `alerts.toml` now; `retention.toml`,
 //! `statistics.toml` and `taxonomy.toml` come later.
 
+pub mod alerts;
 pub mod questions;
 pub mod routing;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::keyring::Keyring;
 
+pub use alerts::{AlertPolicy, AlertProblem, AlertTarget};
 pub use routing::{Answers, Route, RouteSelector, Routing, RoutingProblem, RoutingReason};
 
 /// Every policy the server runs with, validated against the keyring.
@@ -23,19 +25,43 @@ pub use routing::{Answers, Route, RouteSelector, Routing, RoutingProblem, Routin
 pub struct Policy {
     /// `routing.toml`: which caseworkers receive which reports.
     pub routing: Routing,
+    /// `alerts.toml`: how alert targets are reached (none when the file is absent).
+    pub alerts: AlertPolicy,
 }
 
 impl Policy {
     /// Loads every policy file from `dir` (normally `policy/`, or `policy/DEMO` with `--demo`)
-    /// and checks every name it uses against `keyring`.
+    /// and checks every name it uses against `keyring`. Alert secrets named by `alerts.toml`
+    /// are read from the process environment.
     pub fn load(dir: &Path, keyring: &Keyring) -> Result<Policy, PolicyError> {
+        Self::load_with_env(dir, keyring, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Policy::load`] with an injectable environment lookup.
+    pub fn load_with_env(
+        dir: &Path,
+        keyring: &Keyring,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Policy, PolicyError> {
+        // No alerts.toml: no targets, and any route naming one fails below.
+        let alerts_path = alerts::alerts_path(dir);
+        let alerts = match std::fs::read_to_string(&alerts_path) {
+            Ok(text) => AlertPolicy::parse(&text, &alerts_path, dir, env)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => AlertPolicy::default(),
+            Err(source) => {
+                return Err(PolicyError::Read {
+                    path: alerts_path,
+                    source,
+                });
+            }
+        };
         let path = routing::routing_path(dir);
         let text = std::fs::read_to_string(&path).map_err(|source| PolicyError::Read {
             path: path.clone(),
             source,
         })?;
-        let routing = Routing::parse(&text, &path, keyring)?;
-        Ok(Policy { routing })
+        let routing = Routing::parse_with_targets(&text, &path, keyring, Some(&alerts.names()))?;
+        Ok(Policy { routing, alerts })
     }
 }
 
@@ -68,6 +94,15 @@ pub enum PolicyError {
         path: PathBuf,
         /// Every problem found.
         problems: Vec<RoutingProblem>,
+    },
+    /// `alerts.toml` breaks the rules (or a secret it names is missing); every problem is
+    /// listed.
+    #[error("{} has {} problem(s); fix them all, then restart:\n{}", path.display(), problems.len(), problems.iter().map(|p| format!("  - {}: {p}", path.display())).collect::<Vec<_>>().join("\n"))]
+    InvalidAlerts {
+        /// The file.
+        path: PathBuf,
+        /// Every problem found.
+        problems: Vec<AlertProblem>,
     },
 }
 

@@ -111,11 +111,22 @@ impl Routing {
     /// Parses and validates routing text. `path` is used only in messages; [`super::Policy::load`]
     /// reads the file. Useful in tests of other modules to build a routing table in memory.
     pub fn parse(text: &str, path: &Path, keyring: &Keyring) -> Result<Routing, PolicyError> {
+        Self::parse_with_targets(text, path, keyring, None)
+    }
+
+    /// [`Routing::parse`], also checking every route's `alerts` against the names of the alert
+    /// targets (from `alerts.toml`) when `targets` is given.
+    pub fn parse_with_targets(
+        text: &str,
+        path: &Path,
+        keyring: &Keyring,
+        targets: Option<&[String]>,
+    ) -> Result<Routing, PolicyError> {
         let raw: RawRouting = toml::from_str(text).map_err(|err| PolicyError::Syntax {
             path: path.to_path_buf(),
             message: err.to_string(),
         })?;
-        validate(raw, text, keyring).map_err(|problems| PolicyError::Invalid {
+        validate(raw, text, keyring, targets).map_err(|problems| PolicyError::Invalid {
             path: path.to_path_buf(),
             problems,
         })
@@ -251,6 +262,14 @@ pub enum RoutingReason {
     /// An empty or padded alert target name.
     #[error("alert target names must be non-empty, without surrounding spaces")]
     BadAlertName,
+    /// An alert name with no target in `alerts.toml`.
+    #[error("no alert target `{name}` in alerts.toml; define it there, or remove it here (targets: {})", if known.is_empty() { "none".to_owned() } else { known.join(", ") })]
+    UnknownAlertTarget {
+        /// The name given.
+        name: String,
+        /// The targets that exist.
+        known: Vec<String>,
+    },
     /// `default_route` missing.
     #[error(
         "missing: add `default_route = \"<name>\"` naming the route for reports that match no other route"
@@ -390,7 +409,7 @@ impl Checker<'_> {
     }
 }
 
-fn is_valid_route_name(name: &str) -> bool {
+pub(super) fn is_valid_route_name(name: &str) -> bool {
     (1..=48).contains(&name.len())
         && name
             .bytes()
@@ -401,6 +420,7 @@ fn validate(
     raw: RawRouting,
     text: &str,
     keyring: &Keyring,
+    targets: Option<&[String]>,
 ) -> Result<Routing, Vec<RoutingProblem>> {
     let mut checker = Checker {
         text,
@@ -468,7 +488,14 @@ fn validate(
             })
         });
         let alerts = checker.names(raw_route.alerts, &name, "alerts", |alert| {
-            (alert.is_empty() || alert.trim() != alert).then_some(RoutingReason::BadAlertName)
+            if alert.is_empty() || alert.trim() != alert {
+                return Some(RoutingReason::BadAlertName);
+            }
+            let known = targets?;
+            (!known.iter().any(|t| t == alert)).then(|| RoutingReason::UnknownAlertTarget {
+                name: alert.to_owned(),
+                known: known.to_vec(),
+            })
         });
         routes.push(Route {
             name,

@@ -10,6 +10,7 @@ mod staff;
 mod writer;
 
 pub use error::StoreError;
+pub use outbox::{ClaimFilter, ClaimedAlert, DIGEST_KIND, DeadLetter, new_alert_id};
 pub use staff::{CaseSummary, StaffIdentity};
 
 use std::path::Path;
@@ -67,6 +68,9 @@ pub struct NewReport {
     pub receipt_hash: [u8; 32],
     /// The reporter said someone is in immediate danger: the alert says "urgent".
     pub urgent: bool,
+    /// Names of the alert targets of the report's route: one outbox row is written per
+    /// target, in the report's transaction. Empty: no alert.
+    pub alert_targets: Vec<String>,
 }
 
 /// What a reporter may see about their own report.
@@ -108,6 +112,8 @@ pub struct OutboxAlert {
     pub case_id: String,
     /// Whether the reporter said someone is in immediate danger.
     pub urgent: bool,
+    /// The alert target this row is for (one row per event and target).
+    pub target: String,
 }
 
 /// The storage handle shared by all request handlers.
@@ -144,7 +150,7 @@ impl Store {
         }
     }
 
-    /// Stores a report and its "new report" alert in one transaction. Returns only once both
+    /// Stores a report and its "new report" alerts (one per alert target) in one transaction. Returns only once both
     /// are durably committed: the caller may then, and only then, acknowledge the reporter.
     pub async fn insert_report(&self, report: NewReport) -> Result<(), StoreError> {
         self.writer.insert(report).await
@@ -211,7 +217,7 @@ impl Store {
     /// Lists the alerts waiting for delivery, oldest first.
     pub async fn pending_alerts(&self) -> Result<Vec<OutboxAlert>, StoreError> {
         let rows = with_pool!(&self.pool, |p| {
-            sqlx::query("SELECT kind, route, case_id, urgent FROM outbox ORDER BY id")
+            sqlx::query("SELECT kind, route, case_id, urgent, target FROM outbox ORDER BY id")
                 .fetch_all(p)
                 .await?
                 .into_iter()
@@ -221,6 +227,7 @@ impl Store {
                         route: r.try_get("route")?,
                         case_id: r.try_get("case_id")?,
                         urgent: r.try_get("urgent")?,
+                        target: r.try_get("target")?,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?

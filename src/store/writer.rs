@@ -1,8 +1,9 @@
 //! Group commit: one task writes reports in batches, one transaction and one fsync per batch.
 //!
 //! A request hands its report to the writer and waits. The writer takes every report queued
-//! at that moment (up to [`MAX_BATCH`]), inserts them and their outbox rows in one
-//! transaction, commits, and only then answers each waiting request. Durability is unchanged
+//! at that moment (up to [`MAX_BATCH`]), inserts them and their outbox rows (one per alert
+//! target of the report's route) in one transaction, commits, and only then answers each
+//! waiting request. Durability is unchanged
 //! (`synchronous=FULL`, an acknowledgement always follows its commit), but the fsync cost is
 //! shared by the whole batch instead of paid by every report.
 
@@ -15,6 +16,8 @@ use super::{NewReport, Pool, StoreError, with_pool};
 const MAX_BATCH: usize = 64;
 /// Reports waiting for the writer before new requests wait for room.
 const QUEUE_DEPTH: usize = 1024;
+/// Upper bound on outbox rows per INSERT statement (six binds each).
+const MAX_ALERT_ROWS: usize = 1000;
 
 struct Job {
     report: NewReport,
@@ -92,14 +95,30 @@ async fn insert_batch(pool: &Pool, reports: &[&NewReport]) -> Result<(), StoreEr
         });
         insert.build().execute(&mut *tx).await?;
 
-        let mut alerts = QueryBuilder::new("INSERT INTO outbox (kind, route, case_id, urgent) ");
-        alerts.push_values(reports, |mut row, r| {
-            row.push_bind("new_report")
-                .push_bind(r.route.as_str())
-                .push_bind(r.public_id.as_str())
-                .push_bind(r.urgent);
-        });
-        alerts.build().execute(&mut *tx).await?;
+        // One row per (report × alert target), each with its own random idempotency id. No
+        // time is written: a new row is due at once (`next_attempt` 0).
+        let rows: Vec<(&NewReport, &str, String)> = reports
+            .iter()
+            .flat_map(|r| {
+                r.alert_targets
+                    .iter()
+                    .map(move |t| (*r, t.as_str(), super::new_alert_id()))
+            })
+            .collect();
+        for chunk in rows.chunks(MAX_ALERT_ROWS) {
+            let mut alerts = QueryBuilder::new(
+                "INSERT INTO outbox (kind, route, case_id, urgent, target, idem) ",
+            );
+            alerts.push_values(chunk, |mut row, (r, target, idem)| {
+                row.push_bind("new_report")
+                    .push_bind(r.route.as_str())
+                    .push_bind(r.public_id.as_str())
+                    .push_bind(r.urgent)
+                    .push_bind(*target)
+                    .push_bind(idem.as_str());
+            });
+            alerts.build().execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(())
     })

@@ -6,6 +6,17 @@ use std::time::{Duration, Instant};
 
 use crate::common::repo;
 
+/// Extra settings for [`ServerProcess::spawn_with`].
+#[derive(Default, Clone)]
+pub struct SpawnOptions {
+    /// A policy directory instead of `policy/DEMO`.
+    pub policy: Option<PathBuf>,
+    /// Extra environment variables.
+    pub env: Vec<(String, String)>,
+    /// Extra arguments after the usual ones.
+    pub args: Vec<String>,
+}
+
 pub struct ServerProcess {
     child: Child,
     pub url: String,
@@ -15,11 +26,20 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `safehold serve --demo` with its data, temp dir and logs under `dir`.
     pub fn spawn(dir: &Path, database_url: &str) -> ServerProcess {
+        Self::spawn_with(dir, database_url, &SpawnOptions::default())
+    }
+
+    /// [`ServerProcess::spawn`] with another policy directory, environment or arguments.
+    pub fn spawn_with(dir: &Path, database_url: &str, options: &SpawnOptions) -> ServerProcess {
         let tmp = dir.join("tmp");
         std::fs::create_dir_all(&tmp).unwrap();
         let n = std::fs::read_dir(dir).unwrap().count();
         let stdout = dir.join(format!("stdout-{n}.log"));
         let stderr = dir.join(format!("stderr-{n}.log"));
+        let policy = options
+            .policy
+            .clone()
+            .unwrap_or_else(|| repo().join("policy/DEMO"));
         let child = Command::new(env!("CARGO_BIN_EXE_safehold"))
             .args([
                 "serve",
@@ -32,7 +52,7 @@ impl ServerProcess {
             .arg("--keys")
             .arg(repo().join("keys/DEMO"))
             .arg("--policy")
-            .arg(repo().join("policy/DEMO"))
+            .arg(&policy)
             .arg("--secret-file")
             .arg(dir.join("server-secret"))
             .args([
@@ -45,6 +65,8 @@ impl ServerProcess {
                 "--global-per-second",
                 "0",
             ])
+            .args(&options.args)
+            .envs(options.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .current_dir(dir)
             .env("TMPDIR", &tmp)
             // As verbose as it gets: the canary must hold for every log line.

@@ -1,0 +1,98 @@
+//! E-mail delivery over SMTP with lettre: STARTTLS (required) or TLS, credentials from the
+//! environment; plain SMTP only to a relay on this machine (validated by the policy).
+
+use std::time::Duration;
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+use super::DeliveryError;
+use crate::policy::alerts::{SmtpSecurity, SmtpSettings};
+
+/// A configured SMTP relay.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// Builds the transport from validated settings.
+    pub fn new(smtp: &SmtpSettings, timeout: Duration) -> Result<Mailer, DeliveryError> {
+        // lettre's rustls uses the process-wide provider: ring, as everywhere in Safehold.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let builder = match smtp.security {
+            SmtpSecurity::Starttls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                    .map_err(|_| DeliveryError::Tls)?
+            }
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+                .map_err(|_| DeliveryError::Tls)?,
+            SmtpSecurity::PlainLoopbackOnly => {
+                if !crate::policy::alerts::is_loopback_host(&smtp.host) {
+                    return Err(DeliveryError::Tls);
+                }
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+            }
+        };
+        let mut builder = builder.port(smtp.port).timeout(Some(timeout));
+        if let Some((user, password)) = &smtp.credentials {
+            builder = builder.credentials(Credentials::new(
+                user.clone(),
+                password.expose_secret().to_owned(),
+            ));
+        }
+        let from = smtp
+            .from
+            .parse::<Mailbox>()
+            .map_err(|_| DeliveryError::SmtpPermanent)?;
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    /// Sends one plain-text message to every address in `to`.
+    pub async fn send(
+        &self,
+        to: &[String],
+        subject: &str,
+        body: String,
+    ) -> Result<(), DeliveryError> {
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN);
+        for address in to {
+            let mailbox = address
+                .parse::<Mailbox>()
+                .map_err(|_| DeliveryError::SmtpPermanent)?;
+            message = message.to(mailbox);
+        }
+        let message = message
+            .body(body)
+            .map_err(|_| DeliveryError::SmtpPermanent)?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| classify(&e))
+    }
+}
+
+/// A class for an SMTP error; lettre's message may quote the server and addresses.
+fn classify(e: &lettre::transport::smtp::Error) -> DeliveryError {
+    if e.is_timeout() {
+        DeliveryError::Timeout
+    } else if e.is_tls() {
+        DeliveryError::Tls
+    } else if e.is_transient() {
+        DeliveryError::SmtpTransient
+    } else if e.is_permanent() {
+        DeliveryError::SmtpPermanent
+    } else {
+        DeliveryError::Connect
+    }
+}
