@@ -17,6 +17,12 @@ pub enum Action {
     List,
     /// Fetched a case's ciphertext.
     Pull,
+    /// Replied to the reporter.
+    Reply,
+    /// Changed a case's status.
+    Status,
+    /// Closed a case.
+    Close,
 }
 
 impl Action {
@@ -26,6 +32,9 @@ impl Action {
             Action::Login => "login",
             Action::List => "list",
             Action::Pull => "pull",
+            Action::Reply => "reply",
+            Action::Status => "status",
+            Action::Close => "close",
         }
     }
 }

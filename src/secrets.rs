@@ -15,6 +15,7 @@ const SECRET_LEN: usize = 32;
 pub struct ServerSecrets {
     receipt_pepper: Zeroizing<[u8; 32]>,
     csrf_key: Zeroizing<[u8; 64]>,
+    receipt_token_key: Zeroizing<[u8; 32]>,
 }
 
 /// Problems with the secret file, worded for the operator.
@@ -58,15 +59,23 @@ impl ServerSecrets {
         // 32 and 64 bytes are far below HKDF-SHA256's 8160-byte limit: expand cannot fail.
         let _ = hk.expand(b"receipt pepper", &mut receipt_pepper[..]);
         let _ = hk.expand(b"csrf cookie key", &mut csrf_key[..]);
+        let mut receipt_token_key = Zeroizing::new([0u8; 32]);
+        let _ = hk.expand(b"receipt page token key", &mut receipt_token_key[..]);
         ServerSecrets {
             receipt_pepper,
             csrf_key,
+            receipt_token_key,
         }
     }
 
     /// The pepper keyed into every stored receipt hash.
     pub fn receipt_pepper(&self) -> &[u8; 32] {
         &self.receipt_pepper
+    }
+
+    /// The key that signs the short-lived token a receipt page uses to send a follow-up.
+    pub fn receipt_token_key(&self) -> &[u8; 32] {
+        &self.receipt_token_key
     }
 
     /// The key that encrypts the CSRF cookie.

@@ -86,6 +86,7 @@ pub fn kind_label(kind: &str) -> &'static str {
     match kind {
         "new_report" => "new report",
         "follow_up" => "follow-up",
+        "reply" => "reply sent",
         "escalation" => "escalation",
         "status_change" => "status change",
         "test" => "test alert",

@@ -10,8 +10,8 @@ use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
 use super::staff_client::{StaffArgs, StaffClient};
-use crate::envelope::Report;
-use crate::http::staff::{CaseDetail, CaseView};
+use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report};
+use crate::http::staff::{CaseDetail, CaseView, MessageAdded, ReplyRequest, StatusRequest};
 
 /// Casework subcommands.
 #[derive(Debug, Subcommand)]
@@ -42,6 +42,35 @@ pub enum CaseCommand {
         #[arg(long)]
         save_attachments: Option<PathBuf>,
     },
+    /// Reply to the reporter: encrypted here to the reporter and the route's caseworkers.
+    Reply {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// The reply text ("-" reads it from standard input).
+        #[arg(long, short)]
+        message: String,
+        /// Language of the reply (BCP 47).
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Move a case along the workflow: under_assessment, credible, not_substantiated, referred, closed.
+    Status {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// The new status.
+        status: String,
+    },
+    /// Close a case.
+    Close {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+    },
 }
 
 pub fn run(command: CaseCommand) -> anyhow::Result<()> {
@@ -67,6 +96,18 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 id,
                 save_attachments,
             } => show(&StaffClient::new(&staff)?, &id, save_attachments).await,
+            CaseCommand::Reply {
+                staff,
+                id,
+                message,
+                language,
+            } => reply(&StaffClient::new(&staff)?, &id, message, &language).await,
+            CaseCommand::Status { staff, id, status } => {
+                set_status(&StaffClient::new(&staff)?, &id, &status).await
+            }
+            CaseCommand::Close { staff, id } => {
+                set_status(&StaffClient::new(&staff)?, &id, "closed").await
+            }
         }
     })
 }
@@ -125,12 +166,41 @@ async fn show(
     let report = Report::from_plaintext(&plaintext)
         .context("the decrypted report is not a safehold.report.v1 envelope")?;
     drop(plaintext);
+    let mut thread = Vec::new();
+    for m in &case.messages {
+        let bytes = STANDARD
+            .decode(&m.ciphertext)
+            .context("the server sent malformed ciphertext")?;
+        let format = if m.author == "reporter" {
+            FOLLOWUP_FORMAT
+        } else {
+            REPLY_FORMAT
+        };
+        let text = crate::crypto::seal::decrypt(&bytes, &refs)
+            .ok()
+            .and_then(|p| Message::from_plaintext(&p, format).ok())
+            .map(|msg| msg.text.clone())
+            .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
+        thread.push(
+            serde_json::json!({ "seq": m.seq, "from": m.author, "day": m.day, "text": text }),
+        );
+    }
     if client.json {
         let mut value = serde_json::to_value(&report)?;
         value["case"] = serde_json::json!({ "id": case.id, "route": case.route, "status": case.status, "received_day": case.received_day });
+        value["thread"] = serde_json::Value::Array(thread);
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_report(&case, &report)?;
+        for m in &thread {
+            println!(
+                "\n--- #{} from {} on {}\n{}",
+                m["seq"],
+                m["from"].as_str().unwrap_or(""),
+                m["day"].as_str().unwrap_or(""),
+                m["text"].as_str().unwrap_or("")
+            );
+        }
     }
     if let Some(dir) = save_attachments {
         eprintln!(
@@ -156,6 +226,76 @@ async fn show(
             super::staff_client::write_private(&path, &attachment.data)?;
             eprintln!("  {}", path.display());
         }
+    }
+    Ok(())
+}
+
+async fn reply(
+    client: &StaffClient,
+    id: &str,
+    message: String,
+    language: &str,
+) -> anyhow::Result<()> {
+    let text = if message == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
+    } else {
+        message
+    };
+    if text.trim().is_empty() {
+        anyhow::bail!("the reply is empty; pass it with --message or on standard input");
+    }
+    let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
+    let mut recipients: Vec<age::x25519::Recipient> = vec![
+        case.reporter_recipient
+            .parse()
+            .map_err(|e| anyhow!("the case's reporter recipient is invalid: {e}"))?,
+    ];
+    for r in &case.route_recipients {
+        recipients.push(
+            r.parse()
+                .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))?,
+        );
+    }
+    let plaintext = Message::reply(language, text).to_padded_plaintext()?;
+    let ciphertext = crate::crypto::seal::encrypt(&plaintext, &recipients)?;
+    drop(plaintext);
+    let token = client.token()?;
+    let added: MessageAdded = client
+        .post_json(
+            &format!("/api/v1/cases/{id}/replies"),
+            &ReplyRequest {
+                ciphertext: STANDARD.encode(&ciphertext),
+            },
+            Some(&token),
+        )
+        .await?;
+    if client.json {
+        println!("{}", serde_json::json!({ "case": id, "seq": added.seq }));
+    } else {
+        println!(
+            "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s).",
+            added.seq,
+            case.route_recipients.len()
+        );
+    }
+    Ok(())
+}
+
+async fn set_status(client: &StaffClient, id: &str, status: &str) -> anyhow::Result<()> {
+    let token = client.token()?;
+    let case: CaseView = client
+        .post_json(
+            &format!("/api/v1/cases/{id}/status"),
+            &StatusRequest {
+                status: status.to_owned(),
+            },
+            Some(&token),
+        )
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string(&case)?);
+    } else {
+        println!("Case {} is now {}.", case.id, case.status);
     }
     Ok(())
 }

@@ -173,7 +173,8 @@ impl StaffClient {
         Ok(session.expires_in)
     }
 
-    fn token(&self) -> anyhow::Result<Zeroizing<String>> {
+    /// The session token saved by `login`.
+    pub fn token(&self) -> anyhow::Result<Zeroizing<String>> {
         let path = self.session_file()?;
         let token = std::fs::read_to_string(&path)
             .map_err(|_| anyhow!("you are not logged in: run safehold case login"))?;

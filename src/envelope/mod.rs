@@ -7,6 +7,7 @@
 //! Plaintext hygiene: every buffer that holds a serialized report is a `Zeroizing<Vec<u8>>`
 //! allocated once at its final size, so no reallocation leaves copies in freed memory.
 
+mod message;
 mod padding;
 mod report;
 #[cfg(test)]
@@ -16,14 +17,11 @@ use std::io;
 
 use zeroize::Zeroizing;
 
+pub use message::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT};
 pub use padding::{MIN_BUCKET, padded_len};
 pub use report::{
     Attachment, Channel, Consent, REPORT_FORMAT, Report, ReportFields, RoutingAnswers,
 };
-
-/// Version tag of reply documents (caseworker → reporter); defined here so all formats live
-/// in one place.
-pub const REPLY_FORMAT: &str = "safehold.reply.v1";
 
 /// Why a report could not be encoded or decoded.
 ///
@@ -69,70 +67,86 @@ pub enum EnvelopeError {
 impl Report {
     /// The canonical JSON encoding, without padding.
     pub fn canonical_json(&self) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
-        let len = self.canonical_len()?;
-        self.serialize_into(len, len)
+        let len = canonical_len(self)?;
+        serialize_into(self, len, len)
     }
 
     /// Canonical JSON padded with ASCII spaces (0x20) to [`padded_len`]; still valid JSON, so
     /// the output of `age -d` parses as it is.
     pub fn to_padded_plaintext(&self) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
-        let len = self.canonical_len()?;
-        self.serialize_into(len, padded_len(len))
+        padded(self)
     }
 
     /// Parses a decrypted report: trailing space padding is accepted, the format is checked,
     /// and every attachment must match its recorded size and SHA-256.
     pub fn from_plaintext(bytes: &[u8]) -> Result<Report, EnvelopeError> {
-        let end = bytes
-            .iter()
-            .rposition(|&b| b != b' ')
-            .map_or(0, |last| last + 1);
-        let json = bytes.get(..end).ok_or(EnvelopeError::BadPadding)?;
-        // serde_json would accept trailing tabs or newlines; the padding is spaces only.
-        if json.last().is_some_and(|b| b.is_ascii_whitespace()) {
-            return Err(EnvelopeError::BadPadding);
-        }
-        let report: Report = serde_json::from_slice(json).map_err(malformed)?;
+        let report: Report = unpadded(bytes)?;
         if report.format != REPORT_FORMAT {
             return Err(EnvelopeError::UnsupportedFormat);
         }
-        for (i, attachment) in report.attachments.iter().enumerate() {
-            if !attachment.is_intact() {
-                return Err(EnvelopeError::AttachmentMismatch { index: i + 1 });
-            }
-        }
+        check_attachments(&report.attachments)?;
         Ok(report)
     }
+}
 
-    /// Length of the canonical encoding, measured without storing it.
-    fn canonical_len(&self) -> Result<usize, EnvelopeError> {
-        let mut counter = CountingWriter(0);
-        serde_json::to_writer(&mut counter, self)
-            .map_err(|_| EnvelopeError::Encode("serialization failed"))?;
-        Ok(counter.0)
+/// Every attachment must match its recorded size and SHA-256.
+fn check_attachments(attachments: &[Attachment]) -> Result<(), EnvelopeError> {
+    for (i, attachment) in attachments.iter().enumerate() {
+        if !attachment.is_intact() {
+            return Err(EnvelopeError::AttachmentMismatch { index: i + 1 });
+        }
     }
+    Ok(())
+}
 
-    /// Serializes into a buffer allocated exactly once with capacity `total`, then pads it
-    /// with spaces. Growing a `Vec` would copy the plaintext and free the old buffer without
-    /// wiping it; with the capacity fixed up front, the only copy is the zeroizing one.
-    fn serialize_into(
-        &self,
-        canonical: usize,
-        total: usize,
-    ) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
-        let mut out = Zeroizing::new(Vec::with_capacity(total));
-        let capacity = out.capacity();
-        serde_json::to_writer(&mut *out, self)
-            .map_err(|_| EnvelopeError::Encode("serialization failed"))?;
-        if out.len() != canonical {
-            return Err(EnvelopeError::Encode("length changed between passes"));
-        }
-        out.resize(total, b' ');
-        if out.capacity() != capacity {
-            return Err(EnvelopeError::Encode("buffer was reallocated"));
-        }
-        Ok(out)
+/// Canonical JSON of any document, padded with spaces to its bucket.
+fn padded<T: serde::Serialize>(document: &T) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
+    let len = canonical_len(document)?;
+    serialize_into(document, len, padded_len(len))
+}
+
+/// Parses a padded document: the JSON, then only ASCII spaces.
+fn unpadded<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, EnvelopeError> {
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(0, |last| last + 1);
+    let json = bytes.get(..end).ok_or(EnvelopeError::BadPadding)?;
+    // serde_json would accept trailing tabs or newlines; the padding is spaces only.
+    if json.last().is_some_and(|b| b.is_ascii_whitespace()) {
+        return Err(EnvelopeError::BadPadding);
     }
+    serde_json::from_slice(json).map_err(malformed)
+}
+
+/// Length of the canonical encoding, measured without storing it.
+fn canonical_len<T: serde::Serialize>(document: &T) -> Result<usize, EnvelopeError> {
+    let mut counter = CountingWriter(0);
+    serde_json::to_writer(&mut counter, document)
+        .map_err(|_| EnvelopeError::Encode("serialization failed"))?;
+    Ok(counter.0)
+}
+
+/// Serializes into a buffer allocated exactly once with capacity `total`, then pads it with
+/// spaces. Growing a `Vec` would copy the plaintext and free the old buffer without wiping
+/// it; with the capacity fixed up front, the only copy is the zeroizing one.
+fn serialize_into<T: serde::Serialize>(
+    document: &T,
+    canonical: usize,
+    total: usize,
+) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
+    let mut out = Zeroizing::new(Vec::with_capacity(total));
+    let capacity = out.capacity();
+    serde_json::to_writer(&mut *out, document)
+        .map_err(|_| EnvelopeError::Encode("serialization failed"))?;
+    if out.len() != canonical {
+        return Err(EnvelopeError::Encode("length changed between passes"));
+    }
+    out.resize(total, b' ');
+    if out.capacity() != capacity {
+        return Err(EnvelopeError::Encode("buffer was reallocated"));
+    }
+    Ok(out)
 }
 
 /// Maps a serde_json error to its position only: its message can quote the plaintext.

@@ -16,7 +16,7 @@ use crate::ciphertext;
 use crate::crypto::receipt::receipt_hash;
 use crate::envelope::padded_len;
 use crate::policy::questions;
-use crate::store::{NewReport, new_public_id, today};
+use crate::store::{AlertEvent, NewReport, new_public_id, today};
 
 /// `GET /api/v1/routes`: everything a client needs to encrypt to the right people.
 #[derive(Debug, Serialize, Deserialize)]
@@ -162,35 +162,8 @@ pub async fn submit(
             )
         })?;
     let verifier = decode_verifier(&request.receipt_verifier)?;
-    let bytes = STANDARD
-        .decode(request.ciphertext.as_bytes())
-        .map_err(|_| {
-            ApiError::bad_request(
-                "bad_base64",
-                "ciphertext must be a binary age file in standard base64",
-            )
-        })?;
     let expected = routing.recipients(route, &state.inner.keyring).len();
-    let summary =
-        ciphertext::validate(&bytes, expected, state.inner.max_body_bytes).map_err(|e| {
-            let status = if matches!(e, ciphertext::CiphertextError::TooLarge { .. }) {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            ApiError::new(status, "bad_ciphertext", e.to_string())
-        })?;
-    // Every envelope is padded to a size bucket before encryption; a plaintext of any other
-    // length was either not padded (its size leaks) or was cut short in transit.
-    let plaintext_len = ciphertext::plaintext_len(summary.payload_len);
-    if padded_len(plaintext_len) != plaintext_len {
-        return Err(ApiError::unprocessable(
-            "unpadded_plaintext",
-            format!(
-                "the encrypted plaintext is {plaintext_len} bytes, which is not a padding bucket; pad the envelope as docs/envelope.md describes (or the file was truncated)"
-            ),
-        ));
-    }
+    let bytes = client_ciphertext(&request.ciphertext, expected, state.inner.max_body_bytes)?;
 
     let public_id = new_public_id();
     state
@@ -213,6 +186,41 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// Decodes and checks an age file made by a client: base64, a strict age header with exactly
+/// `expected` X25519 recipients, and a plaintext padded to a bucket.
+pub(super) fn client_ciphertext(
+    base64: &str,
+    expected: usize,
+    max_len: usize,
+) -> Result<Vec<u8>, ApiError> {
+    let bytes = STANDARD.decode(base64.as_bytes()).map_err(|_| {
+        ApiError::bad_request(
+            "bad_base64",
+            "ciphertext must be a binary age file in standard base64",
+        )
+    })?;
+    let summary = ciphertext::validate(&bytes, expected, max_len).map_err(|e| {
+        let status = if matches!(e, ciphertext::CiphertextError::TooLarge { .. }) {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError::new(status, "bad_ciphertext", e.to_string())
+    })?;
+    // Every envelope is padded to a size bucket before encryption; a plaintext of any other
+    // length was either not padded (its size leaks) or was cut short in transit.
+    let plaintext_len = ciphertext::plaintext_len(summary.payload_len);
+    if padded_len(plaintext_len) != plaintext_len {
+        return Err(ApiError::unprocessable(
+            "unpadded_plaintext",
+            format!(
+                "the encrypted plaintext is {plaintext_len} bytes, which is not a padding bucket; pad the envelope as docs/envelope.md describes (or the file was truncated)"
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// `POST /api/v1/receipt` body.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -230,6 +238,58 @@ pub struct ReceiptResponse {
     pub status: String,
     /// The day it arrived.
     pub received_day: String,
+    /// Its route: follow-ups are encrypted to that route's recipients.
+    pub route: String,
+    /// The thread: replies are encrypted to the reporter's recipient.
+    pub messages: Vec<ThreadMessage>,
+}
+
+/// A message of the thread as the reporter sees it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ThreadMessage {
+    /// Position in the thread.
+    pub seq: i64,
+    /// `reporter` or `caseworker` (the reporter is not told which caseworker).
+    pub from: String,
+    /// Day it was added.
+    pub day: String,
+    /// The age file, base64 (replies only; the reporter cannot open their own follow-ups).
+    pub ciphertext: Option<String>,
+}
+
+/// The thread of a case for its reporter.
+pub(super) async fn reporter_thread(
+    state: &AppState,
+    case_id: &str,
+) -> Result<Vec<ThreadMessage>, ApiError> {
+    Ok(state
+        .store()
+        .messages(case_id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let from_reporter = m.author == "reporter";
+            ThreadMessage {
+                seq: m.seq,
+                from: if from_reporter {
+                    "reporter"
+                } else {
+                    "caseworker"
+                }
+                .to_owned(),
+                day: m.day,
+                ciphertext: (!from_reporter).then(|| STANDARD.encode(&m.ciphertext)),
+            }
+        })
+        .collect())
+}
+
+fn no_such_receipt() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_receipt",
+        "no report matches this codephrase; check each word",
+    )
 }
 
 pub async fn receipt(
@@ -239,18 +299,76 @@ pub async fn receipt(
     let Json(request) = body.map_err(json_rejection)?;
     let verifier = decode_verifier(&request.receipt_verifier)?;
     let hash = receipt_hash(state.inner.secrets.receipt_pepper(), &verifier);
-    match state.store().receipt(&hash).await? {
-        Some(view) => Ok(Json(ReceiptResponse {
-            id: view.public_id,
-            status: view.status,
-            received_day: view.received_day,
-        })),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_such_receipt",
-            "no report matches this codephrase; check each word",
-        )),
-    }
+    let view = state
+        .store()
+        .receipt(&hash)
+        .await?
+        .ok_or_else(no_such_receipt)?;
+    let messages = reporter_thread(&state, &view.public_id).await?;
+    Ok(Json(ReceiptResponse {
+        id: view.public_id,
+        status: view.status,
+        received_day: view.received_day,
+        route: view.route,
+        messages,
+    }))
+}
+
+/// `POST /api/v1/receipt/followups` body.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowupRequest {
+    /// The receipt lookup key, as for `/api/v1/receipt`.
+    pub receipt_verifier: String,
+    /// A `safehold.followup.v1` document encrypted to the route's recipients, base64.
+    pub ciphertext: String,
+}
+
+/// `POST /api/v1/receipt/followups` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FollowupResponse {
+    /// Position of the follow-up in the thread.
+    pub seq: i64,
+}
+
+pub async fn followup(
+    State(state): State<AppState>,
+    body: Result<Json<FollowupRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body.map_err(json_rejection)?;
+    let verifier = decode_verifier(&request.receipt_verifier)?;
+    let hash = receipt_hash(state.inner.secrets.receipt_pepper(), &verifier);
+    let view = state
+        .store()
+        .receipt(&hash)
+        .await?
+        .ok_or_else(no_such_receipt)?;
+    let routing = &state.inner.policy.routing;
+    let route = routing.get(&view.route).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "route_gone",
+            "this report's route no longer exists; contact the organisation another way",
+        )
+    })?;
+    let expected = routing.recipients(route, &state.inner.keyring).len();
+    let bytes = client_ciphertext(&request.ciphertext, expected, state.inner.max_body_bytes)?;
+    let targets = state.alert_targets(&view.route);
+    let alert = AlertEvent {
+        kind: "follow_up",
+        route: &view.route,
+        targets: &targets,
+    };
+    let message = state
+        .store()
+        .add_message(&view.public_id, "reporter", &bytes, alert)
+        .await?
+        .ok_or_else(no_such_receipt)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FollowupResponse { seq: message.seq }),
+    )
+        .into_response())
 }
 
 fn decode_verifier(text: &str) -> Result<[u8; 32], ApiError> {

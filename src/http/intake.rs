@@ -193,7 +193,7 @@ struct ReportForm {
     attachments: Vec<Attachment>,
 }
 
-fn bad_form(lang: &Lang, detail: &str) -> PageError {
+pub(super) fn bad_form(lang: &Lang, detail: &str) -> PageError {
     PageError::new(
         StatusCode::BAD_REQUEST,
         lang,
@@ -203,7 +203,7 @@ fn bad_form(lang: &Lang, detail: &str) -> PageError {
 }
 
 /// Reads and discards the rest of a multipart body (bounded by the route's hard body limit).
-async fn drain(multipart: &mut Multipart) {
+pub(super) async fn drain(multipart: &mut Multipart) {
     while let Ok(Some(mut field)) = multipart.next_field().await {
         while let Ok(Some(_)) = field.chunk().await {}
     }
@@ -345,7 +345,7 @@ async fn read_form(
     Ok(form)
 }
 
-fn csrf_error(lang: &Lang) -> PageError {
+pub(super) fn csrf_error(lang: &Lang) -> PageError {
     PageError::new(StatusCode::FORBIDDEN, lang, "error-csrf", &[])
 }
 
@@ -427,7 +427,11 @@ fn too_long(lang: &Lang, name: &str, limit: usize) -> PageError {
     }
 }
 
-async fn read_text(field: Field<'_>, lang: &Lang, name: &str) -> Result<String, PageError> {
+pub(super) async fn read_text(
+    field: Field<'_>,
+    lang: &Lang,
+    name: &str,
+) -> Result<String, PageError> {
     let mut bytes = read_bytes(field, MAX_TEXT_FIELD, lang, name).await?;
     // `from_utf8` takes the buffer without copying; on failure the bytes are wiped.
     match String::from_utf8(std::mem::take(&mut *bytes)) {
@@ -443,7 +447,7 @@ async fn read_text(field: Field<'_>, lang: &Lang, name: &str) -> Result<String, 
     }
 }
 
-async fn read_attachment(
+pub(super) async fn read_attachment(
     field: Field<'_>,
     lang: &Lang,
     budget: &mut usize,

@@ -10,7 +10,7 @@ mod intake;
 mod middleware;
 pub mod pages;
 pub mod ratelimit;
-mod receipt;
+pub mod receipt;
 pub mod staff;
 
 use std::future::Future;
@@ -96,6 +96,16 @@ impl AppState {
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
+
+    /// The alert targets of a route (none if the route is gone from the policy).
+    pub(crate) fn alert_targets(&self, route: &str) -> Vec<String> {
+        self.inner
+            .policy
+            .routing
+            .get(route)
+            .map(|r| r.alerts.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl FromRef<AppState> for CsrfConfig {
@@ -124,6 +134,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
     let form_body_limit = state.inner.max_body_bytes.saturating_mul(2) + 1024 * 1024;
     let form = Router::new()
         .route("/report", post(intake::submit))
+        .route("/receipt/followup", post(receipt::followup))
         .layer(DefaultBodyLimit::max(form_body_limit))
         .layer(axum::middleware::from_fn_with_state(
             form_limit,
@@ -131,6 +142,8 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         ));
     let api = Router::new()
         .route("/api/v1/reports", post(api::submit))
+        .route("/api/v1/receipt/followups", post(api::followup))
+        .route("/api/v1/cases/{id}/replies", post(staff::reply))
         .route("/api/v1/session/challenge", post(staff::challenge))
         .route("/api/v1/session", post(staff::session))
         .layer(DefaultBodyLimit::max(state.inner.max_api_body_bytes))
@@ -152,6 +165,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/api/v1/routes", get(api::routes))
         .route("/api/v1/cases", get(staff::list))
         .route("/api/v1/cases/{id}", get(staff::pull))
+        .route("/api/v1/cases/{id}/status", post(staff::set_status))
         .route("/static/{file}", get(assets::serve))
         .route(
             "/.well-known/safehold-scripts.json",

@@ -117,6 +117,12 @@ page!(
         status: String,
         /// The day it arrived.
         received_day: String,
+        /// The thread, replies decrypted for this request.
+        thread: Vec<super::receipt::ThreadEntry>,
+        /// Token for the CSRF double submit (follow-up form).
+        csrf_token: String,
+        /// Signed token naming the case, for the follow-up form.
+        followup_token: String,
     }
 );
 

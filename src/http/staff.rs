@@ -24,7 +24,7 @@ use super::error::ApiError;
 use crate::audit::Action;
 use crate::crypto::seal;
 use crate::keyring::Role;
-use crate::store::{CaseSummary, StaffIdentity};
+use crate::store::{AlertEvent, CaseSummary, StaffIdentity};
 
 /// How long a challenge can be redeemed.
 const CHALLENGE_SECONDS: i64 = 300;
@@ -395,6 +395,23 @@ pub struct CaseDetail {
     pub reporter_recipient: String,
     /// The report's age file, base64.
     pub ciphertext: String,
+    /// The thread: replies and follow-ups, encrypted.
+    pub messages: Vec<MessageView>,
+    /// The recipients a reply must be encrypted to, besides the reporter: the route's.
+    pub route_recipients: Vec<String>,
+}
+
+/// A message of a case's thread, for staff.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MessageView {
+    /// Position in the thread.
+    pub seq: i64,
+    /// `reporter` or `caseworker/<name>`.
+    pub author: String,
+    /// Day it was added.
+    pub day: String,
+    /// The age file, base64.
+    pub ciphertext: String,
 }
 
 pub async fn pull(
@@ -403,19 +420,23 @@ pub async fn pull(
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let staff = staff.caseworker()?;
-    let routes = routes_of(&state, staff);
-    let Some(report) = state.store().case_on_routes(&id, &routes).await? else {
-        // The same answer whether the case does not exist or is on another route.
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_such_case",
-            "no case with this id on your routes",
-        ));
-    };
+    let report = own_case(&state, staff, &id).await?;
+    let messages = state.store().messages(&report.public_id).await?;
     state
         .store()
         .append_audit(&staff.actor(), Action::Pull, &report.public_id)
         .await?;
+    let routing = &state.inner.policy.routing;
+    let route_recipients = routing
+        .get(&report.route)
+        .map(|r| {
+            routing
+                .recipients(r, &state.inner.keyring)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Json(CaseDetail {
         id: report.public_id,
         route: report.route,
@@ -423,5 +444,176 @@ pub async fn pull(
         status: report.status,
         reporter_recipient: report.reporter_recipient,
         ciphertext: STANDARD.encode(&report.ciphertext),
+        messages: messages
+            .into_iter()
+            .map(|m| MessageView {
+                seq: m.seq,
+                author: m.author,
+                day: m.day,
+                ciphertext: STANDARD.encode(&m.ciphertext),
+            })
+            .collect(),
+        route_recipients,
+    }))
+}
+
+fn no_such_case() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_case",
+        "no case with this id on your routes",
+    )
+}
+
+/// A case on the caller's routes, or the same 404 whether it is missing or someone else's.
+async fn own_case(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+) -> Result<crate::store::StoredReport, ApiError> {
+    let routes = routes_of(state, staff);
+    state
+        .store()
+        .case_on_routes(id, &routes)
+        .await?
+        .ok_or_else(no_such_case)
+}
+
+/// `POST /api/v1/cases/{id}/replies` body.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// A `safehold.reply.v1` document encrypted to the reporter and the route's recipients.
+    pub ciphertext: String,
+}
+
+/// Answer to a new message.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MessageAdded {
+    /// Position in the thread.
+    pub seq: i64,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Json<ReplyRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let staff = staff.caseworker()?;
+    let Json(request) = body.map_err(json_error)?;
+    let case = own_case(&state, staff, &id).await?;
+    let routing = &state.inner.policy.routing;
+    let route_recipients = routing
+        .get(&case.route)
+        .map_or(0, |r| routing.recipients(r, &state.inner.keyring).len());
+    // The reporter, plus every caseworker of the route so the thread stays readable to staff.
+    let bytes = super::api::client_ciphertext(
+        &request.ciphertext,
+        route_recipients + 1,
+        state.inner.max_body_bytes,
+    )?;
+    let targets = state.alert_targets(&case.route);
+    let alert = AlertEvent {
+        kind: "reply",
+        route: &case.route,
+        targets: &targets,
+    };
+    let added = state
+        .store()
+        .add_message(&case.public_id, &staff.actor(), &bytes, alert)
+        .await?
+        .ok_or_else(no_such_case)?;
+    state
+        .store()
+        .append_audit(&staff.actor(), Action::Reply, &case.public_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(MessageAdded { seq: added.seq })).into_response())
+}
+
+/// `POST /api/v1/cases/{id}/status` body.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// The new status.
+    pub status: String,
+}
+
+/// The allegation workflow (TAXONOMY.md): received → under assessment → credible or not
+/// substantiated → referred → closed. A case can be closed from any status; nothing leaves
+/// `closed`.
+pub fn allowed_next(from: &str) -> &'static [&'static str] {
+    match from {
+        "received" => &["under_assessment", "closed"],
+        "under_assessment" => &["credible", "not_substantiated", "closed"],
+        "credible" => &["referred", "closed"],
+        "not_substantiated" => &["under_assessment", "closed"],
+        "referred" => &["closed"],
+        _ => &[],
+    }
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Json<StatusRequest>, JsonRejection>,
+) -> Result<Json<CaseView>, ApiError> {
+    let staff = staff.caseworker()?;
+    let Json(request) = body.map_err(json_error)?;
+    if !STATUSES.contains(&request.status.as_str()) {
+        return Err(ApiError::unprocessable(
+            "unknown_status",
+            format!("unknown status; use one of: {}", STATUSES.join(", ")),
+        ));
+    }
+    let case = own_case(&state, staff, &id).await?;
+    let next = allowed_next(&case.status);
+    if !next.contains(&request.status.as_str()) {
+        let allowed = if next.is_empty() {
+            "none: the case is closed".to_owned()
+        } else {
+            next.join(", ")
+        };
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "status_not_allowed",
+            format!(
+                "a case that is {} cannot become {}; allowed next: {allowed}",
+                case.status, request.status
+            ),
+        ));
+    }
+    let targets = state.alert_targets(&case.route);
+    let alert = AlertEvent {
+        kind: "status_change",
+        route: &case.route,
+        targets: &targets,
+    };
+    if !state
+        .store()
+        .set_status(&case.public_id, &case.status, &request.status, alert)
+        .await?
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "status_changed",
+            "someone changed this case's status meanwhile; list it again",
+        ));
+    }
+    let action = if request.status == "closed" {
+        Action::Close
+    } else {
+        Action::Status
+    };
+    state
+        .store()
+        .append_audit(&staff.actor(), action, &case.public_id)
+        .await?;
+    Ok(Json(CaseView {
+        id: case.public_id,
+        route: case.route,
+        received_day: case.received_day,
+        status: request.status,
     }))
 }

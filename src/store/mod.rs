@@ -5,11 +5,13 @@
 //! once and compiled for both backends through [`with_pool!`].
 
 mod error;
+mod messages;
 mod outbox;
 mod staff;
 mod writer;
 
 pub use error::StoreError;
+pub use messages::{AlertEvent, StoredMessage};
 pub use outbox::{ClaimFilter, ClaimedAlert, DIGEST_KIND, DeadLetter, new_alert_id};
 pub use staff::{CaseSummary, StaffIdentity};
 
@@ -82,6 +84,8 @@ pub struct ReceiptView {
     pub status: String,
     /// The day it arrived.
     pub received_day: String,
+    /// Its route: follow-ups are encrypted to the same caseworkers.
+    pub route: String,
 }
 
 /// A stored report as staff and tests see it: still ciphertext.
@@ -164,7 +168,7 @@ impl Store {
         let hash = &receipt_hash[..];
         let row = with_pool!(&self.pool, |p| {
             sqlx::query(
-                "SELECT public_id, status, received_day FROM reports WHERE receipt_hash = $1",
+                "SELECT public_id, status, received_day, route FROM reports WHERE receipt_hash = $1",
             )
             .bind(hash)
             .fetch_optional(p)
@@ -174,6 +178,7 @@ impl Store {
                     public_id: r.try_get("public_id")?,
                     status: r.try_get("status")?,
                     received_day: r.try_get("received_day")?,
+                    route: r.try_get("route")?,
                 })
             })
         });

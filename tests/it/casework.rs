@@ -407,3 +407,166 @@ async fn an_edited_audit_row_is_named_by_verify(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(an_edited_audit_row_is_named_by_verify);
+
+/// The receipt page (no JavaScript) for a codephrase: (status, html, cookie).
+async fn receipt_page(server: &TestServer, codephrase: &str) -> (u16, String, String) {
+    let client = server.client();
+    let session =
+        crate::common::FormSession::open(&client, &format!("{}/receipt", server.url)).await;
+    let response = client
+        .post(format!("{}/receipt", server.url))
+        .header("cookie", &session.cookie)
+        .form(&[
+            ("authenticity_token", session.token.as_str()),
+            ("codephrase", codephrase),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap(), session.cookie)
+}
+
+async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let canary = marker("thread");
+    let (status, page) = submit_form(&server, &FormReport::simple("first report")).await;
+    assert_eq!(status, 201);
+    let id = element_text(&page, "report-id").unwrap();
+    let codephrase = element_text(&page, "codephrase").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    assert!(cli(&server, home.path(), &["case", "login"]).0);
+
+    // The caseworker replies; the reporter reads it on the receipt page without JavaScript.
+    let reply = format!("We received your report. {canary}");
+    let (ok, out, err) = cli(
+        &server,
+        home.path(),
+        &["case", "reply", &id, "--message", &reply],
+    );
+    assert!(ok, "{out}{err}");
+    let (status, page, cookie) = receipt_page(&server, &codephrase).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&reply), "the reply is readable in the page");
+    let csrf = crate::common::hidden_value(&page, "authenticity_token").unwrap();
+    let receipt_token = crate::common::hidden_value(&page, "receipt_token").unwrap();
+
+    // The reporter adds information; the caseworker reads it with `case show`.
+    let followup = format!("They came back yesterday. {canary}");
+    let form = reqwest::multipart::Form::new()
+        .text("authenticity_token", csrf.clone())
+        .text("receipt_token", receipt_token.clone())
+        .text("text", followup.clone())
+        .part(
+            "attachments",
+            reqwest::multipart::Part::bytes(b"photo bytes".to_vec()).file_name("p.bin"),
+        );
+    let response = server
+        .client()
+        .post(format!("{}/receipt/followup", server.url))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let (ok, out, err) = cli(&server, home.path(), &["case", "show", &id, "--json"]);
+    assert!(ok, "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    let thread = shown["thread"].as_array().unwrap();
+    assert_eq!(thread.len(), 2);
+    assert_eq!(thread[0]["from"], "caseworker/amina");
+    assert_eq!(thread[0]["text"], reply.as_str());
+    assert_eq!(thread[1]["from"], "reporter");
+    assert_eq!(thread[1]["text"], followup.as_str());
+
+    // A forged or stale receipt token is refused, and nothing is added.
+    let forged = format!("{id}.99999999999.{}", "00".repeat(32));
+    let form = reqwest::multipart::Form::new()
+        .text("authenticity_token", csrf)
+        .text("receipt_token", forged)
+        .text("text", "forged");
+    let response = server
+        .client()
+        .post(format!("{}/receipt/followup", server.url))
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(server.store.messages(&id).await.unwrap().len(), 2);
+
+    // The workflow: a skipped step is refused with the allowed next steps; close ends it.
+    let (ok, _, err) = cli(&server, home.path(), &["case", "status", &id, "referred"]);
+    assert!(
+        !ok && err.contains("allowed next: under_assessment, closed"),
+        "{err}"
+    );
+    assert!(
+        cli(
+            &server,
+            home.path(),
+            &["case", "status", &id, "under_assessment"]
+        )
+        .0
+    );
+    assert!(cli(&server, home.path(), &["case", "status", &id, "credible"]).0);
+    let (ok, out, err) = cli(&server, home.path(), &["case", "close", &id]);
+    assert!(ok, "{err}");
+    assert!(out.contains("closed"));
+    let (ok, _, err) = cli(
+        &server,
+        home.path(),
+        &["case", "status", &id, "under_assessment"],
+    );
+    assert!(!ok && err.contains("closed"), "{err}");
+    let (_, page, _) = receipt_page(&server, &codephrase).await;
+    assert_eq!(element_text(&page, "status").as_deref(), Some("Closed."));
+
+    // Each event raised a content-free alert for the route's targets.
+    let kinds: Vec<String> = server
+        .store
+        .pending_alerts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.kind)
+        .collect();
+    for kind in ["new_report", "reply", "follow_up", "status_change"] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "{kind} alert queued: {kinds:?}"
+        );
+    }
+    let actions: Vec<String> = server
+        .store
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["login", "reply", "pull", "status", "close"] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} audited: {actions:?}"
+        );
+    }
+    assert_eq!(
+        safehold::audit::verify(&server.store.audit_log().await.unwrap()),
+        Ok(())
+    );
+
+    // Replies carry no plaintext at rest either.
+    for message in server.store.messages(&id).await.unwrap() {
+        assert!(
+            !message
+                .ciphertext
+                .windows(canary.len())
+                .any(|w| w == canary.as_bytes())
+        );
+    }
+    server.stop().await;
+}
+on_both_backends!(reply_followup_status_and_close_through_cli_and_receipt_page);
