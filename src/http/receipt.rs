@@ -24,11 +24,12 @@ use crate::i18n::Lang;
 use crate::store::AlertEvent;
 
 /// `GET /receipt`: the codephrase form.
-pub async fn form(lang: Lang, token: CsrfToken) -> Response {
-    receipt_form(&lang, token, None, StatusCode::OK)
+pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -> Response {
+    receipt_form(&state, &lang, token, None, StatusCode::OK)
 }
 
 fn receipt_form(
+    state: &AppState,
     lang: &Lang,
     token: CsrfToken,
     error: Option<String>,
@@ -43,7 +44,8 @@ fn receipt_form(
         )
         .into_response();
     };
-    let page = ReceiptPage::framed(Frame::new(lang, "/receipt"), csrf_token, error);
+    let fingerprint = state.inner.keyring.fingerprint().to_owned();
+    let page = ReceiptPage::framed(Frame::new(lang, "/receipt"), csrf_token, error, fingerprint);
     (status, token, render(&page)).into_response()
 }
 
@@ -87,6 +89,7 @@ pub async fn lookup(
         Err(e) => {
             let message = codephrase_message(&lang, &e);
             return Ok(receipt_form(
+                &state,
                 &lang,
                 token,
                 Some(message),

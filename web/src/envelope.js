@@ -75,3 +75,18 @@ export function paddedPlaintext(envelope) {
   json.fill(0);
   return out;
 }
+
+export const REPLY_FORMAT = "safehold.reply.v1";
+export const FOLLOWUP_FORMAT = "safehold.followup.v1";
+
+/** A reply or follow-up (src/envelope/message.rs), keys in canonical order. */
+export function message(format, language, text, attachments = []) {
+  return { format, language, text: lf(text), attachments };
+}
+
+/** Parses a decrypted, padded document of the expected format; null if it is not one. */
+export function parsePadded(bytes, format) {
+  const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/ +$/, "");
+  const document = JSON.parse(text);
+  return document?.format === format ? document : null;
+}

@@ -2,9 +2,9 @@
 // the server. With it, the report is encrypted here, in the browser, and only ciphertext, the
 // reporter's public recipient and a lookup value leave the device. Every visible string comes
 // from the page (data-* attributes rendered from the server's message catalogue).
-import { Encrypter } from "age-encryption";
+import { Decrypter, Encrypter } from "age-encryption";
 import { base64 } from "@scure/base";
-import { attachment, paddedPlaintext, report } from "./envelope.js";
+import { FOLLOWUP_FORMAT, REPLY_FORMAT, attachment, message, paddedPlaintext, parsePadded, report } from "./envelope.js";
 import { stripMetadata } from "./metadata.js";
 import { deriveReceiptKeys, generateCodephrase, normalizeCodephrase } from "./receipt.js";
 import { keyringFingerprint, selectRoute } from "./routing.js";
@@ -187,6 +187,124 @@ async function enhanceIntake(form) {
   });
 }
 
+async function openReply(identity, ciphertextB64) {
+  try {
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(identity);
+    const plaintext = await decrypter.decrypt(base64.decode(ciphertextB64), "uint8array");
+    const reply = parsePadded(plaintext, REPLY_FORMAT);
+    plaintext.fill(0);
+    return reply?.text ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function element(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+async function showThread(receipt, keys, verifier, fingerprint) {
+  const text = messages();
+  const main = $("main");
+  main.replaceChildren();
+  main.append(element("h1", text.statusTitle));
+  const facts = element("dl");
+  for (const [label, value, id] of [
+    [text.reportIdLabel, receipt.id, "report-id"],
+    [text.statusLabel, text[`status_${receipt.status}`] ?? receipt.status, "status"],
+    [text.receivedLabel, receipt.received_day, null],
+  ]) {
+    facts.append(element("dt", label), element("dd", value, id ? { id } : {}));
+  }
+  main.append(facts, element("p", text.receiptDerivation, { class: "mode", id: "receipt-mode" }));
+  const thread = element("section", null, { "aria-labelledby": "thread-heading" });
+  thread.append(element("h2", text.threadHeading, { id: "thread-heading" }));
+  if (receipt.messages.length === 0) thread.append(element("p", text.threadEmpty, { id: "thread-empty" }));
+  const list = element("ol", null, { class: "thread", id: "thread" });
+  for (const m of receipt.messages) {
+    const body =
+      m.from === "reporter" ? text.threadFollowupSealed : ((await openReply(keys.identity, m.ciphertext)) ?? text.threadUnreadable);
+    const from = m.from === "reporter" ? text.threadFromYou : text.threadFromCaseworker;
+    const item = element("li");
+    item.append(element("p", `${from} · ${m.day}`, { class: "meta" }), element("p", body, { class: "text" }));
+    list.append(item);
+  }
+  thread.append(list);
+  main.append(thread);
+  main.append(followupForm(receipt, verifier, fingerprint));
+}
+
+function followupForm(receipt, verifier, fingerprint) {
+  const text = messages();
+  const section = element("section", null, { "aria-labelledby": "followup-heading" });
+  const form = element("form", null, { id: "followup-form" });
+  const status = element("p", null, { id: "followup-status", role: "status", "aria-live": "polite" });
+  form.append(
+    element("label", text.followupLabel, { for: "followup-text" }),
+    element("textarea", null, { id: "followup-text", name: "text", rows: "5" }),
+    element("label", text.attachmentsLabel, { for: "followup-attachments" }),
+    element("input", null, { type: "file", id: "followup-attachments", name: "attachments", multiple: "" }),
+    element("p", text.modeBrowser, { class: "mode" }),
+    status,
+    element("button", text.followupSubmit, { type: "submit", class: "primary" }),
+  );
+  section.append(element("h2", text.followupHeading, { id: "followup-heading" }), form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      const loaded = await loadRoutes(fingerprint);
+      if (loaded.error) {
+        say(status, text[loaded.error], "error");
+        return;
+      }
+      const route = loaded.routes.routes.find((r) => r.name === receipt.route);
+      if (!route) {
+        say(status, text.routesFailed, "error");
+        return;
+      }
+      const files = [];
+      for (const file of form.elements.attachments.files ?? []) {
+        const { bytes, stripped } = stripMetadata(new Uint8Array(await file.arrayBuffer()));
+        files.push(attachment(file.name, file.type, bytes, stripped));
+      }
+      const words = form.elements.text.value;
+      if (!words.trim() && files.length === 0) {
+        say(status, text.followupEmpty, "error");
+        return;
+      }
+      say(status, text.encrypting, "mode");
+      const plaintext = paddedPlaintext(message(FOLLOWUP_FORMAT, document.documentElement.lang || "en", words, files));
+      const encrypter = new Encrypter();
+      for (const recipient of route.recipients) encrypter.addRecipient(recipient);
+      const ciphertext = await encrypter.encrypt(plaintext);
+      plaintext.fill(0);
+      const { ok, status: code, body } = await fetchJson("/api/v1/receipt/followups", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ receipt_verifier: verifier, ciphertext: base64.encode(ciphertext) }),
+      });
+      if (!ok) {
+        say(status, text.sendFailed.replace("{detail}", body?.error?.message ?? `HTTP ${code}`), "error");
+        return;
+      }
+      form.elements.text.value = "";
+      form.elements.attachments.value = "";
+      say(status, text.followupSent, "mode");
+    } catch (error) {
+      say(status, text.sendFailed.replace("{detail}", String(error?.message ?? error)), "error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return section;
+}
+
 async function enhanceReceipt(form) {
   const text = messages();
   const status = $("js-status");
@@ -205,17 +323,17 @@ async function enhanceReceipt(form) {
     }
     say(status, text.deriving, "mode");
     const keys = await deriveReceiptKeys(parsed.codephrase);
+    const verifier = base64.encode(keys.lookupKey);
     const { ok, body } = await fetchJson("/api/v1/receipt", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ receipt_verifier: base64.encode(keys.lookupKey) }),
+      body: JSON.stringify({ receipt_verifier: verifier }),
     });
     if (!ok) {
       say(status, text.notFound, "error");
       return;
     }
-    const statusText = text[`status_${body.status}`] ?? body.status;
-    say(status, `${text.reportIdLabel}: ${body.id} · ${statusText}`, "mode");
+    await showThread(body, keys, verifier, form.dataset.keyringFingerprint);
   });
 }
 
