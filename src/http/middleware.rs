@@ -29,7 +29,16 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
 /// Adds the security headers to every response.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    // An oversize body was not read to its end: the connection cannot carry another request,
+    // so tell the client not to reuse it.
+    let too_large = response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
     let headers = response.headers_mut();
+    if too_large {
+        headers.insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+    }
     for (name, value) in SECURITY_HEADERS {
         headers.insert(
             HeaderName::from_static(name),

@@ -161,6 +161,14 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
 
     let oversize = with_ciphertext(&body, &vec![0u8; 300 * 1024]);
     let response = client.post(&url).json(&oversize).send().await.unwrap();
+    assert_eq!(
+        response
+            .headers()
+            .get("connection")
+            .map(|v| v.to_str().unwrap()),
+        Some("close"),
+        "an unread body ends the connection, so the client must not reuse it"
+    );
     check_json(Case {
         name: "oversize body",
         expect: 413,
