@@ -118,8 +118,13 @@ impl Limit {
 
     /// Seconds to wait if the request is over a limit.
     fn check(&self, request: &Request) -> Option<u64> {
-        let clock = DefaultClock::default();
-        let wait = |not_until: NotUntil<_>| not_until.wait_time_from(clock.now()).as_secs().max(1);
+        // The clock is built only for a refusal: building it costs more than the check.
+        let wait = |not_until: NotUntil<_>| {
+            not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1)
+        };
         if let Some(global) = &self.global
             && let Err(not_until) = global.limiter().check_key(&())
         {

@@ -4,12 +4,17 @@
 //! chosen once, from the URL scheme, in [`Store::connect`]; every query after that is written
 //! once and compiled for both backends through [`with_pool!`].
 
+mod casework;
 mod error;
 mod messages;
 mod outbox;
 mod staff;
 mod writer;
 
+pub use casework::{
+    CaseCoding, ConsentRecord, EscalationOutcome, EscalationSummary, NewEscalation, PurgeOutcome,
+    StoredCode,
+};
 pub use error::StoreError;
 pub use messages::{AlertEvent, StoredMessage};
 pub use outbox::{ClaimFilter, ClaimedAlert, DIGEST_KIND, DeadLetter, new_alert_id};
@@ -142,6 +147,9 @@ impl Store {
             Pool::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
             Pool::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
         }
+        if let Pool::Sqlite(p) = &pool {
+            tokio::spawn(checkpoint_wal(p.clone()));
+        }
         let writer = writer::Writer::start(pool.clone());
         Ok(Store { pool, writer })
     }
@@ -243,6 +251,12 @@ impl Store {
     /// Waits until the writer has finished and closes the pool: used at shutdown so the last
     /// acknowledged commits are on disk before the process exits.
     pub async fn close(&self) {
+        if let Pool::Sqlite(p) = &self.pool {
+            // Fold the WAL back into the database file before the last connection goes.
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(p)
+                .await;
+        }
         with_pool!(&self.pool, |p| p.close().await)
     }
 }
@@ -290,7 +304,11 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true)
         // Deleted ciphertext is overwritten, not left in free pages.
-        .pragma("secure_delete", "ON");
+        .pragma("secure_delete", "ON")
+        // Checkpoints run in their own task (see `checkpoint_wal`), not inside a commit that a
+        // reporter is waiting for; and a small page cache keeps the server's memory small.
+        .pragma("wal_autocheckpoint", "0")
+        .pragma("cache_size", "-512");
     if let Some(parent) = Path::new(options.get_filename()).parent() {
         create_private_dir(parent)?;
     }
@@ -306,6 +324,22 @@ async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
         .acquire_timeout(Duration::from_secs(10))
         .connect(url)
         .await?)
+}
+
+/// Copies committed pages from the WAL into the database file about once a second, without
+/// blocking writers (PASSIVE), so commits never pay for a checkpoint. Ends with the pool.
+async fn checkpoint_wal(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    while !pool.is_closed() {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+            && !pool.is_closed()
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
+    }
 }
 
 /// Creates the data directory readable by the service account only.
