@@ -284,6 +284,21 @@ pub(super) async fn reporter_thread(
         .collect())
 }
 
+/// The report a receipt verifier belongs to; a wrong verifier and an unknown one get the same
+/// answer.
+async fn receipt_view(
+    state: &AppState,
+    verifier: &str,
+) -> Result<crate::store::ReceiptView, ApiError> {
+    let verifier = decode_verifier(verifier)?;
+    let hash = receipt_hash(state.inner.secrets.receipt_pepper(), &verifier);
+    state
+        .store()
+        .receipt(&hash)
+        .await?
+        .ok_or_else(no_such_receipt)
+}
+
 fn no_such_receipt() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -297,13 +312,7 @@ pub async fn receipt(
     body: Result<Json<ReceiptRequest>, JsonRejection>,
 ) -> Result<Json<ReceiptResponse>, ApiError> {
     let Json(request) = body.map_err(json_rejection)?;
-    let verifier = decode_verifier(&request.receipt_verifier)?;
-    let hash = receipt_hash(state.inner.secrets.receipt_pepper(), &verifier);
-    let view = state
-        .store()
-        .receipt(&hash)
-        .await?
-        .ok_or_else(no_such_receipt)?;
+    let view = receipt_view(&state, &request.receipt_verifier).await?;
     let messages = reporter_thread(&state, &view.public_id).await?;
     Ok(Json(ReceiptResponse {
         id: view.public_id,
@@ -336,13 +345,7 @@ pub async fn followup(
     body: Result<Json<FollowupRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body.map_err(json_rejection)?;
-    let verifier = decode_verifier(&request.receipt_verifier)?;
-    let hash = receipt_hash(state.inner.secrets.receipt_pepper(), &verifier);
-    let view = state
-        .store()
-        .receipt(&hash)
-        .await?
-        .ok_or_else(no_such_receipt)?;
+    let view = receipt_view(&state, &request.receipt_verifier).await?;
     let routing = &state.inner.policy.routing;
     let route = routing.get(&view.route).ok_or_else(|| {
         ApiError::new(
@@ -392,7 +395,8 @@ fn printable(s: &str) -> String {
         .collect()
 }
 
-fn json_rejection(rejection: JsonRejection) -> ApiError {
+/// Turns a JSON body rejection into an answer that says what to send instead.
+pub(super) fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

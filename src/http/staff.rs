@@ -60,20 +60,6 @@ fn parse_role(role: &str) -> Option<Role> {
     Role::ALL.into_iter().find(|r| r.as_str() == role)
 }
 
-fn json_error(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the body as JSON with Content-Type: application/json",
-        ),
-        other => ApiError::bad_request(
-            "bad_json",
-            format!("the body is not the expected JSON: {}", other.body_text()),
-        ),
-    }
-}
-
 /// `POST /api/v1/session/challenge` body.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,7 +83,7 @@ pub async fn challenge(
     State(state): State<AppState>,
     body: Result<Json<ChallengeRequest>, JsonRejection>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    let Json(request) = body.map_err(json_error)?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
     let keyring = &state.inner.keyring;
     let person = parse_role(&request.role).and_then(|role| keyring.person(role, &request.name));
     // Unknown people get as many throwaway recipients as a real person might have, chosen
@@ -180,7 +166,7 @@ pub async fn session(
     State(state): State<AppState>,
     body: Result<Json<SessionRequest>, JsonRejection>,
 ) -> Result<Json<SessionResponse>, ApiError> {
-    let Json(request) = body.map_err(json_error)?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
     let nonce_hash: [u8; 32] = Sha256::digest(request.nonce.as_bytes()).into();
     let Some((who, redeemable, expires_at)) = state.store().take_challenge(&nonce_hash).await?
     else {
@@ -501,7 +487,7 @@ pub async fn reply(
     body: Result<Json<ReplyRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let staff = staff.caseworker()?;
-    let Json(request) = body.map_err(json_error)?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
     let case = own_case(&state, staff, &id).await?;
     let routing = &state.inner.policy.routing;
     let route_recipients = routing
@@ -560,7 +546,7 @@ pub async fn set_status(
     body: Result<Json<StatusRequest>, JsonRejection>,
 ) -> Result<Json<CaseView>, ApiError> {
     let staff = staff.caseworker()?;
-    let Json(request) = body.map_err(json_error)?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
     if !STATUSES.contains(&request.status.as_str()) {
         return Err(ApiError::unprocessable(
             "unknown_status",

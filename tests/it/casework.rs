@@ -408,25 +408,6 @@ async fn an_edited_audit_row_is_named_by_verify(backend: Backend) {
 }
 on_both_backends!(an_edited_audit_row_is_named_by_verify);
 
-/// The receipt page (no JavaScript) for a codephrase: (status, html, cookie).
-async fn receipt_page(server: &TestServer, codephrase: &str) -> (u16, String, String) {
-    let client = server.client();
-    let session =
-        crate::common::FormSession::open(&client, &format!("{}/receipt", server.url)).await;
-    let response = client
-        .post(format!("{}/receipt", server.url))
-        .header("cookie", &session.cookie)
-        .form(&[
-            ("authenticity_token", session.token.as_str()),
-            ("codephrase", codephrase),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap(), session.cookie)
-}
-
 async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: Backend) {
     let server = TestServer::start(backend).await;
     let canary = marker("thread");
@@ -445,7 +426,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
         &["case", "reply", &id, "--message", &reply],
     );
     assert!(ok, "{out}{err}");
-    let (status, page, cookie) = receipt_page(&server, &codephrase).await;
+    let (status, page, cookie) = crate::common::receipt_lookup(&server, &codephrase).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(&reply), "the reply is readable in the page");
     let csrf = crate::common::hidden_value(&page, "authenticity_token").unwrap();
@@ -521,7 +502,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
         &["case", "status", &id, "under_assessment"],
     );
     assert!(!ok && err.contains("closed"), "{err}");
-    let (_, page, _) = receipt_page(&server, &codephrase).await;
+    let (_, page, _) = crate::common::receipt_lookup(&server, &codephrase).await;
     assert_eq!(element_text(&page, "status").as_deref(), Some("Closed."));
 
     // Each event raised a content-free alert for the route's targets.

@@ -274,3 +274,31 @@ pub async fn submit_form(server: &TestServer, report: &FormReport) -> (u16, Stri
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
 }
+
+/// Opens the receipt page with a codephrase, without JavaScript: (status, page, CSRF cookie).
+/// Every answer must forbid caching, as it may show replies.
+pub async fn receipt_lookup(server: &TestServer, codephrase: &str) -> (u16, String, String) {
+    let client = server.client();
+    let session = FormSession::open(&client, &format!("{}/receipt", server.url)).await;
+    let response = client
+        .post(format!("{}/receipt", server.url))
+        .header("cookie", &session.cookie)
+        .form(&[
+            ("authenticity_token", session.token.as_str()),
+            ("codephrase", codephrase),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let no_store = response
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(
+        no_store.as_deref(),
+        Some("no-store"),
+        "receipt pages are never cached"
+    );
+    (status, response.text().await.unwrap(), session.cookie)
+}

@@ -3,34 +3,11 @@
 use safehold::crypto::codephrase::Codephrase;
 use safehold::store::Backend;
 
-use crate::common::{
-    FormReport, FormSession, TestServer, element_text, on_both_backends, submit_form,
-};
+use crate::common::{FormReport, TestServer, element_text, on_both_backends, submit_form};
 
 async fn lookup(server: &TestServer, codephrase: &str) -> (u16, String) {
-    let client = server.client();
-    let session = FormSession::open(&client, &format!("{}/receipt", server.url)).await;
-    let response = client
-        .post(format!("{}/receipt", server.url))
-        .header("cookie", &session.cookie)
-        .form(&[
-            ("authenticity_token", session.token.as_str()),
-            ("codephrase", codephrase),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let no_store = response
-        .headers()
-        .get("cache-control")
-        .map(|v| v.to_str().unwrap().to_owned());
-    assert_eq!(
-        no_store.as_deref(),
-        Some("no-store"),
-        "receipt pages are never cached"
-    );
-    (status, response.text().await.unwrap())
+    let (status, page, _) = crate::common::receipt_lookup(server, codephrase).await;
+    (status, page)
 }
 
 async fn the_codephrase_opens_the_report_status(backend: Backend) {
