@@ -23,6 +23,16 @@ pub enum Action {
     Status,
     /// Closed a case.
     Close,
+    /// Coded a case and recorded its consent.
+    Code,
+    /// Sent an escalation package to a rapporteur.
+    Escalate,
+    /// A rapporteur downloaded a package.
+    Download,
+    /// A rapporteur acknowledged a package.
+    Ack,
+    /// Retention deleted a closed case's ciphertext.
+    Purge,
 }
 
 impl Action {
@@ -35,6 +45,11 @@ impl Action {
             Action::Reply => "reply",
             Action::Status => "status",
             Action::Close => "close",
+            Action::Code => "code",
+            Action::Escalate => "escalate",
+            Action::Download => "download",
+            Action::Ack => "ack",
+            Action::Purge => "purge",
         }
     }
 }

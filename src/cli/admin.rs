@@ -14,6 +14,42 @@ pub enum AdminCommand {
     /// Alert delivery: dead letters, retries, test alerts.
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// The hash-chained audit log of staff actions.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Deleting closed cases' ciphertext as policy/retention.toml says.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+/// `safehold admin audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; names the first altered, inserted or removed entry and exits
+    /// non-zero if there is one.
+    Verify(Connection),
+    /// Print the chain.
+    Show {
+        /// One JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+/// `safehold admin retention …`.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Delete now the ciphertext (report, thread, packages) of every closed case whose time
+    /// is up; only codes with statistics consent stay.
+    Run {
+        /// Use this many days instead of `closed_case_days` from retention.toml.
+        #[arg(long)]
+        closed_case_days: Option<u32>,
+        #[command(flatten)]
+        connection: Connection,
+    },
 }
 
 /// `safehold admin alerts …`.
@@ -69,6 +105,11 @@ impl Connection {
             .context("cannot open the database (check --database-url)")
     }
 
+    fn policy_dir(&self) -> PathBuf {
+        let (_, policy) = crate::config::default_dirs(self.demo);
+        self.policy.clone().unwrap_or(policy)
+    }
+
     async fn worker(&self, store: Store) -> anyhow::Result<AlertWorker> {
         let (keys, policy) = crate::config::default_dirs(self.demo);
         let keys = self.keys.clone().unwrap_or(keys);
@@ -86,6 +127,8 @@ pub fn run(command: AdminCommand) -> anyhow::Result<()> {
     runtime.block_on(async {
         match command {
             AdminCommand::Alerts(command) => alerts(command).await,
+            AdminCommand::Audit(command) => audit(command).await,
+            AdminCommand::Retention(command) => retention(command).await,
         }
     })
 }
@@ -148,6 +191,103 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
                 }
                 Err(e) => anyhow::bail!("test alert to {target} failed ({}): {e}", e.class()),
             }
+        }
+    }
+}
+
+async fn audit(command: AuditCommand) -> anyhow::Result<()> {
+    match command {
+        AuditCommand::Verify(connection) => {
+            let store = connection.store().await?;
+            let entries = store.audit_log().await;
+            store.close().await;
+            let entries = entries.context("cannot read the audit log")?;
+            match crate::audit::verify(&entries) {
+                Ok(()) => {
+                    println!(
+                        "audit chain intact: {} entr{}",
+                        entries.len(),
+                        if entries.len() == 1 { "y" } else { "ies" }
+                    );
+                    Ok(())
+                }
+                Err(e) => anyhow::bail!(
+                    "AUDIT CHAIN BROKEN: {e}. Keep a copy of the database as evidence and compare it with your backups"
+                ),
+            }
+        }
+        AuditCommand::Show { json, connection } => {
+            let store = connection.store().await?;
+            let entries = store.audit_log().await;
+            store.close().await;
+            let entries = entries.context("cannot read the audit log")?;
+            if json {
+                let rows: Vec<serde_json::Value> = entries
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "seq": e.seq,
+                            "at_minute": e.at_minute,
+                            "actor": e.actor,
+                            "action": e.action,
+                            "subject": e.subject,
+                            "hash": hex::encode(&e.hash),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!("seq\tminute\tactor\taction\tsubject\thash");
+                for e in &entries {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        e.seq,
+                        e.at_minute,
+                        e.actor,
+                        e.action,
+                        if e.subject.is_empty() {
+                            "-"
+                        } else {
+                            &e.subject
+                        },
+                        hex::encode(e.hash.get(..8).unwrap_or(&e.hash))
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn retention(command: RetentionCommand) -> anyhow::Result<()> {
+    match command {
+        RetentionCommand::Run {
+            closed_case_days,
+            connection,
+        } => {
+            let policy = match closed_case_days {
+                Some(days) => crate::policy::Retention {
+                    closed_case_days: days,
+                },
+                None => {
+                    let dir = connection.policy_dir();
+                    crate::policy::Retention::load(&dir)?.ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{} has no retention.toml, so nothing is deleted; write one (closed_case_days = 90) or pass --closed-case-days",
+                            dir.display()
+                        )
+                    })?
+                }
+            };
+            let store = connection.store().await?;
+            let purged = crate::server::run_retention(&store, policy).await;
+            store.close().await;
+            let purged = purged?;
+            println!(
+                "retention: {purged} closed case(s) older than {} day(s) deleted",
+                policy.closed_case_days
+            );
+            Ok(())
         }
     }
 }

@@ -10,7 +10,13 @@ use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
 use super::staff_client::{StaffArgs, StaffClient};
-use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report};
+use crate::envelope::{
+    Consent, Escalation, FOLLOWUP_FORMAT, Message, REDACTABLE, REPLY_FORMAT, Report, ThreadEntry,
+};
+use crate::http::api::RoutesResponse;
+use crate::http::casework::{
+    CodeRequest, CodingView, EscalateRequest, EscalationRecipientView, EscalationView,
+};
 use crate::http::staff::{CaseDetail, CaseView, MessageAdded, ReplyRequest, StatusRequest};
 
 /// Casework subcommands.
@@ -71,6 +77,103 @@ pub enum CaseCommand {
         /// The case id.
         id: String,
     },
+    /// Code the incident with taxonomy codes (policy/taxonomy.toml) and record the reporter's
+    /// consent, read here from the decrypted report. Lists take several flags or commas.
+    Code(Box<CodeArgs>),
+    /// Send an escalation package to a rapporteur: built and encrypted here, to their keys only.
+    Escalate {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// The rapporteur, as named in the server's escalation.toml (e.g. sr-defenders).
+        #[arg(long)]
+        to: String,
+        /// Replace a field by "[redacted]": what_happened, when, where, un_engagement,
+        /// people_affected, contact; or leave out `attachments`, or the `thread`'s texts.
+        #[arg(long, value_delimiter = ',')]
+        redact: Vec<String>,
+    },
+    /// Show a case's escalation packages and how far each got.
+    Escalations {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+    },
+}
+
+/// `safehold case code` options: one flag per taxonomy field.
+#[derive(Debug, clap::Args)]
+pub struct CodeArgs {
+    #[command(flatten)]
+    staff: StaffArgs,
+    /// The case id.
+    id: String,
+    /// reprisal, intimidation, both, unclear.
+    #[arg(long)]
+    act_nature: Option<String>,
+    /// Types of reprisal, e.g. travel_ban,surveillance_online.
+    #[arg(long, value_delimiter = ',')]
+    reprisal_type: Vec<String>,
+    /// sexual_violence, denial_of_medical_care.
+    #[arg(long, value_delimiter = ',')]
+    reprisal_flag: Vec<String>,
+    /// UN mechanisms, e.g. special_procedures,tb_cat.
+    #[arg(long, value_delimiter = ',')]
+    mechanism: Vec<String>,
+    /// Treaty body procedures, e.g. individual_communication.
+    #[arg(long, value_delimiter = ',')]
+    treaty_procedure: Vec<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long)]
+    country: Option<String>,
+    /// HRC res. 12/2 basis: 12_2a, 12_2b, 12_2c, 12_2d, attempted, perceived.
+    #[arg(long, value_delimiter = ',')]
+    cooperation_basis: Vec<String>,
+    /// Victim profiles, e.g. hrd,journalist.
+    #[arg(long, value_delimiter = ',')]
+    victim_profile: Vec<String>,
+    /// individual, group, organisation.
+    #[arg(long)]
+    victim_kind: Option<String>,
+    /// Restricted, never published: woman, man, other, not_stated.
+    #[arg(long)]
+    victim_gender: Option<String>,
+    /// Restricted, never published: under_18, 18_29, 30_49, 50_64, 65_plus, not_stated.
+    #[arg(long)]
+    victim_age_band: Option<String>,
+    /// Restricted, never published: ISO 3166-2 code, e.g. UA-30.
+    #[arg(long)]
+    subnational_location: Option<String>,
+    /// Perpetrators, e.g. intelligence,judiciary_prosecution.
+    #[arg(long, value_delimiter = ',')]
+    perpetrator: Vec<String>,
+    /// confirmed, probable, alleged.
+    #[arg(long)]
+    attribution: Option<String>,
+    /// Who was targeted: self, family_member, organisation, legal_representative.
+    #[arg(long, value_delimiter = ',')]
+    target: Vec<String>,
+    /// refrained_from_cooperating, anonymous_only.
+    #[arg(long, value_delimiter = ',')]
+    chilling_effect: Vec<String>,
+    /// Incident date: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, requires = "precision")]
+    incident_date: Option<String>,
+    /// Precision of --incident-date: day, month, year.
+    #[arg(long, requires = "incident_date")]
+    precision: Option<String>,
+    /// Any other taxonomy field, as FIELD=CODE (repeatable).
+    #[arg(long = "set", value_name = "FIELD=CODE")]
+    set: Vec<String>,
+    /// Record the consent the reporter gave in the report (the default; stated for clarity).
+    #[arg(long)]
+    consent_from_report: bool,
+    /// Record a consent purpose as withdrawn since the report (ohchr_reprisals_team,
+    /// named_mechanism, sg_report_named, sg_report_anonymous, statistics).
+    #[arg(long, value_delimiter = ',')]
+    revoke: Vec<String>,
 }
 
 pub fn run(command: CaseCommand) -> anyhow::Result<()> {
@@ -107,6 +210,16 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
             }
             CaseCommand::Close { staff, id } => {
                 set_status(&StaffClient::new(&staff)?, &id, "closed").await
+            }
+            CaseCommand::Code(args) => code(*args).await,
+            CaseCommand::Escalate {
+                staff,
+                id,
+                to,
+                redact,
+            } => escalate(&StaffClient::new(&staff)?, &id, &to, &redact).await,
+            CaseCommand::Escalations { staff, id } => {
+                escalations(&StaffClient::new(&staff)?, &id).await
             }
         }
     })
@@ -367,4 +480,290 @@ fn print_report(case: &CaseDetail, report: &Report) -> anyhow::Result<()> {
 
 fn yes(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
+}
+
+/// Fetches a case and decrypts its report and thread in memory with your identity.
+async fn open_case(
+    client: &StaffClient,
+    id: &str,
+) -> anyhow::Result<(CaseDetail, Report, Vec<ThreadEntry>)> {
+    let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
+    let ciphertext = STANDARD
+        .decode(&case.ciphertext)
+        .context("the server sent malformed ciphertext")?;
+    let identities = client.identities()?;
+    let refs: Vec<&dyn age::Identity> = identities
+        .iter()
+        .map(|i| i.as_ref() as &dyn age::Identity)
+        .collect();
+    let plaintext = crate::crypto::seal::decrypt(&ciphertext, &refs).map_err(|_| {
+        anyhow!("your identity cannot open case {id}: it was not encrypted to any of your keys")
+    })?;
+    let report = Report::from_plaintext(&plaintext)
+        .context("the decrypted report is not a safehold.report.v1 envelope")?;
+    drop(plaintext);
+    let mut thread = Vec::new();
+    for m in &case.messages {
+        let bytes = STANDARD
+            .decode(&m.ciphertext)
+            .context("the server sent malformed ciphertext")?;
+        let format = if m.author == "reporter" {
+            FOLLOWUP_FORMAT
+        } else {
+            REPLY_FORMAT
+        };
+        let text = crate::crypto::seal::decrypt(&bytes, &refs)
+            .ok()
+            .and_then(|p| Message::from_plaintext(&p, format).ok())
+            .map(|msg| msg.text.clone())
+            .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
+        thread.push(ThreadEntry {
+            seq: m.seq,
+            from: m.author.clone(),
+            day: m.day.clone(),
+            text,
+        });
+    }
+    Ok((case, report, thread))
+}
+
+/// The five consent purposes, by name.
+const PURPOSES: &[&str] = &[
+    "ohchr_reprisals_team",
+    "named_mechanism",
+    "sg_report_named",
+    "sg_report_anonymous",
+    "statistics",
+];
+
+fn purpose_given(consent: &Consent, purpose: &str) -> Option<bool> {
+    match purpose {
+        "ohchr_reprisals_team" => Some(consent.ohchr_reprisals_team),
+        "named_mechanism" => Some(consent.named_mechanism),
+        "sg_report_named" => Some(consent.sg_report_named),
+        "sg_report_anonymous" => Some(consent.sg_report_anonymous),
+        "statistics" => Some(consent.statistics),
+        _ => None,
+    }
+}
+
+async fn code(args: CodeArgs) -> anyhow::Result<()> {
+    let client = StaffClient::new(&args.staff)?;
+    for r in &args.revoke {
+        if !PURPOSES.contains(&r.as_str()) {
+            anyhow::bail!(
+                "--revoke {r}: not a consent purpose; use one of: {}",
+                PURPOSES.join(", ")
+            );
+        }
+    }
+    let mut codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut put = |field: &str, values: Vec<String>| {
+        let values: Vec<String> = values
+            .into_iter()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !values.is_empty() {
+            codes.entry(field.to_owned()).or_default().extend(values);
+        }
+    };
+    put("act_nature", args.act_nature.into_iter().collect());
+    put("reprisal_type", args.reprisal_type);
+    put("reprisal_flag", args.reprisal_flag);
+    put("mechanism", args.mechanism);
+    put("treaty_procedure", args.treaty_procedure);
+    put("country", args.country.into_iter().collect());
+    put("cooperation_basis", args.cooperation_basis);
+    put("victim_profile", args.victim_profile);
+    put("victim_kind", args.victim_kind.into_iter().collect());
+    put("victim_gender", args.victim_gender.into_iter().collect());
+    put(
+        "victim_age_band",
+        args.victim_age_band.into_iter().collect(),
+    );
+    put(
+        "subnational_location",
+        args.subnational_location.into_iter().collect(),
+    );
+    put("perpetrator", args.perpetrator);
+    put("attribution", args.attribution.into_iter().collect());
+    put("target", args.target);
+    put("chilling_effect", args.chilling_effect);
+    put("incident_date", args.incident_date.into_iter().collect());
+    put(
+        "incident_date_precision",
+        args.precision.into_iter().collect(),
+    );
+    for pair in args.set {
+        let (field, value) = pair
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--set takes FIELD=CODE, e.g. --set victim_kind=group"))?;
+        put(field.trim(), vec![value.to_owned()]);
+    }
+    // The consent is in the report, which only this machine can read.
+    let (_, report, _) = open_case(&client, &args.id).await?;
+    let mut consent = report.consent;
+    for r in &args.revoke {
+        match r.as_str() {
+            "ohchr_reprisals_team" => consent.ohchr_reprisals_team = false,
+            "named_mechanism" => consent.named_mechanism = false,
+            "sg_report_named" => consent.sg_report_named = false,
+            "sg_report_anonymous" => consent.sg_report_anonymous = false,
+            _ => consent.statistics = false,
+        }
+    }
+    drop(report);
+    let token = client.token()?;
+    let view: CodingView = client
+        .post_json(
+            &format!("/api/v1/cases/{}/codes", args.id),
+            &CodeRequest { codes, consent },
+            Some(&token),
+        )
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string_pretty(&view)?);
+        return Ok(());
+    }
+    println!("Case {} coded:", view.id);
+    for (field, values) in &view.codes {
+        let mark = if view.restricted.contains(field) {
+            "  (restricted: never published)"
+        } else {
+            ""
+        };
+        println!("  {field:<24} {}{mark}", values.join(", "));
+    }
+    let c = &view.consent;
+    println!(
+        "Consent recorded: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
+        yes(c.ohchr_reprisals_team),
+        yes(c.named_mechanism),
+        yes(c.sg_report_named),
+        yes(c.sg_report_anonymous),
+        yes(c.statistics)
+    );
+    Ok(())
+}
+
+async fn escalate(
+    client: &StaffClient,
+    id: &str,
+    to: &str,
+    redact: &[String],
+) -> anyhow::Result<()> {
+    for r in redact {
+        if !REDACTABLE.contains(&r.as_str()) {
+            anyhow::bail!("cannot redact `{r}`; redactable: {}", REDACTABLE.join(", "));
+        }
+    }
+    let allowed: Vec<EscalationRecipientView> = client.get("/api/v1/escalation/recipients").await?;
+    let recipient = allowed.iter().find(|r| r.name == to).ok_or_else(|| {
+        anyhow!(
+            "{to} cannot receive packages; the server's escalation.toml lists: {}",
+            if allowed.is_empty() {
+                "nobody".to_owned()
+            } else {
+                allowed
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        )
+    })?;
+    // The rapporteur's keys, as the keyring publishes them to every client.
+    let routes: RoutesResponse = client.get("/api/v1/routes").await?;
+    let keys: Vec<age::x25519::Recipient> = routes
+        .people
+        .iter()
+        .find(|p| p.role == "rapporteur" && p.name == to)
+        .ok_or_else(|| anyhow!("{to} has no key in the server's keys/rapporteurs/"))?
+        .recipients
+        .iter()
+        .map(|r| {
+            r.parse()
+                .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let (case, report, thread) = open_case(client, id).await?;
+    match purpose_given(&report.consent, &recipient.purpose) {
+        Some(true) => {}
+        Some(false) => anyhow::bail!(
+            "the reporter did not consent to `{}`, which {to} requires; nothing was sent. Ask the reporter (safehold case reply) and record new consent before escalating",
+            recipient.purpose
+        ),
+        None => anyhow::bail!(
+            "the server maps {to} to `{}`, which is not a consent purpose; ask the operator to fix escalation.toml",
+            recipient.purpose
+        ),
+    }
+    let coding: CodingView = client
+        .get(&format!("/api/v1/cases/{id}/codes"))
+        .await
+        .context("code the case before escalating it (safehold case code)")?;
+    let codes = coding
+        .codes
+        .into_iter()
+        .filter(|(field, _)| !coding.restricted.contains(field))
+        .collect();
+    let package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
+    drop(report);
+    let plaintext = package.to_padded_plaintext()?;
+    drop(package);
+    let ciphertext = crate::crypto::seal::encrypt(&plaintext, &keys)?;
+    drop(plaintext);
+    let token = client.token()?;
+    let view: EscalationView = client
+        .post_json(
+            &format!("/api/v1/cases/{id}/escalations"),
+            &EscalateRequest {
+                to: to.to_owned(),
+                ciphertext: STANDARD.encode(&ciphertext),
+            },
+            Some(&token),
+        )
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string(&view)?);
+    } else {
+        println!(
+            "Package {} for {to} on case {id}: {}, encrypted to {} key(s){}.",
+            view.id,
+            view.status,
+            keys.len(),
+            if redact.is_empty() {
+                String::new()
+            } else {
+                format!(", redacted: {}", redact.join(", "))
+            }
+        );
+    }
+    Ok(())
+}
+
+async fn escalations(client: &StaffClient, id: &str) -> anyhow::Result<()> {
+    let list: Vec<EscalationView> = client
+        .get(&format!("/api/v1/cases/{id}/escalations"))
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("No packages for case {id}.");
+    }
+    for e in list {
+        println!(
+            "{}  {:<14} {:<12} delivered {}  downloaded {}  acknowledged {}",
+            e.id,
+            e.to,
+            e.status,
+            e.delivered_day,
+            e.downloaded_day.as_deref().unwrap_or("-"),
+            e.acknowledged_day.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
 }

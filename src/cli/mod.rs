@@ -4,6 +4,7 @@ mod admin;
 mod bench;
 mod case;
 mod check;
+mod inbox;
 mod keygen;
 mod serve;
 mod staff_client;
@@ -33,6 +34,9 @@ enum Command {
     /// Casework: log in, list, decrypt and handle cases on your own machine.
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// Rapporteurs: list, download and acknowledge escalation packages.
+    #[command(subcommand)]
+    Inbox(inbox::InboxCommand),
     /// Create an age identity for a caseworker or rapporteur.
     Keygen(keygen::KeygenArgs),
     /// Operator tasks on a server's database.
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Submit(args) => submit::run(args),
         Command::Case(command) => case::run(command),
+        Command::Inbox(command) => inbox::run(command),
         Command::Keygen(args) => keygen::run(args),
         Command::Admin(command) => admin::run(command),
         Command::Bench(command) => bench::run(command),

@@ -56,7 +56,14 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     println!("safehold: listening on http://{address}");
     // The outbox worker delivers alerts in the background, on this and every other instance.
     let alerts = server.alerts.spawn();
+    // Closed cases' ciphertext is deleted once retention.toml says so, checked daily.
+    let retention = server
+        .retention
+        .map(|r| crate::server::spawn_retention(server.store.clone(), r));
     let served = http::serve(listener, server.router, shutdown_signal()).await;
+    if let Some(task) = retention {
+        task.abort();
+    }
     // Every request has finished; let deliveries in flight finish (undelivered rows stay in
     // the outbox), then close the pool so the last commits are checkpointed.
     alerts.shutdown().await;

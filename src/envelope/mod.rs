@@ -7,6 +7,7 @@
 //! Plaintext hygiene: every buffer that holds a serialized report is a `Zeroizing<Vec<u8>>`
 //! allocated once at its final size, so no reallocation leaves copies in freed memory.
 
+mod escalation;
 mod message;
 mod padding;
 mod report;
@@ -17,6 +18,9 @@ use std::io;
 
 use zeroize::Zeroizing;
 
+pub use escalation::{
+    ESCALATION_FORMAT, Escalation, EscalationError, REDACTABLE, REDACTED, ThreadEntry,
+};
 pub use message::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT};
 pub use padding::{MIN_BUCKET, padded_len};
 pub use report::{

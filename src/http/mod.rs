@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod casework;
 pub mod error;
 mod intake;
 mod middleware;
@@ -144,6 +145,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/api/v1/reports", post(api::submit))
         .route("/api/v1/receipt/followups", post(api::followup))
         .route("/api/v1/cases/{id}/replies", post(staff::reply))
+        .route("/api/v1/cases/{id}/escalations", post(casework::escalate))
         .route("/api/v1/session/challenge", post(staff::challenge))
         .route("/api/v1/session", post(staff::session))
         .layer(DefaultBodyLimit::max(state.inner.max_api_body_bytes))
@@ -166,6 +168,18 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/api/v1/cases", get(staff::list))
         .route("/api/v1/cases/{id}", get(staff::pull))
         .route("/api/v1/cases/{id}/status", post(staff::set_status))
+        .route(
+            "/api/v1/cases/{id}/codes",
+            get(casework::codes).post(casework::code),
+        )
+        .route(
+            "/api/v1/cases/{id}/escalations",
+            get(casework::case_escalations),
+        )
+        .route("/api/v1/escalation/recipients", get(casework::recipients))
+        .route("/api/v1/inbox", get(casework::inbox))
+        .route("/api/v1/inbox/{id}", get(casework::package))
+        .route("/api/v1/inbox/{id}/ack", post(casework::ack))
         .route("/static/{file}", get(assets::serve))
         .route(
             "/.well-known/safehold-scripts.json",

@@ -4,12 +4,16 @@
 //! message that names the file, line, route and field, rather than misroute a report.
 //! Policy files hold codes and names only; this module never handles report plaintext.
 //!
-//! Files (see `policy/README.md`): `routing.toml` and `alerts.toml` now; `retention.toml`,
-//! `statistics.toml` and `taxonomy.toml` come later.
+//! Files (see `policy/README.md`): `routing.toml`, `alerts.toml`, `escalation.toml`,
+//! `retention.toml` and `taxonomy.toml` (the shipped one unless the directory has its own);
+//! `statistics.toml` comes later.
 
 pub mod alerts;
+pub mod escalation;
 pub mod questions;
+pub mod retention;
 pub mod routing;
+pub mod taxonomy;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -17,7 +21,10 @@ use std::path::{Path, PathBuf};
 use crate::keyring::Keyring;
 
 pub use alerts::{AlertPolicy, AlertProblem, AlertTarget};
+pub use escalation::{ESCALATION_PURPOSES, EscalationPolicy, EscalationRecipient};
+pub use retention::Retention;
 pub use routing::{Answers, Route, RouteSelector, Routing, RoutingProblem, RoutingReason};
+pub use taxonomy::{CodingError, Taxonomy, ValidCode};
 
 /// Every policy the server runs with, validated against the keyring.
 #[derive(Clone, Debug)]
@@ -27,6 +34,12 @@ pub struct Policy {
     pub routing: Routing,
     /// `alerts.toml`: how alert targets are reached (none when the file is absent).
     pub alerts: AlertPolicy,
+    /// `escalation.toml`: who may receive packages under which consent (none when absent).
+    pub escalation: EscalationPolicy,
+    /// `retention.toml`: when closed cases are deleted (never when absent).
+    pub retention: Option<Retention>,
+    /// `taxonomy.toml`: the incident codes (the shipped file unless the directory has one).
+    pub taxonomy: Taxonomy,
 }
 
 impl Policy {
@@ -61,7 +74,16 @@ impl Policy {
             source,
         })?;
         let routing = Routing::parse_with_targets(&text, &path, keyring, Some(&alerts.names()))?;
-        Ok(Policy { routing, alerts })
+        let escalation = EscalationPolicy::load(dir, keyring, &alerts.names())?;
+        let retention = Retention::load(dir)?;
+        let taxonomy = Taxonomy::load(dir)?;
+        Ok(Policy {
+            routing,
+            alerts,
+            escalation,
+            retention,
+            taxonomy,
+        })
     }
 }
 

@@ -143,6 +143,14 @@ impl Store {
                     .rows_affected()
                     == 1;
             if changed {
+                if to == "closed" {
+                    // Retention counts from this day.
+                    sqlx::query("UPDATE reports SET closed_day = $2 WHERE public_id = $1")
+                        .bind(case_id)
+                        .bind(today())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 queue_alerts!(tx, case_id, alert);
                 tx.commit().await?;
             }

@@ -11,6 +11,7 @@ mod browser;
 mod canary;
 mod casework;
 mod durability;
+mod escalation;
 mod form_intake;
 mod protection;
 mod receipt;

@@ -1,0 +1,143 @@
+//! `escalation.toml`: who may receive escalation packages, and which consent purpose covers
+//! each of them (design, flow 8; invariant 8).
+//!
+//! A recipient is a person in `keys/rapporteurs/`. Each is mapped to exactly one consent
+//! purpose: `named_mechanism` for a special rapporteur or a treaty body's reprisals focal
+//! point, `ohchr_reprisals_team` for OHCHR's reprisals team. The CLI refuses an escalation the
+//! report's consent does not cover, and the server independently refuses one the consent
+//! recorded with `safehold case code` does not cover. No file: nobody can receive packages.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::PolicyError;
+use crate::keyring::{Keyring, Role};
+
+/// The consent purposes that can cover sending a package to someone.
+pub const ESCALATION_PURPOSES: &[&str] = &["named_mechanism", "ohchr_reprisals_team"];
+
+/// The validated escalation policy.
+#[derive(Clone, Debug, Default)]
+pub struct EscalationPolicy {
+    /// Every recipient, in file order.
+    pub recipients: Vec<EscalationRecipient>,
+}
+
+/// One person who may receive packages.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationRecipient {
+    /// Name of their file in `keys/rapporteurs/` (without `.pub`).
+    pub name: String,
+    /// The consent purpose that must be given: one of [`ESCALATION_PURPOSES`].
+    pub purpose: String,
+    /// Shown to caseworkers: who this is.
+    #[serde(default)]
+    pub description: String,
+    /// Alert targets (from `alerts.toml`) told "escalation for you" (never content).
+    #[serde(default)]
+    pub alerts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalation {
+    #[serde(default)]
+    recipient: Vec<EscalationRecipient>,
+}
+
+/// Path of the file in a policy directory.
+pub fn escalation_path(dir: &Path) -> PathBuf {
+    dir.join("escalation.toml")
+}
+
+impl EscalationPolicy {
+    /// Loads `dir/escalation.toml` (absent: no recipients) and checks every name.
+    pub fn load(
+        dir: &Path,
+        keyring: &Keyring,
+        targets: &[String],
+    ) -> Result<EscalationPolicy, PolicyError> {
+        let path = escalation_path(dir);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path, keyring, targets),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(EscalationPolicy::default()),
+            Err(source) => Err(PolicyError::Read { path, source }),
+        }
+    }
+
+    /// Parses and checks the file's text.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        keyring: &Keyring,
+        targets: &[String],
+    ) -> Result<EscalationPolicy, PolicyError> {
+        let raw: RawEscalation = toml::from_str(text).map_err(|e| PolicyError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        for r in &raw.recipient {
+            if !seen.insert(r.name.as_str()) {
+                problems.push(format!("recipient `{}` is listed twice", r.name));
+            }
+            if keyring.person(Role::Rapporteur, &r.name).is_none() {
+                problems.push(format!(
+                    "recipient `{}`: no file keys/rapporteurs/{}.pub; add their key or remove them",
+                    r.name, r.name
+                ));
+            }
+            if !ESCALATION_PURPOSES.contains(&r.purpose.as_str()) {
+                problems.push(format!(
+                    "recipient `{}`, field `purpose`: `{}` is not a consent purpose that covers a package; use one of: {}",
+                    r.name,
+                    r.purpose,
+                    ESCALATION_PURPOSES.join(", ")
+                ));
+            }
+            for alert in &r.alerts {
+                if !targets.contains(alert) {
+                    problems.push(format!(
+                        "recipient `{}`, field `alerts`: `{alert}` is not a [[target]] in alerts.toml",
+                        r.name
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(EscalationPolicy {
+                recipients: raw.recipient,
+            })
+        } else {
+            Err(PolicyError::Syntax {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{} problem(s); fix them all, then restart:\n  - {}",
+                    problems.len(),
+                    problems.join("\n  - ")
+                ),
+            })
+        }
+    }
+
+    /// A recipient by name.
+    pub fn recipient(&self, name: &str) -> Option<&EscalationRecipient> {
+        self.recipients.iter().find(|r| r.name == name)
+    }
+
+    /// Every recipient's name, comma-separated, for messages.
+    pub fn names(&self) -> String {
+        if self.recipients.is_empty() {
+            return "none (the operator has not written escalation.toml)".to_owned();
+        }
+        self.recipients
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
