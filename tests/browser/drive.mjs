@@ -106,13 +106,25 @@ try {
     process.exit(0);
   }
 
-  await page.fill("#what_happened", `${spec.marker}\nThey took my passport.`);
+  // Keyboard only for the main field: Tab from the top of the page until it has focus.
+  await page.focus("body");
+  let tabs = 0;
+  while ((await page.evaluate(() => document.activeElement?.id)) !== "what_happened") {
+    await page.keyboard.press("Tab");
+    if (++tabs > 40) throw new Error("the report field cannot be reached with the keyboard");
+  }
+  result.tabsToReport = tabs;
+  await page.keyboard.type(`${spec.marker}`);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("They took my passport.");
   await page.fill("#when", "early March 2026");
   await page.fill("#where", "Geneva");
   await page.check("#consent_statistics");
   await page.check("#danger-no");
   if (spec.files?.length) await page.setInputFiles("#attachments", spec.files);
-  await page.click("#report-form button[type=submit]");
+  // Submit with the keyboard too.
+  await page.focus("#report-form button[type=submit]");
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#codephrase", { state: "visible" });
   result.codephrase = (await page.textContent("#codephrase")).trim();
   result.reportId = (await page.textContent("#report-id")).trim();

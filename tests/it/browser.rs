@@ -114,6 +114,10 @@ async fn story(js: bool) {
         json!([]),
         "no request to another origin"
     );
+    assert!(
+        result["tabsToReport"].as_u64().unwrap() > 0,
+        "the form was filled from the keyboard"
+    );
     assert_eq!(result["consoleErrors"], json!([]), "no script errors");
     let id = result["reportId"].as_str().unwrap();
     let report = open_report(&server, id, "amina")
