@@ -22,4 +22,5 @@ pub mod keyring;
 pub mod policy;
 pub mod secrets;
 pub mod server;
+pub mod stats;
 pub mod store;

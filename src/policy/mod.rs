@@ -13,6 +13,7 @@ pub mod escalation;
 pub mod questions;
 pub mod retention;
 pub mod routing;
+pub mod statistics;
 pub mod taxonomy;
 
 use std::io;
