@@ -93,6 +93,11 @@ pub enum CaseCommand {
         /// people_affected, contact; or leave out `attachments`, or the `thread`'s texts.
         #[arg(long, value_delimiter = ',')]
         redact: Vec<String>,
+        /// Do not copy OHCHR's reprisals team. By default, when escalation.toml names a
+        /// recipient for `ohchr_reprisals_team` and the reporter consented to it, the same
+        /// package is also sent, encrypted separately, to that team.
+        #[arg(long)]
+        no_ohchr_copy: bool,
     },
     /// Show a case's escalation packages and how far each got.
     Escalations {
@@ -217,7 +222,17 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 id,
                 to,
                 redact,
-            } => escalate(&StaffClient::new(&staff)?, &id, &to, &redact).await,
+                no_ohchr_copy,
+            } => {
+                escalate(
+                    &StaffClient::new(&staff)?,
+                    &id,
+                    &to,
+                    &redact,
+                    !no_ohchr_copy,
+                )
+                .await
+            }
             CaseCommand::Escalations { staff, id } => {
                 escalations(&StaffClient::new(&staff)?, &id).await
             }
@@ -652,6 +667,7 @@ async fn escalate(
     id: &str,
     to: &str,
     redact: &[String],
+    copy_ohchr: bool,
 ) -> anyhow::Result<()> {
     for r in redact {
         if !REDACTABLE.contains(&r.as_str()) {
@@ -673,20 +689,6 @@ async fn escalate(
             }
         )
     })?;
-    // The rapporteur's keys, as the keyring publishes them to every client.
-    let routes: RoutesResponse = client.get("/api/v1/routes").await?;
-    let keys: Vec<age::x25519::Recipient> = routes
-        .people
-        .iter()
-        .find(|p| p.role == "rapporteur" && p.name == to)
-        .ok_or_else(|| anyhow!("{to} has no key in the server's keys/rapporteurs/"))?
-        .recipients
-        .iter()
-        .map(|r| {
-            r.parse()
-                .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))
-        })
-        .collect::<anyhow::Result<_>>()?;
     let (case, report, thread) = open_case(client, id).await?;
     match purpose_given(&report.consent, &recipient.purpose) {
         Some(true) => {}
@@ -698,6 +700,22 @@ async fn escalate(
             "the server maps {to} to `{}`, which is not a consent purpose; ask the operator to fix escalation.toml",
             recipient.purpose
         ),
+    }
+    // OHCHR's reprisals team is copied on every escalation (TAXONOMY.md), if the reporter
+    // allowed it; each copy is a separate file encrypted to that team's keys only.
+    let mut targets = vec![recipient];
+    let mut skipped_ohchr = None;
+    if copy_ohchr {
+        for other in allowed
+            .iter()
+            .filter(|r| r.purpose == "ohchr_reprisals_team" && r.name != to)
+        {
+            if report.consent.ohchr_reprisals_team {
+                targets.push(other);
+            } else {
+                skipped_ohchr = Some(other.name.clone());
+            }
+        }
     }
     let coding: CodingView = client
         .get(&format!("/api/v1/cases/{id}/codes"))
@@ -712,33 +730,66 @@ async fn escalate(
     drop(report);
     let plaintext = package.to_padded_plaintext()?;
     drop(package);
-    let ciphertext = crate::crypto::seal::encrypt(&plaintext, &keys)?;
-    drop(plaintext);
+    // Each recipient's keys, as the keyring publishes them to every client.
+    let routes: RoutesResponse = client.get("/api/v1/routes").await?;
     let token = client.token()?;
-    let view: EscalationView = client
-        .post_json(
-            &format!("/api/v1/cases/{id}/escalations"),
-            &EscalateRequest {
-                to: to.to_owned(),
-                ciphertext: STANDARD.encode(&ciphertext),
-            },
-            Some(&token),
-        )
-        .await?;
-    if client.json {
-        println!("{}", serde_json::to_string(&view)?);
-    } else {
-        println!(
-            "Package {} for {to} on case {id}: {}, encrypted to {} key(s){}.",
-            view.id,
-            view.status,
-            keys.len(),
-            if redact.is_empty() {
-                String::new()
-            } else {
-                format!(", redacted: {}", redact.join(", "))
-            }
+    let mut sent = Vec::new();
+    for target in targets {
+        let keys: Vec<age::x25519::Recipient> = routes
+            .people
+            .iter()
+            .find(|p| p.role == "rapporteur" && p.name == target.name)
+            .ok_or_else(|| {
+                anyhow!(
+                    "{} has no key in the server's keys/rapporteurs/",
+                    target.name
+                )
+            })?
+            .recipients
+            .iter()
+            .map(|r| {
+                r.parse()
+                    .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let ciphertext = crate::crypto::seal::encrypt(&plaintext, &keys)?;
+        let view: EscalationView = client
+            .post_json(
+                &format!("/api/v1/cases/{id}/escalations"),
+                &EscalateRequest {
+                    to: target.name.clone(),
+                    ciphertext: STANDARD.encode(&ciphertext),
+                },
+                Some(&token),
+            )
+            .await?;
+        if !client.json {
+            println!(
+                "Package {} for {} on case {id}: {}, encrypted to {} key(s){}.",
+                view.id,
+                view.to,
+                view.status,
+                keys.len(),
+                if redact.is_empty() {
+                    String::new()
+                } else {
+                    format!(", redacted: {}", redact.join(", "))
+                }
+            );
+        }
+        sent.push(view);
+    }
+    drop(plaintext);
+    if let Some(name) = skipped_ohchr {
+        eprintln!(
+            "Note: {name} (OHCHR's reprisals team) was not copied: the reporter did not consent to it."
         );
+    }
+    if client.json {
+        let first = sent.first().map(serde_json::to_value).transpose()?;
+        let mut value = first.unwrap_or_default();
+        value["copies"] = serde_json::to_value(sent.get(1..).unwrap_or_default())?;
+        println!("{}", serde_json::to_string(&value)?);
     }
     Ok(())
 }

@@ -29,20 +29,6 @@ use crate::store::{
     StoredReport,
 };
 
-fn json_error(rejection: JsonRejection) -> ApiError {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the body as JSON with Content-Type: application/json",
-        ),
-        other => ApiError::bad_request(
-            "bad_json",
-            format!("the body is not the expected JSON: {}", other.body_text()),
-        ),
-    }
-}
-
 fn forbidden(message: String) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
 }
@@ -148,7 +134,7 @@ pub async fn code(
     body: Result<Json<CodeRequest>, JsonRejection>,
 ) -> Result<Json<CodingView>, ApiError> {
     let staff = staff.caseworker()?;
-    let Json(request) = body.map_err(json_error)?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
     let case = own_case(&state, staff, &id).await?;
     let valid = state
         .inner
@@ -317,7 +303,7 @@ pub async fn escalate(
     body: Result<Json<EscalateRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let staff = staff.caseworker()?;
-    let Json(request) = body.map_err(json_error)?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
     let case = own_case(&state, staff, &id).await?;
     let policy = &state.inner.policy.escalation;
     let recipient = policy.recipient(&request.to).ok_or_else(|| {

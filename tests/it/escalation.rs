@@ -653,3 +653,71 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     server.stop().await;
 }
 on_both_backends!(escalations_without_consent_or_with_bad_input_are_refused);
+
+/// With a recipient for `ohchr_reprisals_team` in escalation.toml, the CLI copies OHCHR's
+/// reprisals team on an escalation the reporter allowed it for, as a separate package.
+async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
+    let policy = tempfile::tempdir().unwrap();
+    for file in [
+        "routing.toml",
+        "alerts.toml",
+        "DEMO-webhook-secret",
+        "retention.toml",
+    ] {
+        std::fs::copy(
+            repo().join("policy/DEMO").join(file),
+            policy.path().join(file),
+        )
+        .unwrap();
+    }
+    // In the DEMO keyring, cat-reprisals stands in for the OHCHR reprisals team's key.
+    std::fs::write(
+        policy.path().join("escalation.toml"),
+        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\n\n\
+         [[recipient]]\nname = \"cat-reprisals\"\npurpose = \"ohchr_reprisals_team\"\n",
+    )
+    .unwrap();
+    let dir = policy.path().to_path_buf();
+    let server = TestServer::start_with(backend, |c| c.policy = dir).await;
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let amina = |args: &[&str]| cli(&server, home, "caseworker/amina", "amina", args);
+    let id = submit(&server, &FormReport::simple("copied to OHCHR"), true).await;
+    assert!(amina(&["case", "login"]).0);
+    let (ok, out, err) = amina(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "special_procedures",
+        "--country",
+        "UA",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders", "--json"]);
+    assert!(ok, "{out}{err}");
+    let sent: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sent["to"], "sr-defenders");
+    assert_eq!(sent["copies"][0]["to"], "cat-reprisals");
+    assert_eq!(sent["copies"][0]["purpose"], "ohchr_reprisals_team");
+    let team = login(&server, "rapporteur", "cat-reprisals", "cat-reprisals").await;
+    let (_, inbox) = call(&server, "GET", "/api/v1/inbox", &team, None).await;
+    assert_eq!(inbox.as_array().unwrap().len(), 1);
+    let (ok, out, err) = amina(&[
+        "case",
+        "escalate",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--no-ohchr-copy",
+        "--json",
+    ]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(server.store.count_escalations().await.unwrap(), 3);
+    server.stop().await;
+}
+on_both_backends!(ohchr_reprisals_team_is_copied_with_consent);
