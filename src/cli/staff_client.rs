@@ -268,6 +268,7 @@ pub fn load_identities(path: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity 
         };
     let identities = age::IdentityFile::from_buffer(BufReader::new(&plain[..]))
         .with_context(|| format!("{} is not an age identity file", path.display()))?
+        .with_callbacks(TerminalCallbacks)
         .into_identities()
         .map_err(|e| anyhow!("cannot use the identities in {}: {e}", path.display()))?;
     if identities.is_empty() {
@@ -295,4 +296,42 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(bytes)?;
     Ok(())
+}
+
+/// Lets age plugins (hardware keys) talk to the person at the terminal: messages on stderr,
+/// PINs and passphrases without echo.
+#[derive(Clone, Copy)]
+struct TerminalCallbacks;
+
+impl age::Callbacks for TerminalCallbacks {
+    fn display_message(&self, message: &str) {
+        eprintln!("{message}");
+    }
+
+    fn confirm(&self, message: &str, yes_string: &str, no_string: Option<&str>) -> Option<bool> {
+        let choices = match no_string {
+            Some(no) => format!("[{yes_string}/{no}]"),
+            None => format!("[{yes_string}]"),
+        };
+        eprint!("{message} {choices} ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok()?;
+        Some(
+            answer.trim().eq_ignore_ascii_case(yes_string)
+                || (no_string.is_none() && answer.trim().is_empty()),
+        )
+    }
+
+    fn request_public_string(&self, description: &str) -> Option<String> {
+        eprint!("{description} ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok()?;
+        Some(answer.trim().to_owned())
+    }
+
+    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
+        rpassword::prompt_password(format!("{description} "))
+            .ok()
+            .map(SecretString::from)
+    }
 }

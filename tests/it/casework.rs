@@ -551,3 +551,40 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
     server.stop().await;
 }
 on_both_backends!(reply_followup_status_and_close_through_cli_and_receipt_page);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plugin_identities_are_handed_to_their_age_plugin() {
+    // A hardware key's identity file names its plugin; the CLI must go through age's plugin
+    // protocol (here the plugin is not installed, so the error must say which binary to get).
+    let server = TestServer::start(Backend::Sqlite).await;
+    let home = tempfile::tempdir().unwrap();
+    let hrp = bech32::Hrp::parse("age-plugin-safeholdtest-").unwrap();
+    let identity = bech32::encode::<bech32::Bech32>(hrp, &[1, 2, 3, 4])
+        .unwrap()
+        .to_uppercase();
+    let file = home.path().join("hardware.age-identity");
+    std::fs::write(&file, format!("# a hardware key\n{identity}\n")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_safehold"))
+        .args([
+            "case",
+            "login",
+            "--server",
+            &server.url,
+            "--as",
+            "caseworker/amina",
+        ])
+        .arg("--identity")
+        .arg(&file)
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("PATH", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("age-plugin-safeholdtest"),
+        "names the plugin binary: {stderr}"
+    );
+    server.stop().await;
+}
