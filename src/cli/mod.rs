@@ -8,6 +8,7 @@ mod inbox;
 mod keygen;
 mod serve;
 mod staff_client;
+mod stats;
 mod submit;
 
 use std::process::ExitCode;
@@ -42,6 +43,9 @@ enum Command {
     /// Operator tasks on a server's database.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Statistics releases: publish a closed period once, show the privacy-budget ledger.
+    #[command(subcommand)]
+    Stats(stats::StatsCommand),
     /// Load tests against a real server on loopback.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -65,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Inbox(command) => inbox::run(command),
         Command::Keygen(args) => keygen::run(args),
         Command::Admin(command) => admin::run(command),
+        Command::Stats(command) => stats::run(command),
         Command::Bench(command) => bench::run(command),
     };
     match result {

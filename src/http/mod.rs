@@ -13,6 +13,7 @@ pub mod pages;
 pub mod ratelimit;
 pub mod receipt;
 pub mod staff;
+pub mod stats;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -180,6 +181,9 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/api/v1/inbox", get(casework::inbox))
         .route("/api/v1/inbox/{id}", get(casework::package))
         .route("/api/v1/inbox/{id}/ack", post(casework::ack))
+        .route("/stats", get(stats::index))
+        .route("/stats/about", get(stats::about))
+        .route("/stats/{release}", get(stats::release))
         .route("/static/{file}", get(assets::serve))
         .route(
             "/.well-known/safehold-scripts.json",

@@ -9,6 +9,7 @@
 //! - [`release`]: a release's published values, its canonical JSON and CSV.
 
 pub mod noise;
+pub mod publish;
 pub mod release;
 pub mod suppression;
 pub mod tables;

@@ -9,6 +9,7 @@ mod error;
 mod messages;
 mod outbox;
 mod staff;
+mod stats;
 mod writer;
 
 pub use casework::{
@@ -19,6 +20,7 @@ pub use error::StoreError;
 pub use messages::{AlertEvent, StoredMessage};
 pub use outbox::{ClaimFilter, ClaimedAlert, DIGEST_KIND, DeadLetter, new_alert_id};
 pub use staff::{CaseSummary, StaffIdentity};
+pub use stats::{LedgerEntry, NewRelease, ReleaseOutcome, StatsCodeRow};
 
 use std::path::Path;
 use std::str::FromStr;

@@ -15,3 +15,4 @@ mod escalation;
 mod form_intake;
 mod protection;
 mod receipt;
+mod statistics;

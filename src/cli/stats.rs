@@ -1,0 +1,124 @@
+//! `safehold stats …`: operator commands for statistics releases on the server's database.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+
+use crate::policy::statistics::StatisticsPolicy;
+use crate::stats::publish;
+use crate::store::Store;
+
+/// Statistics subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Compute every declared table for one closed period, once, and publish it.
+    Release {
+        /// The period, e.g. 2025-05-01..2026-04-30 (one declared year).
+        #[arg(long)]
+        period: String,
+        /// No noise: suppress small cells and round instead (spends no epsilon, gives no
+        /// differential privacy).
+        #[arg(long)]
+        no_noise: bool,
+        #[command(flatten)]
+        connection: StatsConnection,
+    },
+    /// Show every release and the privacy budget spent and left.
+    Ledger(StatsConnection),
+}
+
+/// Where the database and policy are, as for `safehold serve`.
+#[derive(Debug, Args)]
+pub struct StatsConnection {
+    /// sqlite://PATH or postgres://… [default: sqlite://data/safehold.db].
+    #[arg(long, env = "SAFEHOLD_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory of policy files [default: policy, or policy/DEMO with --demo].
+    #[arg(long, env = "SAFEHOLD_POLICY")]
+    policy: Option<PathBuf>,
+    /// Use the DEMO policy.
+    #[arg(long)]
+    demo: bool,
+}
+
+impl StatsConnection {
+    async fn store(&self) -> anyhow::Result<Store> {
+        let url = self
+            .database_url
+            .clone()
+            .unwrap_or_else(|| crate::config::DEFAULT_DATABASE_URL.to_owned());
+        Store::connect(&url)
+            .await
+            .context("cannot open the database (check --database-url)")
+    }
+
+    fn policy(&self) -> anyhow::Result<StatisticsPolicy> {
+        let (_, dir) = crate::config::default_dirs(self.demo);
+        let dir = self.policy.clone().unwrap_or(dir);
+        Ok(StatisticsPolicy::load(&dir)?)
+    }
+}
+
+/// Runs a `safehold stats` command.
+pub fn run(command: StatsCommand) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match command {
+            StatsCommand::Release {
+                period,
+                no_noise,
+                connection,
+            } => {
+                let policy = connection.policy()?;
+                let period = policy.parse_period(&period).map_err(anyhow::Error::msg)?;
+                let store = connection.store().await?;
+                let today = crate::store::today();
+                let release =
+                    publish::release_period(&store, &policy, &period, no_noise, &today).await?;
+                let ledger = store.stats_ledger().await?;
+                let left = policy
+                    .lifetime_epsilon
+                    .saturating_sub(publish::spent(&ledger));
+                println!(
+                    "released {}: {} tables, epsilon {} spent, {} left of {}; published at /stats/{}",
+                    release.period_label(),
+                    release.tables.len(),
+                    release.epsilon,
+                    left,
+                    policy.lifetime_epsilon,
+                    release.id
+                );
+                Ok(())
+            }
+            StatsCommand::Ledger(connection) => {
+                let policy = connection.policy()?;
+                let store = connection.store().await?;
+                let ledger = store.stats_ledger().await?;
+                println!("period\treleased\tmechanism\tepsilon");
+                for e in &ledger {
+                    println!(
+                        "{}..{}\t{}\t{}\t{}",
+                        e.period_start,
+                        e.period_end,
+                        e.released_day,
+                        e.mechanism,
+                        crate::policy::statistics::Epsilon(
+                            u32::try_from(e.epsilon_millis.max(0)).unwrap_or(u32::MAX)
+                        )
+                    );
+                }
+                let spent = publish::spent(&ledger);
+                println!(
+                    "spent {spent} of the lifetime budget {}; {} left",
+                    policy.lifetime_epsilon,
+                    policy.lifetime_epsilon.saturating_sub(spent)
+                );
+                Ok(())
+            }
+        }
+    })
+}

@@ -1,0 +1,211 @@
+//! Statistics: the coded incidents that statistics may read (codes, consent flag, status,
+//! days; never content), and the releases, stored once and never changed. Each release row
+//! is also the privacy-budget ledger entry.
+//!
+//! This module sees ids, codes and published figures only; it knows nothing of the envelope.
+
+use sqlx::Row;
+
+use super::{Pool, Store, StoreError, with_pool};
+
+/// One unrestricted code of a coded case, with what statistics need to decide whether it
+/// counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsCodeRow {
+    /// Case id, or the incident id of a purged case.
+    pub case_id: String,
+    /// Allegation status; `closed` for a purged case (only closed cases are purged).
+    pub status: String,
+    /// Whether the recorded consent covers statistics.
+    pub statistics_consent: bool,
+    /// Day coded (`YYYY-MM-DD`, or `YYYY` once purged).
+    pub coded_day: String,
+    /// Taxonomy field.
+    pub field: String,
+    /// Taxonomy code.
+    pub code: String,
+}
+
+/// A release to store.
+#[derive(Debug, Clone)]
+pub struct NewRelease<'a> {
+    /// `YYYY-MM-DD_YYYY-MM-DD`.
+    pub id: &'a str,
+    /// First day.
+    pub period_start: &'a str,
+    /// Last day.
+    pub period_end: &'a str,
+    /// Day made.
+    pub released_day: &'a str,
+    /// `discrete_laplace` or `suppression_rounding`.
+    pub mechanism: &'a str,
+    /// ε spent, in thousandths.
+    pub epsilon_millis: i64,
+    /// Canonical JSON.
+    pub json: &'a str,
+    /// Canonical CSV.
+    pub csv: &'a str,
+}
+
+/// What happened to a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseOutcome {
+    /// Stored.
+    Stored,
+    /// The period was released already, on this day; nothing changed.
+    AlreadyReleased {
+        /// Day of the existing release.
+        released_day: String,
+    },
+    /// The lifetime budget would be exceeded; nothing changed.
+    OverBudget {
+        /// ε spent so far, in thousandths.
+        spent_millis: i64,
+    },
+}
+
+/// A stored release's ledger line (without its data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// `YYYY-MM-DD_YYYY-MM-DD`.
+    pub id: String,
+    /// First day.
+    pub period_start: String,
+    /// Last day.
+    pub period_end: String,
+    /// Day made.
+    pub released_day: String,
+    /// Mechanism.
+    pub mechanism: String,
+    /// ε spent, in thousandths.
+    pub epsilon_millis: i64,
+}
+
+impl Store {
+    /// Every unrestricted code of every case with a consent record, with its consent flag
+    /// and status. Purged cases (no report left) count as closed.
+    pub async fn stats_code_rows(&self) -> Result<Vec<StatsCodeRow>, StoreError> {
+        let rows = with_pool!(&self.pool, |p| {
+            sqlx::query(
+                "SELECT c.case_id, COALESCE(r.status, 'closed') AS status, k.statistics, \
+                 k.coded_day, c.field, c.code FROM case_codes c \
+                 JOIN case_consent k ON k.case_id = c.case_id \
+                 LEFT JOIN reports r ON r.public_id = c.case_id \
+                 WHERE NOT c.restricted ORDER BY c.case_id, c.field, c.code",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<StatsCodeRow, sqlx::Error> {
+                Ok(StatsCodeRow {
+                    case_id: r.try_get("case_id")?,
+                    status: r.try_get("status")?,
+                    statistics_consent: r.try_get("statistics")?,
+                    coded_day: r.try_get("coded_day")?,
+                    field: r.try_get("field")?,
+                    code: r.try_get("code")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Stores a release once: refused if its period was released already, or if the ε spent
+    /// so far plus this one would exceed `lifetime_millis`. The check and the insert are one
+    /// transaction (on PostgreSQL under an exclusive table lock, so two operators cannot both
+    /// pass the budget check).
+    pub async fn insert_release(
+        &self,
+        new: &NewRelease<'_>,
+        lifetime_millis: i64,
+    ) -> Result<ReleaseOutcome, StoreError> {
+        let outcome = with_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await?;
+            if matches!(&self.pool, Pool::Postgres(_)) {
+                sqlx::query("LOCK TABLE stats_releases IN EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let existing: Option<String> =
+                sqlx::query("SELECT released_day FROM stats_releases WHERE id = $1")
+                    .bind(new.id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get(0))
+                    .transpose()?;
+            let spent: i64 = sqlx::query(
+                "SELECT CAST(COALESCE(SUM(epsilon_millis), 0) AS BIGINT) FROM stats_releases",
+            )
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            if let Some(released_day) = existing {
+                ReleaseOutcome::AlreadyReleased { released_day }
+            } else if spent + new.epsilon_millis > lifetime_millis {
+                ReleaseOutcome::OverBudget {
+                    spent_millis: spent,
+                }
+            } else {
+                sqlx::query(
+                    "INSERT INTO stats_releases (id, period_start, period_end, released_day, \
+                     mechanism, epsilon_millis, release_json, release_csv) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(new.id)
+                .bind(new.period_start)
+                .bind(new.period_end)
+                .bind(new.released_day)
+                .bind(new.mechanism)
+                .bind(new.epsilon_millis)
+                .bind(new.json)
+                .bind(new.csv)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                ReleaseOutcome::Stored
+            }
+        });
+        Ok(outcome)
+    }
+
+    /// The ledger: every release, oldest period first.
+    pub async fn stats_ledger(&self) -> Result<Vec<LedgerEntry>, StoreError> {
+        let rows = with_pool!(&self.pool, |p| {
+            sqlx::query(
+                "SELECT id, period_start, period_end, released_day, mechanism, \
+                 CAST(epsilon_millis AS BIGINT) AS epsilon_millis FROM stats_releases \
+                 ORDER BY period_start",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<LedgerEntry, sqlx::Error> {
+                Ok(LedgerEntry {
+                    id: r.try_get("id")?,
+                    period_start: r.try_get("period_start")?,
+                    period_end: r.try_get("period_end")?,
+                    released_day: r.try_get("released_day")?,
+                    mechanism: r.try_get("mechanism")?,
+                    epsilon_millis: r.try_get("epsilon_millis")?,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(rows)
+    }
+
+    /// A stored release's canonical JSON and CSV.
+    pub async fn stats_release(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row = with_pool!(&self.pool, |p| {
+            sqlx::query("SELECT release_json, release_csv FROM stats_releases WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+                .map(|r| -> Result<(String, String), sqlx::Error> {
+                    Ok((r.try_get(0)?, r.try_get(1)?))
+                })
+        });
+        Ok(row.transpose()?)
+    }
+}

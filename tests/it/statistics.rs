@@ -1,0 +1,264 @@
+//! Statistics releases against a real store and server: consent and status decide what
+//! counts, the ledger refuses repeats and overspending, releases survive a restart byte for
+//! byte, and the public pages list every country with no JavaScript and nothing from outside.
+
+use safehold::policy::statistics::{BUILTIN, StatisticsPolicy};
+use safehold::stats::publish::{PublishError, release_period_with};
+use safehold::stats::{OsRandom, RandomSource};
+use safehold::store::{
+    AlertEvent, Backend, ConsentRecord, NewReport, Store, StoredCode, new_public_id,
+};
+
+use crate::common::{TestServer, on_both_backends, random_bytes};
+
+const TODAY: &str = "2026-05-02";
+
+async fn coded_case(
+    store: &Store,
+    status: &str,
+    statistics: bool,
+    country: &str,
+    reprisal_type: &str,
+) {
+    let id = new_public_id();
+    store
+        .insert_report(NewReport {
+            public_id: id.clone(),
+            route: "general".into(),
+            received_day: "2025-07-01".into(),
+            ciphertext: b"age ciphertext stand-in".to_vec(),
+            reporter_recipient: "age1stand-in".into(),
+            receipt_hash: random_bytes::<32>(),
+            urgent: false,
+            alert_targets: vec![],
+        })
+        .await
+        .unwrap();
+    let alert = AlertEvent {
+        kind: "status_change",
+        route: "general",
+        targets: &[],
+    };
+    let mut from = "received";
+    for to in ["under_assessment", status] {
+        if to == "received" || to == from {
+            break;
+        }
+        assert!(store.set_status(&id, from, to, alert).await.unwrap());
+        from = to;
+    }
+    let code = |field: &str, code: &str| StoredCode {
+        field: field.into(),
+        code: code.into(),
+        restricted: false,
+    };
+    let codes = [
+        code("country", country),
+        code("reprisal_type", reprisal_type),
+        code("mechanism", "upr"),
+        code("incident_date", "2025-07"),
+        code("incident_date_precision", "month"),
+        StoredCode {
+            field: "victim_gender".into(),
+            code: "woman".into(),
+            restricted: true,
+        },
+    ];
+    let consent = ConsentRecord {
+        statistics,
+        ..ConsentRecord::default()
+    };
+    assert!(
+        store
+            .set_coding(&id, "caseworker/ana", &codes, consent)
+            .await
+            .unwrap()
+    );
+}
+
+fn policy(lifetime: &str) -> StatisticsPolicy {
+    let text = BUILTIN.replace(
+        "lifetime_epsilon = 10.0",
+        &format!("lifetime_epsilon = {lifetime}"),
+    );
+    StatisticsPolicy::parse(&text, std::path::Path::new("test.toml")).unwrap()
+}
+
+async fn statistics_story(backend: Backend) {
+    let mut server = TestServer::start(backend).await;
+    let store = server.store.clone();
+    for _ in 0..23 {
+        coded_case(&store, "credible", true, "BY", "travel_ban").await;
+    }
+    for _ in 0..12 {
+        coded_case(&store, "referred", true, "RU", "arbitrary_arrest_detention").await;
+    }
+    let p = policy("3.0");
+    let y2025 = p.parse_period("2025-05-01..2026-04-30").unwrap();
+    let y2024 = p.parse_period("2024-05-01..2025-04-30").unwrap();
+    let y2023 = p.parse_period("2023-05-01..2024-04-30").unwrap();
+
+    // Consent: without noise, cases lacking statistics consent, or still received or under
+    // assessment, change nothing: the stored release equals one computed before they existed.
+    let rows_before = store.stats_code_rows().await.unwrap();
+    let before = safehold::stats::make_release(
+        &p,
+        &y2025,
+        &safehold::stats::publish::incidents_from_rows(&rows_before),
+        None,
+        TODAY,
+    )
+    .unwrap();
+    coded_case(&store, "credible", false, "AM", "killing").await;
+    coded_case(&store, "received", true, "AM", "killing").await;
+    coded_case(&store, "under_assessment", true, "AM", "killing").await;
+    assert!(store.stats_code_rows().await.unwrap().len() > rows_before.len());
+    let release = release_period_with(&store, &p, &y2025, None, TODAY)
+        .await
+        .unwrap();
+    assert_eq!(
+        release.to_csv(),
+        before.to_csv(),
+        "consent and status respected"
+    );
+    assert!(release.to_csv().contains(",country,BY,Belarus,,,25\n"));
+    assert!(release.to_csv().contains(",country,AM,Armenia,,,x\n"));
+
+    // The same period again: refused, with or without noise.
+    let again = release_period_with(&store, &p, &y2025, Some(&mut OsRandom), TODAY).await;
+    assert!(
+        matches!(&again, Err(PublishError::AlreadyReleased { released_day, .. }) if released_day == TODAY),
+        "{again:?}"
+    );
+    // A period not over yet: refused.
+    let open = release_period_with(&store, &p, &y2025, None, "2026-04-30").await;
+    assert!(matches!(
+        open,
+        Err(PublishError::AlreadyReleased { .. } | PublishError::NotClosed { .. })
+    ));
+
+    // Budget 3: a noisy release spends 2; the next one would need 2 with 1 left.
+    let mut rng = OsRandom;
+    let rng: &mut dyn RandomSource = &mut rng;
+    release_period_with(&store, &p, &y2024, Some(rng), TODAY)
+        .await
+        .unwrap();
+    let over = release_period_with(&store, &p, &y2023, Some(&mut OsRandom), TODAY).await;
+    let message = match over {
+        Err(e @ PublishError::OverBudget { .. }) => e.to_string(),
+        other => panic!("expected a budget refusal, got {other:?}"),
+    };
+    assert!(
+        message.contains("needs epsilon 2, but only 1 of the lifetime budget 3 is left"),
+        "{message}"
+    );
+    let ledger = store.stats_ledger().await.unwrap();
+    assert_eq!(ledger.len(), 2);
+    assert_eq!(ledger[0].epsilon_millis, 2000);
+    assert_eq!(ledger[1].epsilon_millis, 0);
+
+    // Publication: list, page, CSV, JSON, explanation.
+    let client = server.client();
+    let get = |path: &str| {
+        let client = client.clone();
+        let url = format!("{}{path}", server.url);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let index = get("/stats").await;
+    assert_eq!(index.status(), 200);
+    let html = index.text().await.unwrap();
+    assert!(html.contains("/stats/2025-05-01_2026-04-30"), "{html}");
+    for path in [
+        "/stats",
+        "/stats/about",
+        "/stats/2025-05-01_2026-04-30",
+        "/stats/2024-05-01_2025-04-30",
+    ] {
+        let response = get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let csp = response
+            .headers()
+            .get("content-security-policy")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(csp.contains("default-src"), "{path}: CSP {csp}");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("<script"), "{path}: no JavaScript");
+        assert!(!html.contains(" style="), "{path}: no inline style");
+        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+            assert!(
+                !html.contains(attr),
+                "{path}: nothing from outside ({attr})"
+            );
+        }
+    }
+    let noisy = get("/stats/2024-05-01_2025-04-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(noisy.contains("in 9 cases out of 10, the true count is within 3"));
+    assert!(noisy.contains("<svg"));
+    // Every country of the fixed list has a row, zeros included.
+    let countries = p.dimensions.get("country").unwrap();
+    let page = get("/stats/2025-05-01_2026-04-30")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let csv = get("/stats/2025-05-01_2026-04-30.csv").await;
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    for c in &countries.categories {
+        assert!(
+            page.contains(&format!("data-code=\"{}\"", c.code)),
+            "{}",
+            c.code
+        );
+        assert!(
+            csv.contains(&format!("2025-05-01_2026-04-30,country,{},", c.code)),
+            "{}",
+            c.code
+        );
+    }
+    assert_eq!(countries.categories.len(), 196);
+    let json: serde_json::Value = get("/stats/2025-05-01_2026-04-30.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["tables"][0]["rows"].as_array().unwrap().len(), 196);
+    assert_eq!(get("/stats/1999-05-01_2000-04-30").await.status(), 404);
+    assert_eq!(get("/stats/..%2Fetc").await.status(), 404);
+
+    // Restart: the release reads back byte for byte.
+    let noisy_csv = get("/stats/2024-05-01_2025-04-30.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let url = server.config.database_url.clone();
+    // Keep the SQLite file's directory past the server's stop.
+    let _dir = std::mem::replace(&mut server.dir, tempfile::tempdir().unwrap());
+    server.stop().await;
+    let reopened = Store::connect(&url).await.unwrap();
+    let (_, stored_csv) = reopened
+        .stats_release("2024-05-01_2025-04-30")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored_csv.as_bytes(), noisy_csv.as_bytes());
+    let (_, fallback_csv) = reopened
+        .stats_release("2025-05-01_2026-04-30")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fallback_csv, csv);
+    reopened.close().await;
+}
+on_both_backends!(statistics_story);
