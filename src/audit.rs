@@ -33,6 +33,8 @@ pub enum Action {
     Ack,
     /// Retention deleted a closed case's ciphertext.
     Purge,
+    /// Looked at exact counts over their own routes.
+    StatsLive,
 }
 
 impl Action {
@@ -50,6 +52,7 @@ impl Action {
             Action::Download => "download",
             Action::Ack => "ack",
             Action::Purge => "purge",
+            Action::StatsLive => "stats_live",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Args;
 
 /// Options of `safehold check`.
@@ -40,6 +41,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             ""
         }
     );
+    let statistics = crate::policy::statistics::StatisticsPolicy::load(&policy_dir)
+        .with_context(|| format!("statistics policy in {} is not valid", policy_dir.display()))?;
+    println!("statistics: {} declared table(s)", statistics.tables.len());
     println!("keyring fingerprint: {}", keyring.fingerprint());
     println!("ok");
     Ok(())

@@ -26,6 +26,11 @@ pub enum StatsCommand {
     },
     /// Show every release and the privacy budget spent and left.
     Ledger(StatsConnection),
+    /// Exact counts over your own routes, for triage (caseworkers; never public; audited).
+    Live {
+        #[command(flatten)]
+        staff: super::staff_client::StaffArgs,
+    },
 }
 
 /// Where the database and policy are, as for `safehold serve`.
@@ -68,6 +73,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match command {
+            StatsCommand::Live { staff } => live(&super::staff_client::StaffClient::new(&staff)?).await,
             StatsCommand::Release {
                 period,
                 no_noise,
@@ -121,4 +127,25 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
             }
         }
     })
+}
+
+async fn live(client: &super::staff_client::StaffClient) -> anyhow::Result<()> {
+    let stats: crate::http::staff::LiveStats = client.get("/api/v1/stats/live").await?;
+    if client.json {
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+        return Ok(());
+    }
+    println!(
+        "Exact counts over your routes ({}). Not for publication.",
+        stats.routes.join(", ")
+    );
+    println!("\nCases by route and status:");
+    for c in &stats.by_status {
+        println!("  {:<24} {:<18} {:>5}", c.group, c.key, c.cases);
+    }
+    println!("\nCases by coded category:");
+    for c in &stats.by_code {
+        println!("  {:<24} {:<28} {:>5}", c.group, c.key, c.cases);
+    }
+    Ok(())
 }

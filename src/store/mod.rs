@@ -19,7 +19,7 @@ pub use casework::{
 pub use error::StoreError;
 pub use messages::{AlertEvent, StoredMessage};
 pub use outbox::{ClaimFilter, ClaimedAlert, DIGEST_KIND, DeadLetter, new_alert_id};
-pub use staff::{CaseSummary, StaffIdentity};
+pub use staff::{CaseSummary, LiveCounts, StaffIdentity};
 pub use stats::{LedgerEntry, NewRelease, ReleaseOutcome, StatsCodeRow};
 
 use std::path::Path;

@@ -248,3 +248,56 @@ impl Store {
             .filter(|r| routes.contains(&r.route)))
     }
 }
+
+/// Exact counts over some routes, for staff triage only: never published.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveCounts {
+    /// (route, status, cases).
+    pub by_status: Vec<(String, String, i64)>,
+    /// (taxonomy field, code, cases), restricted fields left out.
+    pub by_code: Vec<(String, String, i64)>,
+}
+
+impl Store {
+    /// Exact counts of the cases on `routes`: by route and status, and by coded category.
+    pub async fn live_counts(&self, routes: &[String]) -> Result<LiveCounts, StoreError> {
+        if routes.is_empty() {
+            return Ok(LiveCounts::default());
+        }
+        let counts = with_pool!(&self.pool, |p| {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT route, status, COUNT(*) AS n FROM reports WHERE route IN (",
+            );
+            let mut names = query.separated(", ");
+            for route in routes {
+                names.push_bind(route.as_str());
+            }
+            query.push(") GROUP BY route, status ORDER BY route, status");
+            let by_status = query
+                .build()
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get("route")?, r.try_get("status")?, r.try_get("n")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT c.field, c.code, COUNT(DISTINCT c.case_id) AS n FROM case_codes c \
+                 JOIN reports r ON r.public_id = c.case_id WHERE NOT c.restricted AND r.route IN (",
+            );
+            let mut names = query.separated(", ");
+            for route in routes {
+                names.push_bind(route.as_str());
+            }
+            query.push(") GROUP BY c.field, c.code ORDER BY c.field, c.code");
+            let by_code = query
+                .build()
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get("field")?, r.try_get("code")?, r.try_get("n")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            LiveCounts { by_status, by_code }
+        });
+        Ok(counts)
+    }
+}

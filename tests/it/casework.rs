@@ -588,3 +588,50 @@ async fn plugin_identities_are_handed_to_their_age_plugin() {
     );
     server.stop().await;
 }
+
+async fn live_counts_cover_only_the_callers_routes_and_are_audited(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    for _ in 0..2 {
+        assert_eq!(
+            submit_form(&server, &FormReport::simple("general")).await.0,
+            201
+        );
+    }
+    let mut treaty = FormReport::simple("treaty");
+    treaty.mechanism = "treaty_body";
+    assert_eq!(submit_form(&server, &treaty).await.0, 201);
+    let home = tempfile::tempdir().unwrap();
+    assert!(cli(&server, home.path(), &["case", "login"]).0);
+    let (ok, out, err) = cli(&server, home.path(), &["stats", "live", "--json"]);
+    assert!(ok, "{err}");
+    let live: Value = serde_json::from_str(&out).unwrap();
+    let by_status = live["by_status"].as_array().unwrap();
+    assert!(
+        by_status
+            .iter()
+            .any(|c| c["group"] == "general" && c["key"] == "received" && c["cases"] == 2),
+        "{out}"
+    );
+    assert!(
+        !by_status.iter().any(|c| c["group"] == "treaty-bodies"),
+        "amina is not on the treaty route: {out}"
+    );
+    let (ok, out, _) = cli(&server, home.path(), &["stats", "live"]);
+    assert!(ok && out.contains("Not for publication"), "{out}");
+    let rapporteur = login(&server, "rapporteur", "sr-defenders", "sr-defenders").await;
+    assert_eq!(get(&server, "/api/v1/stats/live", &rapporteur).await.0, 403);
+    assert_eq!(
+        server
+            .client()
+            .get(format!("{}/api/v1/stats/live", server.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    let log = server.store.audit_log().await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "stats_live").count(), 2);
+    server.stop().await;
+}
+on_both_backends!(live_counts_cover_only_the_callers_routes_and_are_audited);
