@@ -95,7 +95,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    async fn store(&self) -> anyhow::Result<Store> {
+    pub(super) async fn store(&self) -> anyhow::Result<Store> {
         let url = self
             .database_url
             .clone()
@@ -105,7 +105,7 @@ impl Connection {
             .context("cannot open the database (check --database-url)")
     }
 
-    fn policy_dir(&self) -> PathBuf {
+    pub(super) fn policy_dir(&self) -> PathBuf {
         let (_, policy) = crate::config::default_dirs(self.demo);
         self.policy.clone().unwrap_or(policy)
     }

@@ -1,13 +1,10 @@
 //! `safehold stats …`: operator commands for statistics releases on the server's database.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 
 use crate::policy::statistics::StatisticsPolicy;
 use crate::stats::publish;
-use crate::store::Store;
 
 /// Statistics subcommands.
 #[derive(Debug, Subcommand)]
@@ -22,47 +19,15 @@ pub enum StatsCommand {
         #[arg(long)]
         no_noise: bool,
         #[command(flatten)]
-        connection: StatsConnection,
+        connection: super::admin::Connection,
     },
     /// Show every release and the privacy budget spent and left.
-    Ledger(StatsConnection),
+    Ledger(super::admin::Connection),
     /// Exact counts over your own routes, for triage (caseworkers; never public; audited).
     Live {
         #[command(flatten)]
         staff: super::staff_client::StaffArgs,
     },
-}
-
-/// Where the database and policy are, as for `safehold serve`.
-#[derive(Debug, Args)]
-pub struct StatsConnection {
-    /// sqlite://PATH or postgres://… [default: sqlite://data/safehold.db].
-    #[arg(long, env = "SAFEHOLD_DATABASE_URL")]
-    database_url: Option<String>,
-    /// Directory of policy files [default: policy, or policy/DEMO with --demo].
-    #[arg(long, env = "SAFEHOLD_POLICY")]
-    policy: Option<PathBuf>,
-    /// Use the DEMO policy.
-    #[arg(long)]
-    demo: bool,
-}
-
-impl StatsConnection {
-    async fn store(&self) -> anyhow::Result<Store> {
-        let url = self
-            .database_url
-            .clone()
-            .unwrap_or_else(|| crate::config::DEFAULT_DATABASE_URL.to_owned());
-        Store::connect(&url)
-            .await
-            .context("cannot open the database (check --database-url)")
-    }
-
-    fn policy(&self) -> anyhow::Result<StatisticsPolicy> {
-        let (_, dir) = crate::config::default_dirs(self.demo);
-        let dir = self.policy.clone().unwrap_or(dir);
-        Ok(StatisticsPolicy::load(&dir)?)
-    }
 }
 
 /// Runs a `safehold stats` command.
@@ -79,7 +44,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
                 no_noise,
                 connection,
             } => {
-                let policy = connection.policy()?;
+                let policy = StatisticsPolicy::load(&connection.policy_dir())?;
                 let period = policy.parse_period(&period).map_err(anyhow::Error::msg)?;
                 let store = connection.store().await?;
                 let today = crate::store::today();
@@ -101,7 +66,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
                 Ok(())
             }
             StatsCommand::Ledger(connection) => {
-                let policy = connection.policy()?;
+                let policy = StatisticsPolicy::load(&connection.policy_dir())?;
                 let store = connection.store().await?;
                 let ledger = store.stats_ledger().await?;
                 println!("period\treleased\tmechanism\tepsilon");

@@ -26,7 +26,6 @@ use crate::keyring::Role;
 use crate::policy::ESCALATION_PURPOSES;
 use crate::store::{
     AlertEvent, ConsentRecord, EscalationOutcome, EscalationSummary, NewEscalation, StoredCode,
-    StoredReport,
 };
 
 fn forbidden(message: String) -> ApiError {
@@ -44,38 +43,12 @@ fn rapporteur(staff: &Staff) -> Result<&Staff, ApiError> {
     }
 }
 
-fn no_such_case() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "no_such_case",
-        "no case with this id on your routes",
-    )
-}
-
 fn no_such_package() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no_such_package",
         "no package with this id in your inbox; see safehold inbox list",
     )
-}
-
-/// A case on the caseworker's routes, or the same 404 whether missing or someone else's.
-async fn own_case(state: &AppState, staff: &Staff, id: &str) -> Result<StoredReport, ApiError> {
-    let routes: Vec<String> = state
-        .inner
-        .policy
-        .routing
-        .routes()
-        .iter()
-        .filter(|r| r.caseworkers.iter().any(|c| c == &staff.name))
-        .map(|r| r.name.clone())
-        .collect();
-    state
-        .store()
-        .case_on_routes(id, &routes)
-        .await?
-        .ok_or_else(no_such_case)
 }
 
 /// `POST /api/v1/cases/{id}/codes` body.
@@ -135,7 +108,7 @@ pub async fn code(
 ) -> Result<Json<CodingView>, ApiError> {
     let staff = staff.caseworker()?;
     let Json(request) = body.map_err(super::api::json_rejection)?;
-    let case = own_case(&state, staff, &id).await?;
+    let case = super::staff::own_case(&state, staff, &id).await?;
     let valid = state
         .inner
         .policy
@@ -160,7 +133,7 @@ pub async fn code(
         )
         .await?
     {
-        return Err(no_such_case());
+        return Err(super::staff::no_such_case());
     }
     state
         .store()
@@ -202,7 +175,7 @@ pub async fn codes(
     Path(id): Path<String>,
 ) -> Result<Json<CodingView>, ApiError> {
     let staff = staff.caseworker()?;
-    let case = own_case(&state, staff, &id).await?;
+    let case = super::staff::own_case(&state, staff, &id).await?;
     coding_view(&state, &case.public_id).await
 }
 
@@ -304,7 +277,7 @@ pub async fn escalate(
 ) -> Result<Response, ApiError> {
     let staff = staff.caseworker()?;
     let Json(request) = body.map_err(super::api::json_rejection)?;
-    let case = own_case(&state, staff, &id).await?;
+    let case = super::staff::own_case(&state, staff, &id).await?;
     let policy = &state.inner.policy.escalation;
     let recipient = policy.recipient(&request.to).ok_or_else(|| {
         ApiError::unprocessable(
@@ -357,7 +330,7 @@ pub async fn escalate(
         .await?;
     let package = match outcome {
         EscalationOutcome::Stored(package) => package,
-        EscalationOutcome::NoCase => return Err(no_such_case()),
+        EscalationOutcome::NoCase => return Err(super::staff::no_such_case()),
         EscalationOutcome::NotCoded => {
             return Err(forbidden(
                 "this case has no recorded consent: code it first (safehold case code), which records the reporter's consent from the report".to_owned(),
@@ -392,7 +365,7 @@ pub async fn case_escalations(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<EscalationView>>, ApiError> {
     let staff = staff.caseworker()?;
-    let case = own_case(&state, staff, &id).await?;
+    let case = super::staff::own_case(&state, staff, &id).await?;
     Ok(Json(
         state
             .store()

@@ -443,7 +443,7 @@ pub async fn pull(
     }))
 }
 
-fn no_such_case() -> ApiError {
+pub(super) fn no_such_case() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no_such_case",
@@ -452,7 +452,7 @@ fn no_such_case() -> ApiError {
 }
 
 /// A case on the caller's routes, or the same 404 whether it is missing or someone else's.
-async fn own_case(
+pub(super) async fn own_case(
     state: &AppState,
     staff: &Staff,
     id: &str,
