@@ -502,7 +502,11 @@ impl Store {
                     "DELETE FROM alert_dead_letters WHERE case_id = $1",
                     "DELETE FROM case_codes WHERE case_id = $1 AND (restricted OR NOT EXISTS \
                      (SELECT 1 FROM case_consent k WHERE k.case_id = $1 AND k.statistics))",
-                    "DELETE FROM case_consent WHERE case_id = $1 AND NOT statistics",
+                    // A case never assessed credible would never be counted: keep nothing.
+                    "DELETE FROM case_codes WHERE case_id = $1 AND NOT EXISTS \
+                     (SELECT 1 FROM reports r WHERE r.public_id = $1 AND r.assessed_credible)",
+                    "DELETE FROM case_consent WHERE case_id = $1 AND (NOT statistics OR NOT EXISTS \
+                     (SELECT 1 FROM reports r WHERE r.public_id = $1 AND r.assessed_credible))",
                     "DELETE FROM reports WHERE public_id = $1",
                 ] {
                     sqlx::query(sql).bind(case_id).execute(&mut *tx).await?;

@@ -133,15 +133,18 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let changed = with_pool!(&self.pool, |p| {
             let mut tx = p.begin().await?;
-            let changed =
-                sqlx::query("UPDATE reports SET status = $3 WHERE public_id = $1 AND status = $2")
-                    .bind(case_id)
-                    .bind(from)
-                    .bind(to)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    == 1;
+            let changed = sqlx::query(
+                "UPDATE reports SET status = $3, \
+                     assessed_credible = (assessed_credible OR $3 IN ('credible', 'referred')) \
+                     WHERE public_id = $1 AND status = $2",
+            )
+            .bind(case_id)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
             if changed {
                 if to == "closed" {
                     // Retention counts from this day.

@@ -83,11 +83,15 @@ pub struct LedgerEntry {
 
 impl Store {
     /// Every unrestricted code of every case with a consent record, with its consent flag
-    /// and status. Purged cases (no report left) count as closed.
+    /// and status. Purged cases (no report left) count as closed; a case closed without being
+    /// assessed credible reports `closed_unassessed`.
     pub async fn stats_code_rows(&self) -> Result<Vec<StatsCodeRow>, StoreError> {
         let rows = with_pool!(&self.pool, |p| {
             sqlx::query(
-                "SELECT c.case_id, COALESCE(r.status, 'closed') AS status, k.statistics, \
+                // A case closed without ever being assessed credible reports a status no table
+                // counts; purged incidents were kept only if they had been (see retention).
+                "SELECT c.case_id, CASE WHEN r.status = 'closed' AND NOT r.assessed_credible \
+                 THEN 'closed_unassessed' ELSE COALESCE(r.status, 'closed') END AS status, k.statistics, \
                  k.coded_day, c.field, c.code FROM case_codes c \
                  JOIN case_consent k ON k.case_id = c.case_id \
                  LEFT JOIN reports r ON r.public_id = c.case_id \

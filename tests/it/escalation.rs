@@ -384,6 +384,12 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let package_ct = STANDARD
         .decode(detail["ciphertext"].as_str().unwrap())
         .unwrap();
+    // The allegation was assessed credible and referred before the case closed, so its
+    // statistics codes outlive it.
+    for status in ["under_assessment", "credible", "referred"] {
+        let (ok, out, err) = amina(&["case", "status", &id, status]);
+        assert!(ok, "{out}{err}");
+    }
     let (ok, out, err) = amina(&["case", "close", &id]);
     assert!(ok, "{out}{err}");
     let (ok, out, err) = admin(&server, &["retention", "run", "--closed-case-days", "0"]);

@@ -112,6 +112,8 @@ async fn statistics_story(backend: Backend) {
     coded_case(&store, "credible", false, "AM", "killing").await;
     coded_case(&store, "received", true, "AM", "killing").await;
     coded_case(&store, "under_assessment", true, "AM", "killing").await;
+    // Closed straight after assessment began, never found credible: not counted either.
+    coded_case(&store, "closed", true, "AM", "killing").await;
     assert!(store.stats_code_rows().await.unwrap().len() > rows_before.len());
     let release = release_period_with(&store, &p, &y2025, None, TODAY)
         .await
