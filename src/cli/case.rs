@@ -70,6 +70,16 @@ pub enum CaseCommand {
         /// The new status.
         status: String,
     },
+    /// Record that two cases concern the same person, so statistics count them once.
+    Link {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// Another case about the same victim.
+        #[arg(long)]
+        same_victim_as: String,
+    },
     /// Close a case.
     Close {
         #[command(flatten)]
@@ -212,6 +222,25 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
             } => reply(&StaffClient::new(&staff)?, &id, message, &language).await,
             CaseCommand::Status { staff, id, status } => {
                 set_status(&StaffClient::new(&staff)?, &id, &status).await
+            }
+            CaseCommand::Link {
+                staff,
+                id,
+                same_victim_as,
+            } => {
+                let client = StaffClient::new(&staff)?;
+                let token = client.token()?;
+                let _: crate::http::staff::VictimLinkRequest = client
+                    .post_json(
+                        &format!("/api/v1/cases/{id}/victim"),
+                        &crate::http::staff::VictimLinkRequest {
+                            same_as: same_victim_as.clone(),
+                        },
+                        Some(&token),
+                    )
+                    .await?;
+                println!("Cases {id} and {same_victim_as} now count as one victim in statistics.");
+                Ok(())
             }
             CaseCommand::Close { staff, id } => {
                 set_status(&StaffClient::new(&staff)?, &id, "closed").await

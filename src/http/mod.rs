@@ -169,6 +169,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .route("/api/v1/cases", get(staff::list))
         .route("/api/v1/cases/{id}", get(staff::pull))
         .route("/api/v1/stats/live", get(staff::live_stats))
+        .route("/api/v1/cases/{id}/victim", post(staff::link_victim))
         .route("/api/v1/cases/{id}/status", post(staff::set_status))
         .route(
             "/api/v1/cases/{id}/codes",

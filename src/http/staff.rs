@@ -649,3 +649,39 @@ pub async fn live_stats(
         by_code: rows(counts.by_code),
     }))
 }
+
+/// `POST /api/v1/cases/{id}/victim` body.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VictimLinkRequest {
+    /// Another case, on the caller's routes, about the same person.
+    pub same_as: String,
+}
+
+/// Links two cases of one victim, so statistics count that person once per table.
+pub async fn link_victim(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Json<VictimLinkRequest>, JsonRejection>,
+) -> Result<Json<VictimLinkRequest>, ApiError> {
+    let staff = staff.caseworker()?;
+    let Json(request) = body.map_err(super::api::json_rejection)?;
+    if request.same_as == id {
+        return Err(ApiError::unprocessable(
+            "same_case",
+            "a case cannot be linked to itself; name another case",
+        ));
+    }
+    let case = own_case(&state, staff, &id).await?;
+    let other = own_case(&state, staff, &request.same_as).await?;
+    state
+        .store()
+        .link_victims(&case.public_id, &other.public_id)
+        .await?;
+    state
+        .store()
+        .append_audit(&staff.actor(), Action::Code, &case.public_id)
+        .await?;
+    Ok(Json(request))
+}

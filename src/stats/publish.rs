@@ -50,8 +50,8 @@ pub enum PublishError {
     Store(#[from] StoreError),
 }
 
-/// Groups stored code rows into incidents. The case id is the privacy unit's key: coding
-/// does not link two cases of one victim yet.
+/// Groups stored code rows into incidents, each keyed by its victim (linked cases share one
+/// victim id; an unlinked case is its own victim), the privacy unit.
 pub fn incidents_from_rows(rows: &[StatsCodeRow]) -> Vec<CodedIncident> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -64,7 +64,7 @@ pub fn incidents_from_rows(rows: &[StatsCodeRow]) -> Vec<CodedIncident> {
             j += 1;
         }
         out.push(CodedIncident::from_codes(
-            &first.case_id,
+            &first.victim,
             &first.status,
             first.statistics_consent,
             &first.coded_day,

@@ -526,6 +526,19 @@ impl Store {
                 .bind(&incident)
                 .execute(&mut *tx)
                 .await?;
+                // The victim link follows the kept codes, and goes with them otherwise.
+                if codes_kept > 0 {
+                    sqlx::query("UPDATE victim_links SET case_id = $2 WHERE case_id = $1")
+                        .bind(case_id)
+                        .bind(&incident)
+                        .execute(&mut *tx)
+                        .await?;
+                } else {
+                    sqlx::query("DELETE FROM victim_links WHERE case_id = $1")
+                        .bind(case_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 PurgeOutcome {
                     purged: true,

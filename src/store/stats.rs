@@ -24,6 +24,9 @@ pub struct StatsCodeRow {
     pub field: String,
     /// Taxonomy code.
     pub code: String,
+    /// The victim this incident concerns: a random victim id when caseworkers linked cases of
+    /// one person, else the case id itself.
+    pub victim: String,
 }
 
 /// A release to store.
@@ -92,8 +95,10 @@ impl Store {
                 // counts; purged incidents were kept only if they had been (see retention).
                 "SELECT c.case_id, CASE WHEN r.status = 'closed' AND NOT r.assessed_credible \
                  THEN 'closed_unassessed' ELSE COALESCE(r.status, 'closed') END AS status, k.statistics, \
-                 k.coded_day, c.field, c.code FROM case_codes c \
+                 k.coded_day, c.field, c.code, COALESCE(v.victim, c.case_id) AS victim \
+                 FROM case_codes c \
                  JOIN case_consent k ON k.case_id = c.case_id \
+                 LEFT JOIN victim_links v ON v.case_id = c.case_id \
                  LEFT JOIN reports r ON r.public_id = c.case_id \
                  WHERE NOT c.restricted ORDER BY c.case_id, c.field, c.code",
             )
@@ -108,6 +113,7 @@ impl Store {
                     coded_day: r.try_get("coded_day")?,
                     field: r.try_get("field")?,
                     code: r.try_get("code")?,
+                    victim: r.try_get("victim")?,
                 })
             })
             .collect::<Result<Vec<_>, _>>()?
@@ -211,5 +217,34 @@ impl Store {
                 })
         });
         Ok(row.transpose()?)
+    }
+}
+
+impl Store {
+    /// Records that `case_id` concerns the same victim as `same_as`: both get one random
+    /// victim id (the one `same_as` already has, if any).
+    pub async fn link_victims(&self, case_id: &str, same_as: &str) -> Result<(), StoreError> {
+        let fresh = format!("V-{}", super::new_public_id());
+        with_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await?;
+            let existing: Option<String> =
+                sqlx::query_scalar("SELECT victim FROM victim_links WHERE case_id = $1")
+                    .bind(same_as)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let victim = existing.unwrap_or(fresh);
+            for id in [same_as, case_id] {
+                sqlx::query(
+                    "INSERT INTO victim_links (case_id, victim) VALUES ($1, $2) \
+                     ON CONFLICT (case_id) DO UPDATE SET victim = excluded.victim",
+                )
+                .bind(id)
+                .bind(&victim)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 }

@@ -635,3 +635,116 @@ async fn live_counts_cover_only_the_callers_routes_and_are_audited(backend: Back
     server.stop().await;
 }
 on_both_backends!(live_counts_cover_only_the_callers_routes_and_are_audited);
+
+/// A credible case on `route`, coded with statistics consent; returns its id.
+async fn credible_coded_case(server: &TestServer, route: &str) -> String {
+    use safehold::store::{AlertEvent, ConsentRecord, NewReport, StoredCode, new_public_id};
+    let id = new_public_id();
+    let store = &server.store;
+    store
+        .insert_report(NewReport {
+            public_id: id.clone(),
+            route: route.into(),
+            received_day: "2025-07-01".into(),
+            ciphertext: b"age ciphertext stand-in".to_vec(),
+            reporter_recipient: "age1stand-in".into(),
+            receipt_hash: crate::common::random_bytes::<32>(),
+            urgent: false,
+            alert_targets: vec![],
+        })
+        .await
+        .unwrap();
+    let alert = AlertEvent {
+        kind: "status_change",
+        route,
+        targets: &[],
+    };
+    assert!(
+        store
+            .set_status(&id, "received", "under_assessment", alert)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_status(&id, "under_assessment", "credible", alert)
+            .await
+            .unwrap()
+    );
+    let code = |field: &str, code: &str| StoredCode {
+        field: field.into(),
+        code: code.into(),
+        restricted: false,
+    };
+    let codes = [
+        code("country", "BY"),
+        code("reprisal_type", "travel_ban"),
+        code("incident_date", "2025-07"),
+    ];
+    let consent = ConsentRecord {
+        statistics: true,
+        ..ConsentRecord::default()
+    };
+    assert!(
+        store
+            .set_coding(&id, "caseworker/amina", &codes, consent)
+            .await
+            .unwrap()
+    );
+    id
+}
+
+async fn linked_cases_of_one_victim_count_once(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let first = credible_coded_case(&server, "general").await;
+    let second = credible_coded_case(&server, "general").await;
+    let elsewhere = credible_coded_case(&server, "treaty-bodies").await;
+    let policy = safehold::policy::statistics::StatisticsPolicy::builtin().unwrap();
+    let period = policy.parse_period("2025-05-01..2026-04-30").unwrap();
+    let victims = |rows: &[safehold::store::StatsCodeRow]| {
+        let incidents = safehold::stats::publish::incidents_from_rows(rows);
+        safehold::stats::tables::eligible(&policy, &period, &incidents).len()
+    };
+    assert_eq!(victims(&server.store.stats_code_rows().await.unwrap()), 3);
+
+    let token = login(&server, "caseworker", "amina", "amina").await;
+    let link = |id: &str, same_as: &str| {
+        let request = server
+            .client()
+            .post(format!("{}/api/v1/cases/{id}/victim", server.url))
+            .bearer_auth(&token)
+            .json(&json!({ "same_as": same_as }));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(link(&second, &first).await, 200);
+    assert_eq!(
+        victims(&server.store.stats_code_rows().await.unwrap()),
+        2,
+        "one person, counted once"
+    );
+    // Cases outside the caller's routes, missing cases and self-links are refused.
+    assert_eq!(link(&second, &elsewhere).await, 404);
+    assert_eq!(link(&second, "0000-0000-0000").await, 404);
+    assert_eq!(link(&second, &second).await, 422);
+    assert_eq!(victims(&server.store.stats_code_rows().await.unwrap()), 2);
+
+    // The link outlives retention with the kept codes.
+    let alert = safehold::store::AlertEvent {
+        kind: "status_change",
+        route: "general",
+        targets: &[],
+    };
+    for id in [&first, &second] {
+        assert!(
+            server
+                .store
+                .set_status(id, "credible", "closed", alert)
+                .await
+                .unwrap()
+        );
+        assert!(server.store.purge_closed_case(id).await.unwrap().purged);
+    }
+    assert_eq!(victims(&server.store.stats_code_rows().await.unwrap()), 2);
+    server.stop().await;
+}
+on_both_backends!(linked_cases_of_one_victim_count_once);
