@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::pages::render;
+use crate::i18n::Lang;
 use crate::policy::statistics::{Epsilon, StatisticsPolicy};
 use crate::stats::{Mechanism, Release, ReleasedTable};
 
@@ -31,6 +32,8 @@ pub struct ReleaseLink {
 #[derive(Template)]
 #[template(path = "stats_index.html")]
 pub struct StatsIndexPage {
+    /// The page's language.
+    pub lang: Lang,
     /// The releases.
     pub releases: Vec<ReleaseLink>,
 }
@@ -65,6 +68,8 @@ pub struct ShownRow {
 #[derive(Template)]
 #[template(path = "stats_release.html")]
 pub struct StatsReleasePage {
+    /// The page's language.
+    pub lang: Lang,
     /// The stored release.
     pub release: Release,
     /// How it was protected, in words.
@@ -77,6 +82,8 @@ pub struct StatsReleasePage {
 #[derive(Template)]
 #[template(path = "stats_about.html")]
 pub struct StatsAboutPage {
+    /// The page's language.
+    pub lang: Lang,
     /// Counted statuses, in words.
     pub statuses: String,
     /// Number of countries on the list (without `other`).
@@ -93,61 +100,59 @@ pub struct StatsAboutPage {
     pub base: u64,
 }
 
-fn unavailable() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "The statistics could not be read just now. Please try again later.",
-    )
-        .into_response()
+fn unavailable(lang: &Lang) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, lang.t("stats-unavailable")).into_response()
 }
 
-fn not_found() -> Response {
+fn not_found(lang: &Lang) -> Response {
     (
         StatusCode::NOT_FOUND,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "No such release. The list is at /stats.",
+        lang.t("stats-not-found"),
     )
         .into_response()
 }
 
-fn protection(mechanism: &str, epsilon_millis: i64) -> String {
+fn protection(lang: &Lang, mechanism: &str, epsilon_millis: i64) -> String {
     if mechanism == "discrete_laplace" {
-        format!(
-            "Random noise (differential privacy), epsilon {} in all",
-            Epsilon(u32::try_from(epsilon_millis.max(0)).unwrap_or(0))
+        let epsilon = Epsilon(u32::try_from(epsilon_millis.max(0)).unwrap_or(0));
+        lang.t_with(
+            "stats-protection-noise",
+            &[("epsilon", epsilon.to_string())],
         )
     } else {
-        "No noise: small figures hidden, others rounded".into()
+        lang.t("stats-protection-none")
     }
 }
 
 /// `GET /stats`.
-pub async fn index(State(state): State<AppState>) -> Response {
+pub async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     match state.store().stats_ledger().await {
         Ok(ledger) => render(&StatsIndexPage {
             releases: ledger
                 .into_iter()
                 .rev()
                 .map(|e| ReleaseLink {
-                    protection: protection(&e.mechanism, e.epsilon_millis),
+                    protection: protection(&lang, &e.mechanism, e.epsilon_millis),
                     id: e.id,
                     period_start: e.period_start,
                     period_end: e.period_end,
                     released_day: e.released_day,
                 })
                 .collect(),
+            lang,
         }),
         Err(e) => {
             tracing::error!(error = %e, "cannot read the statistics ledger");
-            unavailable()
+            unavailable(&lang)
         }
     }
 }
 
 /// `GET /stats/about`.
-pub async fn about() -> Response {
+pub async fn about(lang: Lang) -> Response {
     let Ok(policy) = StatisticsPolicy::builtin() else {
-        return unavailable();
+        return unavailable(&lang);
     };
     let (start, _) = (policy.period_starting(2025), ());
     render(&StatsAboutPage {
@@ -156,21 +161,26 @@ pub async fn about() -> Response {
             .dimensions
             .get("country")
             .map_or(0, |d| d.categories.len().saturating_sub(1)),
-        period: format!(
-            "from 1 {} to the last day before it a year later",
-            start.start.month()
+        period: lang.t_with(
+            "stats-about-period",
+            &[("month", start.start.month().to_string())],
         ),
         threshold: policy.display_threshold,
         lifetime: policy.lifetime_epsilon.to_string(),
         below: policy.fallback.suppress_below,
         base: policy.fallback.rounding_base,
+        lang,
     })
 }
 
 /// `GET /stats/{release}`, `/stats/{release}.csv`, `/stats/{release}.json`.
-pub async fn release(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn release(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(name): Path<String>,
+) -> Response {
     if name == "about" {
-        return about().await;
+        return about(lang).await;
     }
     let (id, kind) = if let Some(id) = name.strip_suffix(".csv") {
         (id, "csv")
@@ -184,14 +194,14 @@ pub async fn release(State(state): State<AppState>, Path(name): Path<String>) ->
             .chars()
             .all(|c| c.is_ascii_digit() || c == '-' || c == '_')
     {
-        return not_found();
+        return not_found(&lang);
     }
     let (json, csv) = match state.store().stats_release(id).await {
         Ok(Some(stored)) => stored,
-        Ok(None) => return not_found(),
+        Ok(None) => return not_found(&lang),
         Err(e) => {
             tracing::error!(error = %e, "cannot read a statistics release");
-            return unavailable();
+            return unavailable(&lang);
         }
     };
     match kind {
@@ -208,39 +218,51 @@ pub async fn release(State(state): State<AppState>, Path(name): Path<String>) ->
             .into_response(),
         "json" => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         _ => match Release::from_json(&json) {
-            Ok(release) => render(&page(release)),
+            Ok(release) => render(&page(lang, release)),
             Err(e) => {
                 tracing::error!(error = %e, "a stored statistics release does not parse");
-                unavailable()
+                unavailable(&lang)
             }
         },
     }
 }
 
-fn page(release: Release) -> StatsReleasePage {
+fn page(lang: Lang, release: Release) -> StatsReleasePage {
     let protection = match release.mechanism {
-        Mechanism::DiscreteLaplace => format!(
-            "Every figure below includes random whole-number noise (differential privacy; this release spent epsilon {} of the privacy budget). Figures under {} are shown as \"<{}\".",
-            release.epsilon, release.display_threshold, release.display_threshold
+        Mechanism::DiscreteLaplace => lang.t_with(
+            "stats-release-noise",
+            &[
+                ("epsilon", release.epsilon.to_string()),
+                ("threshold", release.display_threshold.to_string()),
+            ],
         ),
-        Mechanism::SuppressionRounding => "This release has no random noise. Small figures are hidden (\"x\"), with further figures hidden so that none can be worked out from the totals, and the rest are rounded to a multiple of 5.".to_string(),
+        Mechanism::SuppressionRounding => lang.t("stats-release-no-noise"),
     };
-    let tables = release.tables.iter().cloned().map(shown_table).collect();
+    let tables = release
+        .tables
+        .iter()
+        .cloned()
+        .map(|t| shown_table(&lang, t))
+        .collect();
     StatsReleasePage {
+        lang,
         release,
         protection,
         tables,
     }
 }
 
-fn shown_table(table: ReleasedTable) -> ShownTable {
+fn shown_table(lang: &Lang, table: ReleasedTable) -> ShownTable {
     let noise_words = match (&table.noise_scale, table.interval90) {
-        (Some(scale), Some(k)) => format!(
-            "Noise scale {scale} (epsilon {}): in 9 cases out of 10, the true count is within {k} of the figure shown.",
-            table.epsilon
+        (Some(scale), Some(k)) => lang.t_with(
+            "stats-table-noise",
+            &[
+                ("scale", scale.to_string()),
+                ("epsilon", table.epsilon.to_string()),
+                ("interval", k.to_string()),
+            ],
         ),
-        _ => "No noise: hidden figures are marked x; shown figures are rounded to a multiple of 5."
-            .to_string(),
+        _ => lang.t("stats-table-no-noise"),
     };
     let two_way = !table.columns.is_empty();
     let rows: Vec<ShownRow> = table
@@ -284,13 +306,13 @@ fn shown_table(table: ReleasedTable) -> ShownTable {
             Some((l.label.clone(), v.value?))
         })
         .collect();
-    let chart_caption = if bars.is_empty() {
-        "No figure of this table is large enough to draw.".to_string()
+    let chart_caption = lang.t(if bars.is_empty() {
+        "stats-chart-empty"
     } else if two_way {
-        "Row totals shown as numbers; hidden and small figures are not drawn.".to_string()
+        "stats-chart-row-totals"
     } else {
-        "Figures shown as numbers; hidden and small figures are not drawn.".to_string()
-    };
+        "stats-chart-figures"
+    });
     ShownTable {
         chart: svg_bars(&bars),
         chart_caption,

@@ -237,6 +237,14 @@ async fn statistics_story(backend: Backend) {
     assert_eq!(json["tables"][0]["rows"].as_array().unwrap().len(), 196);
     assert_eq!(get("/stats/1999-05-01_2000-04-30").await.status(), 404);
     assert_eq!(get("/stats/..%2Fetc").await.status(), 404);
+    // The pages speak the request's language, from the message catalogue.
+    let about = get("/stats/about?lang=en").await.text().await.unwrap();
+    let english = safehold::i18n::Lang::negotiate(Some("en"), None);
+    assert!(about.contains("<html lang=\"en\">"), "{about}");
+    assert!(
+        about.contains(&format!("<h1>{}</h1>", english.t("stats-about-title"))),
+        "{about}"
+    );
 
     // Restart: the release reads back byte for byte.
     let noisy_csv = get("/stats/2024-05-01_2025-04-30.csv")
