@@ -308,55 +308,16 @@ async fn show(
     id: &str,
     save_attachments: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
-    let ciphertext = STANDARD
-        .decode(&case.ciphertext)
-        .context("the server sent malformed ciphertext")?;
-    let identities = client.identities()?;
-    let refs: Vec<&dyn age::Identity> = identities
-        .iter()
-        .map(|i| i.as_ref() as &dyn age::Identity)
-        .collect();
-    let plaintext = crate::crypto::seal::decrypt(&ciphertext, &refs).map_err(|_| {
-        anyhow!("your identity cannot open case {id}: it was not encrypted to any of your keys")
-    })?;
-    let report = Report::from_plaintext(&plaintext)
-        .context("the decrypted report is not a safehold.report.v1 envelope")?;
-    drop(plaintext);
-    let mut thread = Vec::new();
-    for m in &case.messages {
-        let bytes = STANDARD
-            .decode(&m.ciphertext)
-            .context("the server sent malformed ciphertext")?;
-        let format = if m.author == "reporter" {
-            FOLLOWUP_FORMAT
-        } else {
-            REPLY_FORMAT
-        };
-        let text = crate::crypto::seal::decrypt(&bytes, &refs)
-            .ok()
-            .and_then(|p| Message::from_plaintext(&p, format).ok())
-            .map(|msg| msg.text.clone())
-            .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
-        thread.push(
-            serde_json::json!({ "seq": m.seq, "from": m.author, "day": m.day, "text": text }),
-        );
-    }
+    let (case, report, thread) = open_case(client, id).await?;
     if client.json {
         let mut value = serde_json::to_value(&report)?;
         value["case"] = serde_json::json!({ "id": case.id, "route": case.route, "status": case.status, "received_day": case.received_day });
-        value["thread"] = serde_json::Value::Array(thread);
+        value["thread"] = serde_json::to_value(&thread)?;
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_report(&case, &report)?;
         for m in &thread {
-            println!(
-                "\n--- #{} from {} on {}\n{}",
-                m["seq"],
-                m["from"].as_str().unwrap_or(""),
-                m["day"].as_str().unwrap_or(""),
-                m["text"].as_str().unwrap_or("")
-            );
+            println!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
         }
     }
     if let Some(dir) = save_attachments {
