@@ -343,19 +343,11 @@ impl Store {
         &self,
         rapporteur: &str,
     ) -> Result<Vec<EscalationSummary>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{SUMMARY_COLUMNS} WHERE rapporteur = $1 ORDER BY delivered_day DESC, id"
-        ));
-        let rows = with_pool!(&self.pool, |p| {
-            sqlx::query(sql)
-                .bind(rapporteur)
-                .fetch_all(p)
-                .await?
-                .iter()
-                .map(summary)
-                .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+        self.escalation_summaries(
+            "rapporteur = $1 ORDER BY delivered_day DESC, id",
+            rapporteur,
+        )
+        .await
     }
 
     /// Packages of one case.
@@ -363,12 +355,20 @@ impl Store {
         &self,
         case_id: &str,
     ) -> Result<Vec<EscalationSummary>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{SUMMARY_COLUMNS} WHERE case_id = $1 ORDER BY delivered_day, id"
-        ));
+        self.escalation_summaries("case_id = $1 ORDER BY delivered_day, id", case_id)
+            .await
+    }
+
+    /// Summaries matching one fixed condition on one bound value.
+    async fn escalation_summaries(
+        &self,
+        condition: &'static str,
+        value: &str,
+    ) -> Result<Vec<EscalationSummary>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!("{SUMMARY_COLUMNS} WHERE {condition}"));
         let rows = with_pool!(&self.pool, |p| {
             sqlx::query(sql)
-                .bind(case_id)
+                .bind(value)
                 .fetch_all(p)
                 .await?
                 .iter()

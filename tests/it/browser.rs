@@ -280,17 +280,23 @@ async fn without_javascript_the_server_path_serves_the_same_story() {
     story(false).await;
 }
 
+/// Runs a tampering scenario with JavaScript on, against a fresh server.
+async fn tampered(scenario: &str) -> (TestServer, Value) {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let result = drive(json!({
+        "url": server.url, "scenario": scenario, "js": true, "marker": marker(scenario), "files": [],
+        "screenshots": screenshots(),
+    }))
+    .await;
+    (server, result)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tampered_bundle_is_blocked_and_the_page_says_it_uses_the_server_path() {
     if !browser_ready() {
         return;
     }
-    let server = TestServer::start(Backend::Sqlite).await;
-    let result = drive(json!({
-        "url": server.url, "scenario": "tamper-bundle", "js": true, "marker": marker("tamper"), "files": [],
-        "screenshots": screenshots(),
-    }))
-    .await;
+    let (server, result) = tampered("tamper-bundle").await;
     assert!(
         result["modeText"]
             .as_str()
@@ -317,12 +323,7 @@ async fn a_tampered_keyring_makes_the_page_refuse_to_encrypt() {
     if !browser_ready() {
         return;
     }
-    let server = TestServer::start(Backend::Sqlite).await;
-    let result = drive(json!({
-        "url": server.url, "scenario": "tamper-fingerprint", "js": true, "marker": marker("fp"), "files": [],
-        "screenshots": screenshots(),
-    }))
-    .await;
+    let (server, result) = tampered("tamper-fingerprint").await;
     assert!(
         result["modeText"]
             .as_str()

@@ -11,10 +11,15 @@ use crate::common::{
     submit_form,
 };
 
-/// Logs in over the API with a demo identity; returns the bearer token.
-pub async fn login(server: &TestServer, role: &str, name: &str, identity_file: &str) -> String {
-    let client = server.client();
-    let challenge: Value = client
+/// Asks for a login challenge for `role/name` and opens it with a demo identity: the nonce.
+async fn challenge_nonce(
+    server: &TestServer,
+    role: &str,
+    name: &str,
+    identity_file: &str,
+) -> String {
+    let challenge: Value = server
+        .client()
         .post(format!("{}/api/v1/session/challenge", server.url))
         .json(&json!({ "role": role, "name": name }))
         .send()
@@ -29,9 +34,16 @@ pub async fn login(server: &TestServer, role: &str, name: &str, identity_file: &
     let identity = demo_identity(identity_file);
     let nonce = safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
         .expect("my key opens it");
-    let response = client
+    String::from_utf8(nonce.to_vec()).unwrap()
+}
+
+/// Logs in over the API with a demo identity; returns the bearer token.
+pub async fn login(server: &TestServer, role: &str, name: &str, identity_file: &str) -> String {
+    let nonce = challenge_nonce(server, role, name, identity_file).await;
+    let response = server
+        .client()
         .post(format!("{}/api/v1/session", server.url))
-        .json(&json!({ "role": role, "name": name, "nonce": String::from_utf8(nonce.to_vec()).unwrap() }))
+        .json(&json!({ "role": role, "name": name, "nonce": nonce }))
         .send()
         .await
         .unwrap();
@@ -128,25 +140,7 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
     let url = |p: &str| format!("{}{p}", server.url);
 
     // A replayed nonce is refused.
-    let challenge: Value = client
-        .post(url("/api/v1/session/challenge"))
-        .json(&json!({ "role": "caseworker", "name": "amina" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let ciphertext = STANDARD
-        .decode(challenge["challenge"].as_str().unwrap())
-        .unwrap();
-    let identity = demo_identity("amina");
-    let nonce = String::from_utf8(
-        safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap();
+    let nonce = challenge_nonce(&server, "caseworker", "amina", "amina").await;
     let body = json!({ "role": "caseworker", "name": "amina", "nonce": nonce });
     assert_eq!(
         client
@@ -167,24 +161,7 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
     assert_eq!(replay.status(), 401, "a nonce works once");
 
     // A nonce issued to one person does not log in another.
-    let challenge: Value = client
-        .post(url("/api/v1/session/challenge"))
-        .json(&json!({ "role": "caseworker", "name": "amina" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let ciphertext = STANDARD
-        .decode(challenge["challenge"].as_str().unwrap())
-        .unwrap();
-    let nonce = String::from_utf8(
-        safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap();
+    let nonce = challenge_nonce(&server, "caseworker", "amina", "amina").await;
     let stolen = json!({ "role": "caseworker", "name": "chen", "nonce": nonce });
     assert_eq!(
         client
