@@ -58,7 +58,7 @@ impl Action {
 }
 
 /// One entry as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Entry {
     /// Position in the chain, from 1.
     pub seq: i64,

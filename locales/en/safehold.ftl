@@ -139,6 +139,7 @@ error-content-type = The form was sent in a format this page cannot read. Use th
 error-followup-expired = This page is too old to send information from. Open your report again with your codephrase, then send.
 error-followup-empty = There is nothing to send. Write something or add a file.
 error-unavailable = The service could not store your report just now. Nothing was saved. Please try again in a few minutes.
+error-unavailable-read = The service cannot reach its records just now. Nothing was changed. Please try again in a few minutes.
 
 ## Public statistics
 

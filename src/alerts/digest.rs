@@ -18,6 +18,8 @@
 
 use serde::Serialize;
 
+use crate::domain::AlertKind;
+
 /// Entries listed in one digest; the rest are counted in `more`.
 pub const SLOTS: usize = 20;
 /// Exact size of every digest's JSON body, in bytes.
@@ -50,7 +52,7 @@ pub fn next_boundary(now: i64, every: i64) -> i64 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DigestItem {
     /// Event kind.
-    pub kind: String,
+    pub kind: AlertKind,
     /// Route.
     pub route: String,
     /// Public case id.
@@ -67,7 +69,7 @@ pub struct Digest {
     /// Idempotency id of the digest.
     pub id: String,
     /// Always `digest`.
-    pub kind: &'static str,
+    pub kind: AlertKind,
     /// The schedule boundary this digest belongs to, RFC 3339 UTC.
     pub boundary: String,
     /// Events since the last digest.
@@ -108,7 +110,7 @@ impl Digest {
         Digest {
             safehold: FORMAT,
             id: id.to_owned(),
-            kind: "digest",
+            kind: AlertKind::Digest,
             boundary,
             count,
             urgent,
@@ -151,7 +153,7 @@ impl Digest {
             lines.push(format!(
                 "- case {}, {}{}",
                 item.case,
-                super::payload::kind_label(&item.kind),
+                item.kind.label(),
                 if item.urgent { ", URGENT" } else { "" }
             ));
             lines.push(format!("  route {}", item.route));
@@ -186,7 +188,7 @@ mod tests {
 
     fn item(n: usize, urgent: bool) -> DigestItem {
         DigestItem {
-            kind: "new_report".into(),
+            kind: AlertKind::NewReport,
             route: if n.is_multiple_of(2) {
                 "general".into()
             } else {

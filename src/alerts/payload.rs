@@ -12,6 +12,8 @@
 
 use serde::Serialize;
 
+use crate::domain::AlertKind;
+
 /// Format tag of the alert JSON.
 pub const FORMAT: &str = "alert.v1";
 
@@ -22,8 +24,8 @@ pub struct Alert {
     pub safehold: &'static str,
     /// Idempotency id, random, stable for the outbox row: receivers drop duplicates by it.
     pub id: String,
-    /// `new_report`, `follow_up`, `escalation`, `status_change` or `test`.
-    pub kind: String,
+    /// What happened.
+    pub kind: AlertKind,
     /// The route's name (empty for a test alert).
     pub route: String,
     /// The public case id (empty for a test alert).
@@ -36,11 +38,11 @@ pub struct Alert {
 
 impl Alert {
     /// An alert with its summary line.
-    pub fn new(id: &str, kind: &str, route: &str, case: &str, urgent: bool) -> Alert {
+    pub fn new(id: &str, kind: AlertKind, route: &str, case: &str, urgent: bool) -> Alert {
         Alert {
             safehold: FORMAT,
             id: id.to_owned(),
-            kind: kind.to_owned(),
+            kind,
             route: route.to_owned(),
             case: case.to_owned(),
             urgent,
@@ -50,7 +52,7 @@ impl Alert {
 
     /// A test alert for `safehold admin alerts test`.
     pub fn test(id: &str) -> Alert {
-        Alert::new(id, "test", "", "", false)
+        Alert::new(id, AlertKind::Test, "", "", false)
     }
 
     /// The webhook body: compact JSON, fields in a fixed order.
@@ -81,22 +83,8 @@ impl Alert {
     }
 }
 
-/// Human words for an event kind.
-pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "new_report" => "new report",
-        "follow_up" => "follow-up",
-        "reply" => "reply sent",
-        "escalation" => "escalation",
-        "status_change" => "status change",
-        "test" => "test alert",
-        "digest" => "digest",
-        _ => "event",
-    }
-}
-
-fn summary(kind: &str, route: &str, case: &str, urgent: bool) -> String {
-    let mut line = format!("Safehold: {}", kind_label(kind));
+fn summary(kind: AlertKind, route: &str, case: &str, urgent: bool) -> String {
+    let mut line = format!("Safehold: {}", kind.label());
     if !route.is_empty() {
         line.push_str(&format!(" on route {route}"));
     }
@@ -115,7 +103,13 @@ mod tests {
 
     #[test]
     fn the_json_has_exactly_the_allowed_fields() {
-        let alert = Alert::new("abc", "new_report", "general", "AAAA-BBBB-CCCC", true);
+        let alert = Alert::new(
+            "abc",
+            AlertKind::NewReport,
+            "general",
+            "AAAA-BBBB-CCCC",
+            true,
+        );
         let value: serde_json::Value = match serde_json::from_slice(&alert.json()) {
             Ok(v) => v,
             Err(e) => panic!("{e}"),

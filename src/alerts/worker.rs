@@ -18,6 +18,7 @@ use super::digest::{self, Digest, DigestItem};
 use super::email::Mailer;
 use super::payload::Alert;
 use super::{DeliveryError, webhook};
+use crate::domain::AlertKind;
 use crate::policy::AlertPolicy;
 use crate::policy::alerts::{AlertTarget, Channel, Mode};
 use crate::store::{ClaimFilter, ClaimedAlert, Store, StoreError, new_alert_id, today};
@@ -224,7 +225,7 @@ impl AlertWorker {
         target: &AlertTarget,
         row: &ClaimedAlert,
     ) -> (Result<(), DeliveryError>, Vec<i64>) {
-        if row.kind == crate::store::DIGEST_KIND {
+        if row.kind == AlertKind::Digest {
             let every = match target.mode {
                 Mode::Digest { every } => i64::try_from(every.as_secs()).unwrap_or(3600),
                 // The target was switched to immediate: its last digest still goes out.
@@ -262,7 +263,7 @@ impl AlertWorker {
             };
             return (result, ids);
         }
-        let alert = Alert::new(&row.idem, &row.kind, &row.route, &row.case_id, row.urgent);
+        let alert = Alert::new(&row.idem, row.kind, &row.route, &row.case_id, row.urgent);
         (self.send(target, &alert).await, Vec::new())
     }
 

@@ -22,8 +22,8 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
 use crate::envelope::{Channel, Consent, Report, ReportFields, RoutingAnswers};
-use crate::http::api::{RoutesResponse, SubmitRequest};
 use crate::policy::Answers;
+use crate::wire::{RoutesResponse, SubmitRequest};
 
 /// Benchmark subcommands.
 #[derive(Debug, Subcommand)]

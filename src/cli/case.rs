@@ -10,14 +10,15 @@ use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
 use super::staff_client::{StaffArgs, StaffClient};
+use crate::crypto::seal;
+use crate::domain::{CaseStatus, Purpose, list as list_of};
 use crate::envelope::{
-    Consent, Escalation, FOLLOWUP_FORMAT, Message, REDACTABLE, REPLY_FORMAT, Report, ThreadEntry,
+    Escalation, FOLLOWUP_FORMAT, Message, REDACTABLE, REPLY_FORMAT, Report, ThreadEntry,
 };
-use crate::http::api::RoutesResponse;
-use crate::http::casework::{
-    CodeRequest, CodingView, EscalateRequest, EscalationRecipientView, EscalationView,
+use crate::wire::{
+    CaseDetail, CaseView, CodeRequest, CodingView, EscalateRequest, EscalationRecipientView,
+    EscalationView, MessageAdded, ReplyRequest, RoutesResponse, StatusRequest,
 };
-use crate::http::staff::{CaseDetail, CaseView, MessageAdded, ReplyRequest, StatusRequest};
 
 /// Casework subcommands.
 #[derive(Debug, Subcommand)]
@@ -230,10 +231,10 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
             } => {
                 let client = StaffClient::new(&staff)?;
                 let token = client.token()?;
-                let _: crate::http::staff::VictimLinkRequest = client
+                let _: crate::wire::VictimLinkRequest = client
                     .post_json(
                         &format!("/api/v1/cases/{id}/victim"),
-                        &crate::http::staff::VictimLinkRequest {
+                        &crate::wire::VictimLinkRequest {
                             same_as: same_victim_as.clone(),
                         },
                         Some(&token),
@@ -243,7 +244,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 Ok(())
             }
             CaseCommand::Close { staff, id } => {
-                set_status(&StaffClient::new(&staff)?, &id, "closed").await
+                set_status(&StaffClient::new(&staff)?, &id, CaseStatus::Closed.as_str()).await
             }
             CaseCommand::Code(args) => code(*args).await,
             CaseCommand::Escalate {
@@ -375,7 +376,7 @@ async fn reply(
         );
     }
     let plaintext = Message::reply(language, text).to_padded_plaintext()?;
-    let ciphertext = crate::crypto::seal::encrypt(&plaintext, &recipients)?;
+    let ciphertext = seal::encrypt(&plaintext, &recipients)?;
     drop(plaintext);
     let token = client.token()?;
     let added: MessageAdded = client
@@ -501,7 +502,7 @@ async fn open_case(
         .iter()
         .map(|i| i.as_ref() as &dyn age::Identity)
         .collect();
-    let plaintext = crate::crypto::seal::decrypt(&ciphertext, &refs).map_err(|_| {
+    let plaintext = seal::decrypt(&ciphertext, &refs).map_err(|_| {
         anyhow!("your identity cannot open case {id}: it was not encrypted to any of your keys")
     })?;
     let report = Report::from_plaintext(&plaintext)
@@ -512,19 +513,19 @@ async fn open_case(
         let bytes = STANDARD
             .decode(&m.ciphertext)
             .context("the server sent malformed ciphertext")?;
-        let format = if m.author == "reporter" {
+        let format = if m.author.is_reporter() {
             FOLLOWUP_FORMAT
         } else {
             REPLY_FORMAT
         };
-        let text = crate::crypto::seal::decrypt(&bytes, &refs)
+        let text = seal::decrypt(&bytes, &refs)
             .ok()
             .and_then(|p| Message::from_plaintext(&p, format).ok())
             .map(|msg| msg.text.clone())
             .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
         thread.push(ThreadEntry {
             seq: m.seq,
-            from: m.author.clone(),
+            from: m.author.to_string(),
             day: m.day.clone(),
             text,
         });
@@ -532,36 +533,20 @@ async fn open_case(
     Ok((case, report, thread))
 }
 
-/// The five consent purposes, by name.
-const PURPOSES: &[&str] = &[
-    "ohchr_reprisals_team",
-    "named_mechanism",
-    "sg_report_named",
-    "sg_report_anonymous",
-    "statistics",
-];
-
-fn purpose_given(consent: &Consent, purpose: &str) -> Option<bool> {
-    match purpose {
-        "ohchr_reprisals_team" => Some(consent.ohchr_reprisals_team),
-        "named_mechanism" => Some(consent.named_mechanism),
-        "sg_report_named" => Some(consent.sg_report_named),
-        "sg_report_anonymous" => Some(consent.sg_report_anonymous),
-        "statistics" => Some(consent.statistics),
-        _ => None,
-    }
-}
-
 async fn code(args: CodeArgs) -> anyhow::Result<()> {
     let client = StaffClient::new(&args.staff)?;
-    for r in &args.revoke {
-        if !PURPOSES.contains(&r.as_str()) {
-            anyhow::bail!(
-                "--revoke {r}: not a consent purpose; use one of: {}",
-                PURPOSES.join(", ")
-            );
-        }
-    }
+    let revoked = args
+        .revoke
+        .iter()
+        .map(|r| {
+            r.parse::<Purpose>().map_err(|_| {
+                anyhow!(
+                    "--revoke {r}: not a consent purpose; use one of: {}",
+                    list_of(Purpose::ALL)
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<Purpose>>>()?;
     let mut codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut put = |field: &str, values: Vec<String>| {
         let values: Vec<String> = values
@@ -609,14 +594,8 @@ async fn code(args: CodeArgs) -> anyhow::Result<()> {
     // The consent is in the report, which only this machine can read.
     let (_, report, _) = open_case(&client, &args.id).await?;
     let mut consent = report.consent;
-    for r in &args.revoke {
-        match r.as_str() {
-            "ohchr_reprisals_team" => consent.ohchr_reprisals_team = false,
-            "named_mechanism" => consent.named_mechanism = false,
-            "sg_report_named" => consent.sg_report_named = false,
-            "sg_report_anonymous" => consent.sg_report_anonymous = false,
-            _ => consent.statistics = false,
-        }
+    for purpose in revoked {
+        consent.withdraw(purpose);
     }
     drop(report);
     let token = client.token()?;
@@ -680,16 +659,17 @@ async fn escalate(
         )
     })?;
     let (case, report, thread) = open_case(client, id).await?;
-    match purpose_given(&report.consent, &recipient.purpose) {
-        Some(true) => {}
-        Some(false) => anyhow::bail!(
+    if !recipient.purpose.covers_packages() {
+        anyhow::bail!(
+            "the server maps {to} to `{}`, which cannot cover a package; ask the operator to fix escalation.toml",
+            recipient.purpose
+        );
+    }
+    if !report.consent.allows(recipient.purpose) {
+        anyhow::bail!(
             "the reporter did not consent to `{}`, which {to} requires; nothing was sent. Ask the reporter (safehold case reply) and record new consent before escalating",
             recipient.purpose
-        ),
-        None => anyhow::bail!(
-            "the server maps {to} to `{}`, which is not a consent purpose; ask the operator to fix escalation.toml",
-            recipient.purpose
-        ),
+        );
     }
     // OHCHR's reprisals team is copied on every escalation (TAXONOMY.md), if the reporter
     // allowed it; each copy is a separate file encrypted to that team's keys only.
@@ -698,7 +678,7 @@ async fn escalate(
     if copy_ohchr {
         for other in allowed
             .iter()
-            .filter(|r| r.purpose == "ohchr_reprisals_team" && r.name != to)
+            .filter(|r| r.purpose == Purpose::OhchrReprisalsTeam && r.name != to)
         {
             if report.consent.ohchr_reprisals_team {
                 targets.push(other);
@@ -742,7 +722,7 @@ async fn escalate(
                     .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))
             })
             .collect::<anyhow::Result<_>>()?;
-        let ciphertext = crate::crypto::seal::encrypt(&plaintext, &keys)?;
+        let ciphertext = seal::encrypt(&plaintext, &keys)?;
         let view: EscalationView = client
             .post_json(
                 &format!("/api/v1/cases/{id}/escalations"),

@@ -10,8 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
 use super::staff_client::{StaffArgs, StaffClient};
+use crate::crypto::seal;
 use crate::envelope::Escalation;
-use crate::http::casework::{EscalationView, PackageDetail};
+use crate::wire::{EscalationView, PackageDetail};
 
 /// Rapporteur subcommands.
 #[derive(Debug, Subcommand)]
@@ -110,7 +111,7 @@ async fn pull(
             .iter()
             .map(|i| i.as_ref() as &dyn age::Identity)
             .collect();
-        let plaintext = crate::crypto::seal::decrypt(&ciphertext, &refs).map_err(|_| {
+        let plaintext = seal::decrypt(&ciphertext, &refs).map_err(|_| {
             anyhow!("your identity cannot open package {id}: it was not encrypted to your keys")
         })?;
         let package = Escalation::from_plaintext(&plaintext)

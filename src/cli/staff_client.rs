@@ -14,7 +14,10 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::http::staff::{ChallengeRequest, ChallengeResponse, SessionRequest, SessionResponse};
+use crate::crypto::seal;
+use crate::wire::{
+    ChallengeRequest, ChallengeResponse, ErrorBody, SessionRequest, SessionResponse,
+};
 
 /// Connection options shared by `safehold case` and `safehold inbox`.
 #[derive(Debug, Clone, Args)]
@@ -148,7 +151,7 @@ impl StaffClient {
             .iter()
             .map(|i| i.as_ref() as &dyn age::Identity)
             .collect();
-        let nonce = crate::crypto::seal::decrypt(&ciphertext, &refs).map_err(|_| {
+        let nonce = seal::decrypt(&ciphertext, &refs).map_err(|_| {
             anyhow!(
                 "your identity {} cannot open the server's challenge: is {}/{} the right name, and is your key in the server's keys/?",
                 self.identity.display(),
@@ -229,9 +232,9 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> anyhow::Res
         return serde_json::from_slice(&bytes)
             .context("the server's answer is not what Safehold sends");
     }
-    let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+    let message = serde_json::from_slice::<ErrorBody>(&bytes)
         .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+        .map(|body| body.error.message)
         .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
     bail!("{message} (HTTP {})", status.as_u16())
 }

@@ -95,7 +95,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
 }
 
 async fn live(client: &super::staff_client::StaffClient) -> anyhow::Result<()> {
-    let stats: crate::http::staff::LiveStats = client.get("/api/v1/stats/live").await?;
+    let stats: crate::wire::LiveStats = client.get("/api/v1/stats/live").await?;
     if client.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(());

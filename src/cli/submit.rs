@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
 use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
-use crate::http::api::{RoutesResponse, SubmitRequest, SubmitResponse};
+use crate::wire::{RoutesResponse, SubmitRequest, SubmitResponse};
 
 /// Options of `safehold submit`.
 #[derive(Debug, Args)]

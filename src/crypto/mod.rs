@@ -9,5 +9,5 @@ pub mod receipt;
 pub mod seal;
 
 pub use codephrase::{CODEPHRASE_WORDS, Codephrase, CodephraseError};
-pub use receipt::{ReceiptError, ReceiptKeys, receipt_hash};
+pub use receipt::{ReceiptError, ReceiptKeys};
 pub use seal::{SealError, decrypt, encrypt};

@@ -9,7 +9,6 @@ use std::str::FromStr;
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use hkdf::Hkdf;
-use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -28,8 +27,6 @@ pub const ARGON2_P: u32 = 1;
 pub const LOOKUP_INFO: &[u8] = b"safehold.receipt.v1 lookup";
 /// HKDF-SHA256 `info` for the X25519 identity.
 pub const X25519_INFO: &[u8] = b"safehold.receipt.v1 x25519";
-/// Prefix of the message MACed by [`receipt_hash`].
-pub const HASH_PREFIX: &[u8] = b"safehold.receipt.v1 hash";
 
 /// Why keys could not be derived. Never caused by the codephrase's content.
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +68,7 @@ impl ReceiptKeys {
     }
 
     /// The lookup key: what the browser sends as `receipt_verifier`; the server keeps only
-    /// [`receipt_hash`] of it.
+    /// [`crate::mac::receipt_hash`] of it.
     pub fn lookup_key(&self) -> &[u8; 32] {
         &self.lookup_key
     }
@@ -93,20 +90,6 @@ impl fmt::Debug for ReceiptKeys {
             .field("recipient", &self.recipient().to_string())
             .finish_non_exhaustive()
     }
-}
-
-/// The server-side index of a receipt: HMAC-SHA256(key = pepper, "safehold.receipt.v1 hash"
-/// ‖ lookup_key). It takes the lookup key, never the codephrase, and without the pepper a
-/// stolen database cannot be searched for a known codephrase.
-pub fn receipt_hash(pepper: &[u8], lookup_key: &[u8; 32]) -> [u8; 32] {
-    // HMAC accepts keys of any length (long keys are hashed first), so this cannot fail.
-    let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(pepper) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC-SHA256 accepts keys of every length"),
-    };
-    mac.update(HASH_PREFIX);
-    mac.update(lookup_key);
-    mac.finalize().into_bytes().into()
 }
 
 /// Argon2id(password, [`ARGON2_SALT`], m = 12288 KiB, t = 3, p = 1, v = 0x13) → 32 bytes.
@@ -180,6 +163,7 @@ pub(crate) fn master_key_for_tests(codephrase: &Codephrase) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mac::receipt_hash;
     use age::secrecy::ExposeSecret;
 
     #[derive(serde::Deserialize)]

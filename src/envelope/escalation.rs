@@ -9,8 +9,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::report::{Attachment, Consent, Report, ReportFields};
+use super::report::{Attachment, Report, ReportFields};
 use super::{EnvelopeError, check_attachments, padded, unpadded};
+use crate::domain::Consent;
 
 /// Version tag of escalation packages.
 pub const ESCALATION_FORMAT: &str = "safehold.escalation.v1";

@@ -9,7 +9,6 @@
 
 mod escalation;
 mod message;
-mod padding;
 mod report;
 #[cfg(test)]
 mod vectors;
@@ -18,14 +17,13 @@ use std::io;
 
 use zeroize::Zeroizing;
 
+pub use crate::domain::Consent;
+pub use crate::padding::{MIN_BUCKET, padded_len};
 pub use escalation::{
     ESCALATION_FORMAT, Escalation, EscalationError, REDACTABLE, REDACTED, ThreadEntry,
 };
 pub use message::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT};
-pub use padding::{MIN_BUCKET, padded_len};
-pub use report::{
-    Attachment, Channel, Consent, REPORT_FORMAT, Report, ReportFields, RoutingAnswers,
-};
+pub use report::{Attachment, Channel, REPORT_FORMAT, Report, ReportFields, RoutingAnswers};
 
 /// Why a report could not be encoded or decoded.
 ///

@@ -8,6 +8,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::domain::Consent;
+
 /// Version tag of the report document; readers refuse any other value.
 pub const REPORT_FORMAT: &str = "safehold.report.v1";
 
@@ -54,22 +56,6 @@ pub struct ReportFields {
     pub people_affected: String,
     /// How, or whether, they want to be contacted; may be empty.
     pub contact: String,
-}
-
-/// Consent per purpose (see TAXONOMY.md); everything defaults to `false`, i.e. no consent.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, Zeroize)]
-#[serde(deny_unknown_fields)]
-pub struct Consent {
-    /// Share with OHCHR's reprisals team.
-    pub ohchr_reprisals_team: bool,
-    /// Share with the UN mechanism the reporter engaged with.
-    pub named_mechanism: bool,
-    /// Name the case in the Secretary-General's annual reprisals report.
-    pub sg_report_named: bool,
-    /// Include the case anonymously in the Secretary-General's report.
-    pub sg_report_anonymous: bool,
-    /// Count the coded incident in published statistics.
-    pub statistics: bool,
 }
 
 /// A file attached to a report, with its digest so the reader can check it arrived intact.

@@ -4,18 +4,32 @@
 
 use std::sync::LazyLock;
 
-use axum::Json;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use sha2::{Digest, Sha256, Sha384};
 
-use super::error::ApiError;
+use super::AppState;
+use super::failure::ApiError;
+use super::traffic::Traffic;
 
 const STYLESHEET: &str = include_str!("../../static/safehold.css");
+
+/// `/static/{file}`, `/.well-known/safehold-scripts.json`, `/favicon.ico`.
+pub fn routes(traffic: &Traffic) -> Router<AppState> {
+    traffic.page(
+        Router::new()
+            .route("/static/{file}", get(serve))
+            .route("/.well-known/safehold-scripts.json", get(published_hashes))
+            // Browsers ask for it on every site; answering keeps their consoles and our logs quiet.
+            .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT })),
+    )
+}
 
 /// A served script with its integrity hashes.
 pub struct Script {
@@ -52,7 +66,7 @@ pub static BOOT: LazyLock<Script> =
     LazyLock::new(|| Script::new("boot.js", include_bytes!("../../static/boot.js")));
 
 /// `GET /static/{file}`.
-pub async fn serve(Path(file): Path<String>) -> Response {
+async fn serve(Path(file): Path<String>) -> Response {
     let javascript = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")];
     match file.as_str() {
         "safehold.css" => (
@@ -75,7 +89,7 @@ pub struct PublishedScript {
 }
 
 /// `GET /.well-known/safehold-scripts.json`: every script a page may run, with its hashes.
-pub async fn published_hashes() -> Json<Vec<PublishedScript>> {
+async fn published_hashes() -> Json<Vec<PublishedScript>> {
     Json(
         [&*BUNDLE, &*BOOT]
             .into_iter()

@@ -1,11 +1,16 @@
-//! Cross-cutting layers: security headers and request logging.
+//! Cross-cutting layers: security headers, request logging, and turning a panic into an
+//! answer in the client's form.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures_util::FutureExt;
+
+use super::failure::{Client, Failure};
 
 /// No inline script, nothing from another origin, no framing, forms post only here.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -67,4 +72,17 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// Answers a request whose handler panicked as any other failure: JSON for the API, a page in
+/// the reporter's language for a browser. Nothing about the panic reaches the client.
+pub async fn catch_panic(request: Request, next: Next) -> Response {
+    let client = Client::of(request.uri(), request.headers());
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("a request handler panicked");
+            Failure::Unexpected.respond(&client)
+        }
+    }
 }

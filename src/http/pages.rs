@@ -2,7 +2,6 @@
 //! Every visible string comes from the message catalogue through `lang`.
 
 use askama::Template;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::i18n::Lang;
@@ -14,13 +13,19 @@ pub fn render<T: Template>(template: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The page could not be shown. Please try again.",
-            )
-                .into_response()
+            super::failure::page_not_rendered()
         }
     }
+}
+
+/// A message of the thread as shown to its reporter.
+pub struct ThreadEntry {
+    /// "You" or "A caseworker".
+    pub from: String,
+    /// Day it was added.
+    pub day: String,
+    /// The reply's words, or a note for the reporter's own sealed follow-ups.
+    pub text: String,
 }
 
 /// The parts every page's frame (`base.html`) needs.
@@ -120,7 +125,7 @@ page!(
         /// The day it arrived.
         received_day: String,
         /// The thread, replies decrypted for this request.
-        thread: Vec<super::receipt::ThreadEntry>,
+        thread: Vec<ThreadEntry>,
         /// Token for the CSRF double submit (follow-up form).
         csrf_token: String,
         /// Signed token naming the case, for the follow-up form.

@@ -11,9 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use governor::NotUntil;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::NoOpMiddleware;
@@ -22,8 +21,7 @@ use tower_governor::GovernorError;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
 use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
 
-use super::error::{ApiError, PageError};
-use crate::i18n::Lang;
+use super::failure::{Client, Failure};
 
 /// The client address used as rate-limit key.
 #[derive(Debug, Clone)]
@@ -155,29 +153,10 @@ pub fn global(per_second: u32) -> Option<Arc<Global>> {
 
 /// Middleware: answers 429 with `Retry-After` in the client's form (JSON or a page).
 pub async fn enforce(State(limit): State<Limit>, request: Request, next: Next) -> Response {
-    let Some(seconds) = limit.check(&request) else {
-        return next.run(request).await;
-    };
-    if request.uri().path().starts_with("/api/") {
-        let mut response = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("too many requests; retry after {seconds} seconds"),
-        )
-        .into_response();
-        response
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, seconds.into());
-        response
-    } else {
-        let lang = Lang::of_request(request.uri(), request.headers());
-        PageError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            &lang,
-            "error-rate-limited",
-            &[("seconds", seconds.to_string())],
-        )
-        .retry_after(seconds)
-        .into_response()
+    match limit.check(&request) {
+        None => next.run(request).await,
+        Some(seconds) => {
+            Failure::RateLimited(seconds).respond(&Client::of(request.uri(), request.headers()))
+        }
     }
 }

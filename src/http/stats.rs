@@ -4,12 +4,16 @@
 //! stored values are the truth, nothing is recomputed here.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
 use super::AppState;
+use super::failure::PageError;
 use super::pages::render;
+use super::traffic::Traffic;
 use crate::i18n::Lang;
 use crate::policy::statistics::{Epsilon, StatisticsPolicy};
 use crate::stats::{Mechanism, Release, ReleasedTable};
@@ -100,16 +104,30 @@ pub struct StatsAboutPage {
     pub base: u64,
 }
 
+/// `/stats`, `/stats/about`, `/stats/{release}` (with `.csv` and `.json`).
+pub fn routes(traffic: &Traffic) -> Router<AppState> {
+    traffic.page(
+        Router::new()
+            .route("/stats", get(index))
+            .route("/stats/about", get(about))
+            .route("/stats/{release}", get(release)),
+    )
+}
+
 fn unavailable(lang: &Lang) -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, lang.t("stats-unavailable")).into_response()
+    PageError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        lang,
+        "stats-unavailable",
+        &[],
+    )
+    .back_to("/stats")
+    .into_response()
 }
 
 fn not_found(lang: &Lang) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        lang.t("stats-not-found"),
-    )
+    PageError::new(StatusCode::NOT_FOUND, lang, "stats-not-found", &[])
+        .back_to("/stats")
         .into_response()
 }
 
@@ -126,7 +144,7 @@ fn protection(lang: &Lang, mechanism: &str, epsilon_millis: i64) -> String {
 }
 
 /// `GET /stats`.
-pub async fn index(State(state): State<AppState>, lang: Lang) -> Response {
+async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     match state.store().stats_ledger().await {
         Ok(ledger) => render(&StatsIndexPage {
             releases: ledger
@@ -150,7 +168,7 @@ pub async fn index(State(state): State<AppState>, lang: Lang) -> Response {
 }
 
 /// `GET /stats/about`.
-pub async fn about(lang: Lang) -> Response {
+async fn about(lang: Lang) -> Response {
     let Ok(policy) = StatisticsPolicy::builtin() else {
         return unavailable(&lang);
     };
@@ -174,11 +192,7 @@ pub async fn about(lang: Lang) -> Response {
 }
 
 /// `GET /stats/{release}`, `/stats/{release}.csv`, `/stats/{release}.json`.
-pub async fn release(
-    State(state): State<AppState>,
-    lang: Lang,
-    Path(name): Path<String>,
-) -> Response {
+async fn release(State(state): State<AppState>, lang: Lang, Path(name): Path<String>) -> Response {
     if name == "about" {
         return about(lang).await;
     }

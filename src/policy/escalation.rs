@@ -13,10 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::PolicyError;
+use crate::domain::{Purpose, list};
 use crate::keyring::{Keyring, Role};
-
-/// The consent purposes that can cover sending a package to someone.
-pub const ESCALATION_PURPOSES: &[&str] = &["named_mechanism", "ohchr_reprisals_team"];
 
 /// The validated escalation policy.
 #[derive(Clone, Debug, Default)]
@@ -26,26 +24,36 @@ pub struct EscalationPolicy {
 }
 
 /// One person who may receive packages.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct EscalationRecipient {
     /// Name of their file in `keys/rapporteurs/` (without `.pub`).
     pub name: String,
-    /// The consent purpose that must be given: one of [`ESCALATION_PURPOSES`].
-    pub purpose: String,
+    /// The consent purpose that must be given: one that
+    /// [covers packages](Purpose::covers_packages).
+    pub purpose: Purpose,
     /// Shown to caseworkers: who this is.
-    #[serde(default)]
     pub description: String,
     /// Alert targets (from `alerts.toml`) told "escalation for you" (never content).
-    #[serde(default)]
     pub alerts: Vec<String>,
+}
+
+/// A recipient as written in the file, before its purpose is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecipient {
+    name: String,
+    purpose: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    alerts: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEscalation {
     #[serde(default)]
-    recipient: Vec<EscalationRecipient>,
+    recipient: Vec<RawRecipient>,
 }
 
 /// Path of the file in a policy directory.
@@ -91,12 +99,13 @@ impl EscalationPolicy {
                     r.name, r.name
                 ));
             }
-            if !ESCALATION_PURPOSES.contains(&r.purpose.as_str()) {
+            let purpose = r.purpose.parse::<Purpose>().ok();
+            if !purpose.is_some_and(Purpose::covers_packages) {
                 problems.push(format!(
                     "recipient `{}`, field `purpose`: `{}` is not a consent purpose that covers a package; use one of: {}",
                     r.name,
                     r.purpose,
-                    ESCALATION_PURPOSES.join(", ")
+                    list(Purpose::ESCALATION)
                 ));
             }
             for alert in &r.alerts {
@@ -110,7 +119,18 @@ impl EscalationPolicy {
         }
         if problems.is_empty() {
             Ok(EscalationPolicy {
-                recipients: raw.recipient,
+                recipients: raw
+                    .recipient
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(EscalationRecipient {
+                            purpose: r.purpose.parse().ok()?,
+                            name: r.name,
+                            description: r.description,
+                            alerts: r.alerts,
+                        })
+                    })
+                    .collect(),
             })
         } else {
             Err(PolicyError::Syntax {

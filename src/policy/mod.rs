@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::keyring::Keyring;
 
 pub use alerts::{AlertPolicy, AlertProblem, AlertTarget};
-pub use escalation::{ESCALATION_PURPOSES, EscalationPolicy, EscalationRecipient};
+pub use escalation::{EscalationPolicy, EscalationRecipient};
 pub use retention::Retention;
 pub use routing::{Answers, Route, RouteSelector, Routing, RoutingProblem, RoutingReason};
 pub use taxonomy::{CodingError, Taxonomy, ValidCode};

@@ -2,31 +2,40 @@
 //!
 //! This module never sees plaintext: it imports neither `envelope` nor `crypto`. The backend is
 //! chosen once, from the URL scheme, in [`Store::connect`]; every query after that is written
-//! once and compiled for both backends through [`with_pool!`].
+//! once and compiled for both backends through [`with_pool!`], and rows are read into
+//! `#[derive(sqlx::FromRow)]` structs.
+//!
+//! One file per concept, named as in `http`: reports, cases, messages (a case's thread),
+//! coding, escalations, sessions, audit, retention, statistics, and the alert outbox.
 
-mod casework;
+mod audit;
+mod cases;
+mod coding;
 mod error;
+mod escalations;
 mod messages;
 mod outbox;
-mod staff;
-mod stats;
+mod reports;
+mod retention;
+mod sessions;
+mod statistics;
 mod writer;
 
-pub use casework::{
-    CaseCoding, ConsentRecord, EscalationOutcome, EscalationSummary, NewEscalation, PurgeOutcome,
-    StoredCode,
-};
+pub use cases::CaseSummary;
+pub use coding::{CaseCoding, StoredCode};
 pub use error::StoreError;
-pub use messages::{AlertEvent, StoredMessage};
-pub use outbox::{ClaimFilter, ClaimedAlert, DIGEST_KIND, DeadLetter, new_alert_id};
-pub use staff::{CaseSummary, LiveCounts, StaffIdentity};
-pub use stats::{LedgerEntry, NewRelease, ReleaseOutcome, StatsCodeRow};
+pub use escalations::{EscalationOutcome, EscalationSummary, NewEscalation, StoredPackage};
+pub use messages::StoredMessage;
+pub use outbox::{AlertEvent, ClaimFilter, ClaimedAlert, DeadLetter, OutboxAlert, new_alert_id};
+pub use reports::{NewReport, ReceiptView, StoredReport};
+pub use retention::PurgeOutcome;
+pub use sessions::{StaffIdentity, StoredChallenge, StoredSession};
+pub use statistics::{LedgerEntry, LiveCounts, NewRelease, ReleaseOutcome, StatsCodeRow};
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -60,72 +69,19 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
-/// A report ready to be stored: ciphertext and the facts the server may know.
-#[derive(Debug, Clone)]
-pub struct NewReport {
-    /// Random public id shown to the reporter and to staff.
-    pub public_id: String,
-    /// Name of the route whose caseworkers can decrypt it.
-    pub route: String,
-    /// The UTC day it arrived, `YYYY-MM-DD`: never finer.
-    pub received_day: String,
-    /// The age file.
-    pub ciphertext: Vec<u8>,
-    /// The reporter's age recipient, derived from the codephrase, for replies.
-    pub reporter_recipient: String,
-    /// HMAC of the receipt lookup key under the server's pepper.
-    pub receipt_hash: [u8; 32],
-    /// The reporter said someone is in immediate danger: the alert says "urgent".
-    pub urgent: bool,
-    /// Names of the alert targets of the report's route: one outbox row is written per
-    /// target, in the report's transaction. Empty: no alert.
-    pub alert_targets: Vec<String>,
+/// Locks a case's row until the transaction ends (a row lock on PostgreSQL, the write lock on
+/// SQLite), so concurrent changes to one case queue up; evaluates to whether the case exists.
+macro_rules! lock_case {
+    ($tx:expr, $case_id:expr) => {
+        sqlx::query("UPDATE reports SET status = status WHERE public_id = $1")
+            .bind($case_id)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+            == 1
+    };
 }
-
-/// What a reporter may see about their own report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceiptView {
-    /// The report's public id.
-    pub public_id: String,
-    /// Status in the allegation workflow.
-    pub status: String,
-    /// The day it arrived.
-    pub received_day: String,
-    /// Its route: follow-ups are encrypted to the same caseworkers.
-    pub route: String,
-}
-
-/// A stored report as staff and tests see it: still ciphertext.
-#[derive(Debug, Clone)]
-pub struct StoredReport {
-    /// The report's public id.
-    pub public_id: String,
-    /// Its route.
-    pub route: String,
-    /// The day it arrived.
-    pub received_day: String,
-    /// Status in the allegation workflow.
-    pub status: String,
-    /// The age file, byte for byte as stored.
-    pub ciphertext: Vec<u8>,
-    /// The reporter's age recipient.
-    pub reporter_recipient: String,
-}
-
-/// An alert waiting in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxAlert {
-    /// Kind of event, e.g. `new_report`.
-    pub kind: String,
-    /// Route whose targets are alerted.
-    pub route: String,
-    /// Public id of the case.
-    pub case_id: String,
-    /// Whether the reporter said someone is in immediate danger.
-    pub urgent: bool,
-    /// The alert target this row is for (one row per event and target).
-    pub target: String,
-}
+pub(crate) use lock_case;
 
 /// The storage handle shared by all request handlers.
 #[derive(Clone)]
@@ -162,92 +118,6 @@ impl Store {
             Pool::Sqlite(_) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
-    }
-
-    /// Stores a report and its "new report" alerts (one per alert target) in one transaction. Returns only once both
-    /// are durably committed: the caller may then, and only then, acknowledge the reporter.
-    pub async fn insert_report(&self, report: NewReport) -> Result<(), StoreError> {
-        self.writer.insert(report).await
-    }
-
-    /// Looks a report up by its receipt hash.
-    pub async fn receipt(
-        &self,
-        receipt_hash: &[u8; 32],
-    ) -> Result<Option<ReceiptView>, StoreError> {
-        let hash = &receipt_hash[..];
-        let row = with_pool!(&self.pool, |p| {
-            sqlx::query(
-                "SELECT public_id, status, received_day, route FROM reports WHERE receipt_hash = $1",
-            )
-            .bind(hash)
-            .fetch_optional(p)
-            .await?
-            .map(|r| -> Result<ReceiptView, sqlx::Error> {
-                Ok(ReceiptView {
-                    public_id: r.try_get("public_id")?,
-                    status: r.try_get("status")?,
-                    received_day: r.try_get("received_day")?,
-                    route: r.try_get("route")?,
-                })
-            })
-        });
-        Ok(row.transpose()?)
-    }
-
-    /// Fetches one stored report by public id.
-    pub async fn report(&self, public_id: &str) -> Result<Option<StoredReport>, StoreError> {
-        let row = with_pool!(&self.pool, |p| {
-            sqlx::query(
-                "SELECT public_id, route, received_day, status, ciphertext, reporter_recipient \
-                 FROM reports WHERE public_id = $1",
-            )
-            .bind(public_id)
-            .fetch_optional(p)
-            .await?
-            .map(|r| -> Result<StoredReport, sqlx::Error> {
-                Ok(StoredReport {
-                    public_id: r.try_get("public_id")?,
-                    route: r.try_get("route")?,
-                    received_day: r.try_get("received_day")?,
-                    status: r.try_get("status")?,
-                    ciphertext: r.try_get("ciphertext")?,
-                    reporter_recipient: r.try_get("reporter_recipient")?,
-                })
-            })
-        });
-        Ok(row.transpose()?)
-    }
-
-    /// Counts stored reports: a cheap check that bad input changed nothing.
-    pub async fn count_reports(&self) -> Result<i64, StoreError> {
-        let n: i64 = with_pool!(&self.pool, |p| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM reports")
-                .fetch_one(p)
-                .await?
-        });
-        Ok(n)
-    }
-
-    /// Lists the alerts waiting for delivery, oldest first.
-    pub async fn pending_alerts(&self) -> Result<Vec<OutboxAlert>, StoreError> {
-        let rows = with_pool!(&self.pool, |p| {
-            sqlx::query("SELECT kind, route, case_id, urgent, target FROM outbox ORDER BY id")
-                .fetch_all(p)
-                .await?
-                .into_iter()
-                .map(|r| -> Result<OutboxAlert, sqlx::Error> {
-                    Ok(OutboxAlert {
-                        kind: r.try_get("kind")?,
-                        route: r.try_get("route")?,
-                        case_id: r.try_get("case_id")?,
-                        urgent: r.try_get("urgent")?,
-                        target: r.try_get("target")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
     }
 
     /// Waits until the writer has finished and closes the pool: used at shutdown so the last

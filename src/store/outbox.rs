@@ -10,12 +10,55 @@
 //! at the same time; SQLite has one writer at a time, so the same `UPDATE … RETURNING` is
 //! already exclusive there.
 
-use sqlx::{QueryBuilder, Row};
+use sqlx::QueryBuilder;
 
 use super::{Pool, Store, StoreError, with_pool};
+use crate::domain::AlertKind;
 
-/// Kind of the outbox row that stands for one scheduled digest of a target.
-pub const DIGEST_KIND: &str = "digest";
+/// The alert an event raises, queued in the outbox in the event's own transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct AlertEvent<'a> {
+    /// What happened.
+    pub kind: AlertKind,
+    /// The case's route (empty for an escalation: its targets are the rapporteur's).
+    pub route: &'a str,
+    /// The targets to alert.
+    pub targets: &'a [String],
+}
+
+/// Inserts one outbox row per target of an [`AlertEvent`], inside the caller's transaction.
+macro_rules! queue_alerts {
+    ($tx:expr, $case_id:expr, $alert:expr) => {
+        for target in $alert.targets {
+            sqlx::query("INSERT INTO outbox (kind, route, case_id, urgent, target, idem) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind($alert.kind.as_str())
+                .bind($alert.route)
+                .bind($case_id)
+                .bind(false)
+                .bind(target.as_str())
+                .bind(new_alert_id())
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+pub(crate) use queue_alerts;
+
+/// An alert waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxAlert {
+    /// What happened.
+    #[sqlx(try_from = "String")]
+    pub kind: AlertKind,
+    /// Route whose targets are alerted.
+    pub route: String,
+    /// Public id of the case.
+    pub case_id: String,
+    /// Whether the reporter said someone is in immediate danger.
+    pub urgent: bool,
+    /// The alert target this row is for (one row per event and target).
+    pub target: String,
+}
 
 /// Which rows a worker may claim for delivery on their own.
 #[derive(Debug, Clone, Default)]
@@ -27,12 +70,13 @@ pub struct ClaimFilter {
 }
 
 /// An outbox row claimed for delivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ClaimedAlert {
     /// Row id.
     pub id: i64,
-    /// `new_report`, …, or [`DIGEST_KIND`].
-    pub kind: String,
+    /// The event, or [`AlertKind::Digest`] for a target's scheduled digest.
+    #[sqlx(try_from = "String")]
+    pub kind: AlertKind,
     /// The route (empty for a digest).
     pub route: String,
     /// Public case id (empty for a digest).
@@ -48,14 +92,15 @@ pub struct ClaimedAlert {
 }
 
 /// An alert that failed too often, as `safehold admin alerts list` shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeadLetter {
     /// Id to pass to `safehold admin alerts retry`.
     pub id: i64,
     /// The UTC day it was given up, `YYYY-MM-DD`: never finer.
     pub dead_day: String,
     /// Event kind.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: AlertKind,
     /// Route.
     pub route: String,
     /// Public case id.
@@ -83,27 +128,6 @@ pub fn new_alert_id() -> String {
 }
 
 const CLAIMED_COLUMNS: &str = "id, kind, route, case_id, urgent, target, idem, attempts";
-
-fn claimed_from<R>(r: &R) -> Result<ClaimedAlert, sqlx::Error>
-where
-    R: Row,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> i32: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> bool: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-{
-    Ok(ClaimedAlert {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        route: r.try_get("route")?,
-        case_id: r.try_get("case_id")?,
-        urgent: r.try_get("urgent")?,
-        target: r.try_get("target")?,
-        idem: r.try_get("idem")?,
-        attempts: r.try_get("attempts")?,
-    })
-}
 
 fn push_claim_condition<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, filter: &ClaimFilter)
 where
@@ -164,12 +188,7 @@ impl Store {
             }
             q.push(") RETURNING ");
             q.push(CLAIMED_COLUMNS);
-            q.build()
-                .fetch_all(p)
-                .await?
-                .iter()
-                .map(claimed_from)
-                .collect::<Result<Vec<_>, _>>()?
+            q.build_query_as().fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -191,14 +210,11 @@ impl Store {
              WHERE target = $1 AND kind <> 'digest' AND claimed_until <= $2 ORDER BY id"
         };
         let rows = with_pool!(&self.pool, |p| {
-            sqlx::query(sql)
+            sqlx::query_as(sql)
                 .bind(target)
                 .bind(now)
                 .fetch_all(p)
                 .await?
-                .iter()
-                .map(claimed_from)
-                .collect::<Result<Vec<_>, _>>()?
         });
         Ok(rows)
     }
@@ -279,31 +295,14 @@ impl Store {
 
     /// Every dead letter, oldest first.
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
-        let rows = with_pool!(&self.pool, |p| {
-            sqlx::query(
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as(
                 "SELECT id, dead_day, kind, route, case_id, target, urgent, attempts, \
                  error_class, idem FROM alert_dead_letters ORDER BY id",
             )
             .fetch_all(p)
             .await?
-            .into_iter()
-            .map(|r| -> Result<DeadLetter, sqlx::Error> {
-                Ok(DeadLetter {
-                    id: r.try_get("id")?,
-                    dead_day: r.try_get("dead_day")?,
-                    kind: r.try_get("kind")?,
-                    route: r.try_get("route")?,
-                    case_id: r.try_get("case_id")?,
-                    target: r.try_get("target")?,
-                    urgent: r.try_get("urgent")?,
-                    attempts: r.try_get("attempts")?,
-                    error_class: r.try_get("error_class")?,
-                    idem: r.try_get("idem")?,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+        }))
     }
 
     /// Puts dead letters back in the outbox (same idempotency id, attempts reset, due at
@@ -379,5 +378,16 @@ impl Store {
             advanced
         });
         Ok(started)
+    }
+}
+
+impl Store {
+    /// Lists the alerts waiting for delivery, oldest first.
+    pub async fn pending_alerts(&self) -> Result<Vec<OutboxAlert>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as("SELECT kind, route, case_id, urgent, target FROM outbox ORDER BY id")
+                .fetch_all(p)
+                .await?
+        }))
     }
 }

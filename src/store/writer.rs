@@ -11,6 +11,7 @@ use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{NewReport, Pool, StoreError, with_pool};
+use crate::domain::AlertKind;
 
 /// Upper bound on reports per transaction; keeps bind counts far under SQLite's limit.
 const MAX_BATCH: usize = 64;
@@ -110,7 +111,7 @@ async fn insert_batch(pool: &Pool, reports: &[&NewReport]) -> Result<(), StoreEr
                 "INSERT INTO outbox (kind, route, case_id, urgent, target, idem) ",
             );
             alerts.push_values(chunk, |mut row, (r, target, idem)| {
-                row.push_bind("new_report")
+                row.push_bind(AlertKind::NewReport.as_str())
                     .push_bind(r.route.as_str())
                     .push_bind(r.public_id.as_str())
                     .push_bind(r.urgent)

@@ -4,19 +4,18 @@
 //!
 //! This module sees ids, codes and published figures only; it knows nothing of the envelope.
 
-use sqlx::Row;
-
 use super::{Pool, Store, StoreError, with_pool};
 
 /// One unrestricted code of a coded case, with what statistics need to decide whether it
 /// counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StatsCodeRow {
     /// Case id, or the incident id of a purged case.
     pub case_id: String,
     /// Allegation status; `closed` for a purged case (only closed cases are purged).
     pub status: String,
     /// Whether the recorded consent covers statistics.
+    #[sqlx(rename = "statistics")]
     pub statistics_consent: bool,
     /// Day coded (`YYYY-MM-DD`, or `YYYY` once purged).
     pub coded_day: String,
@@ -68,7 +67,7 @@ pub enum ReleaseOutcome {
 }
 
 /// A stored release's ledger line (without its data).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LedgerEntry {
     /// `YYYY-MM-DD_YYYY-MM-DD`.
     pub id: String,
@@ -89,8 +88,8 @@ impl Store {
     /// and status. Purged cases (no report left) count as closed; a case closed without being
     /// assessed credible reports `closed_unassessed`.
     pub async fn stats_code_rows(&self) -> Result<Vec<StatsCodeRow>, StoreError> {
-        let rows = with_pool!(&self.pool, |p| {
-            sqlx::query(
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as(
                 // A case closed without ever being assessed credible reports a status no table
                 // counts; purged incidents were kept only if they had been (see retention).
                 "SELECT c.case_id, CASE WHEN r.status = 'closed' AND NOT r.assessed_credible \
@@ -104,21 +103,7 @@ impl Store {
             )
             .fetch_all(p)
             .await?
-            .into_iter()
-            .map(|r| -> Result<StatsCodeRow, sqlx::Error> {
-                Ok(StatsCodeRow {
-                    case_id: r.try_get("case_id")?,
-                    status: r.try_get("status")?,
-                    statistics_consent: r.try_get("statistics")?,
-                    coded_day: r.try_get("coded_day")?,
-                    field: r.try_get("field")?,
-                    code: r.try_get("code")?,
-                    victim: r.try_get("victim")?,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+        }))
     }
 
     /// Stores a release once: refused if its period was released already, or if the ε spent
@@ -138,18 +123,15 @@ impl Store {
                     .await?;
             }
             let existing: Option<String> =
-                sqlx::query("SELECT released_day FROM stats_releases WHERE id = $1")
+                sqlx::query_scalar("SELECT released_day FROM stats_releases WHERE id = $1")
                     .bind(new.id)
                     .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
-            let spent: i64 = sqlx::query(
+                    .await?;
+            let spent: i64 = sqlx::query_scalar(
                 "SELECT CAST(COALESCE(SUM(epsilon_millis), 0) AS BIGINT) FROM stats_releases",
             )
             .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+            .await?;
             if let Some(released_day) = existing {
                 ReleaseOutcome::AlreadyReleased { released_day }
             } else if spent + new.epsilon_millis > lifetime_millis {
@@ -181,70 +163,79 @@ impl Store {
 
     /// The ledger: every release, oldest period first.
     pub async fn stats_ledger(&self) -> Result<Vec<LedgerEntry>, StoreError> {
-        let rows = with_pool!(&self.pool, |p| {
-            sqlx::query(
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as(
                 "SELECT id, period_start, period_end, released_day, mechanism, \
                  CAST(epsilon_millis AS BIGINT) AS epsilon_millis FROM stats_releases \
                  ORDER BY period_start",
             )
             .fetch_all(p)
             .await?
-            .into_iter()
-            .map(|r| -> Result<LedgerEntry, sqlx::Error> {
-                Ok(LedgerEntry {
-                    id: r.try_get("id")?,
-                    period_start: r.try_get("period_start")?,
-                    period_end: r.try_get("period_end")?,
-                    released_day: r.try_get("released_day")?,
-                    mechanism: r.try_get("mechanism")?,
-                    epsilon_millis: r.try_get("epsilon_millis")?,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+        }))
     }
 
     /// A stored release's canonical JSON and CSV.
     pub async fn stats_release(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
-        let row = with_pool!(&self.pool, |p| {
-            sqlx::query("SELECT release_json, release_csv FROM stats_releases WHERE id = $1")
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as("SELECT release_json, release_csv FROM stats_releases WHERE id = $1")
                 .bind(id)
                 .fetch_optional(p)
                 .await?
-                .map(|r| -> Result<(String, String), sqlx::Error> {
-                    Ok((r.try_get(0)?, r.try_get(1)?))
-                })
-        });
-        Ok(row.transpose()?)
+        }))
     }
 }
 
+/// Exact counts over some routes, for staff triage only: never published.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveCounts {
+    /// (route, status, cases).
+    pub by_status: Vec<(String, String, i64)>,
+    /// (taxonomy field, code, cases), restricted fields left out.
+    pub by_code: Vec<(String, String, i64)>,
+}
+
 impl Store {
-    /// Records that `case_id` concerns the same victim as `same_as`: both get one random
-    /// victim id (the one `same_as` already has, if any).
-    pub async fn link_victims(&self, case_id: &str, same_as: &str) -> Result<(), StoreError> {
-        let fresh = format!("V-{}", super::new_public_id());
-        with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
-            let existing: Option<String> =
-                sqlx::query_scalar("SELECT victim FROM victim_links WHERE case_id = $1")
-                    .bind(same_as)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let victim = existing.unwrap_or(fresh);
-            for id in [same_as, case_id] {
-                sqlx::query(
-                    "INSERT INTO victim_links (case_id, victim) VALUES ($1, $2) \
-                     ON CONFLICT (case_id) DO UPDATE SET victim = excluded.victim",
-                )
-                .bind(id)
-                .bind(&victim)
-                .execute(&mut *tx)
-                .await?;
+    /// Exact counts of the cases on `routes`: by route and status, and by coded category.
+    pub async fn live_counts(&self, routes: &[String]) -> Result<LiveCounts, StoreError> {
+        if routes.is_empty() {
+            return Ok(LiveCounts::default());
+        }
+        let counts = with_pool!(&self.pool, |p| {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT route, status, COUNT(*) AS n FROM reports WHERE route IN (",
+            );
+            let mut names = query.separated(", ");
+            for route in routes {
+                names.push_bind(route.as_str());
             }
-            tx.commit().await?;
+            query.push(") GROUP BY route, status ORDER BY route, status");
+            let by_status = query.build_query_as().fetch_all(p).await?;
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT c.field, c.code, COUNT(DISTINCT c.case_id) AS n FROM case_codes c \
+                 JOIN reports r ON r.public_id = c.case_id WHERE NOT c.restricted AND r.route IN (",
+            );
+            let mut names = query.separated(", ");
+            for route in routes {
+                names.push_bind(route.as_str());
+            }
+            query.push(") GROUP BY c.field, c.code ORDER BY c.field, c.code");
+            let by_code = query.build_query_as().fetch_all(p).await?;
+            LiveCounts { by_status, by_code }
         });
-        Ok(())
+        Ok(counts)
+    }
+
+    /// The codes statistics may count: not restricted, with statistics consent. Each row is
+    /// (incident or case id, field, code).
+    pub async fn statistics_codes(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as(
+                "SELECT c.case_id, c.field, c.code FROM case_codes c JOIN case_consent k \
+                 ON k.case_id = c.case_id WHERE k.statistics AND NOT c.restricted \
+                 ORDER BY c.case_id, c.field, c.code",
+            )
+            .fetch_all(p)
+            .await?
+        }))
     }
 }

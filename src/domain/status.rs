@@ -1,0 +1,92 @@
+//! The allegation workflow: received → under assessment → credible or not substantiated →
+//! referred → closed. A case can be closed from any status; nothing leaves `closed`.
+
+use super::string_enum;
+
+/// Where a case is in the allegation workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CaseStatus {
+    /// Stored; nobody has looked at it yet.
+    Received,
+    /// A caseworker is assessing it.
+    UnderAssessment,
+    /// Assessed as credible.
+    Credible,
+    /// Assessed, and not substantiated.
+    NotSubstantiated,
+    /// Referred onwards (after being found credible).
+    Referred,
+    /// Closed; retention counts from the day it was closed.
+    Closed,
+}
+
+string_enum!(CaseStatus, "case status", {
+    Received => "received",
+    UnderAssessment => "under_assessment",
+    Credible => "credible",
+    NotSubstantiated => "not_substantiated",
+    Referred => "referred",
+    Closed => "closed",
+});
+
+impl CaseStatus {
+    /// The statuses a case in this one may move to.
+    pub fn allowed_next(self) -> &'static [CaseStatus] {
+        use CaseStatus::*;
+        match self {
+            Received => &[UnderAssessment, Closed],
+            UnderAssessment => &[Credible, NotSubstantiated, Closed],
+            Credible => &[Referred, Closed],
+            NotSubstantiated => &[UnderAssessment, Closed],
+            Referred => &[Closed],
+            Closed => &[],
+        }
+    }
+
+    /// Whether the workflow allows moving from this status to `next`.
+    pub fn may_become(self, next: CaseStatus) -> bool {
+        self.allowed_next().contains(&next)
+    }
+
+    /// Reaching this status means the case was assessed credible; statistics count a closed
+    /// case only if it ever was.
+    pub fn is_assessed_credible(self) -> bool {
+        matches!(self, CaseStatus::Credible | CaseStatus::Referred)
+    }
+
+    /// Whether statistics may count cases in this status: only once past the initial
+    /// assessment.
+    pub fn may_count_in_statistics(self) -> bool {
+        !matches!(self, CaseStatus::Received | CaseStatus::UnderAssessment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_read_back_as_the_strings_they_are_stored_as() {
+        for status in CaseStatus::ALL {
+            assert_eq!(status.as_str().parse::<CaseStatus>(), Ok(*status));
+            assert_eq!(
+                serde_json::to_string(status).unwrap(),
+                format!("\"{status}\"")
+            );
+        }
+        assert!("open".parse::<CaseStatus>().is_err());
+    }
+
+    #[test]
+    fn nothing_leaves_closed_and_everything_else_can_close() {
+        for status in CaseStatus::ALL {
+            assert_eq!(
+                status.may_become(CaseStatus::Closed),
+                *status != CaseStatus::Closed
+            );
+        }
+        assert!(CaseStatus::Closed.allowed_next().is_empty());
+        assert!(!CaseStatus::Received.may_become(CaseStatus::Credible));
+        assert!(CaseStatus::NotSubstantiated.may_become(CaseStatus::UnderAssessment));
+    }
+}

@@ -1,0 +1,131 @@
+//! Coding a case for statistics and escalation: taxonomy codes checked against the policy,
+//! the consent read from the decrypted report, and links between cases of one victim.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use super::AppState;
+use super::failure::ApiError;
+use super::json::ApiJson;
+use super::staff::{Staff, no_such_case};
+use super::traffic::Traffic;
+use crate::audit::Action;
+use crate::store::StoredCode;
+use crate::wire::{CodeRequest, CodingView, VictimLinkRequest};
+
+/// `GET|POST /api/v1/cases/{id}/codes`, `POST /api/v1/cases/{id}/victim`.
+pub fn routes(traffic: &Traffic) -> Router<AppState> {
+    traffic.page(
+        Router::new()
+            .route("/api/v1/cases/{id}/codes", get(codes).post(code))
+            .route("/api/v1/cases/{id}/victim", post(link_victim)),
+    )
+}
+
+/// `POST /api/v1/cases/{id}/codes`: every code is checked against the taxonomy; an unknown
+/// one is refused with 422 naming the field and listing the allowed codes.
+async fn code(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CodeRequest>,
+) -> Result<Json<CodingView>, ApiError> {
+    let staff = staff.caseworker()?;
+    let case = staff.own_case(&state, &id).await?;
+    let valid = state
+        .policy()
+        .taxonomy
+        .validate(&request.codes)
+        .map_err(|e| ApiError::unprocessable("bad_code", e.to_string()))?;
+    let codes: Vec<StoredCode> = valid
+        .into_iter()
+        .map(|c| StoredCode {
+            field: c.field,
+            code: c.code,
+            restricted: c.restricted,
+        })
+        .collect();
+    if !state
+        .store()
+        .set_coding(&case.public_id, &staff.actor(), &codes, request.consent)
+        .await
+        .map_err(ApiError::not_stored)?
+    {
+        return Err(no_such_case());
+    }
+    state
+        .store()
+        .append_audit(&staff.actor(), Action::Code, &case.public_id)
+        .await?;
+    coding_view(&state, &case.public_id).await
+}
+
+async fn coding_view(state: &AppState, id: &str) -> Result<Json<CodingView>, ApiError> {
+    let coding = state.store().coding(id).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_coded",
+            "this case has not been coded yet: safehold case code ID …",
+        )
+    })?;
+    let mut codes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut restricted = Vec::new();
+    for c in coding.codes {
+        if c.restricted && !restricted.contains(&c.field) {
+            restricted.push(c.field.clone());
+        }
+        codes.entry(c.field).or_default().push(c.code);
+    }
+    Ok(Json(CodingView {
+        id: id.to_owned(),
+        codes,
+        restricted,
+        consent: coding.consent,
+        coded_day: coding.coded_day,
+        coded_by: coding.coded_by,
+    }))
+}
+
+/// `GET /api/v1/cases/{id}/codes`.
+async fn codes(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Result<Json<CodingView>, ApiError> {
+    let staff = staff.caseworker()?;
+    let case = staff.own_case(&state, &id).await?;
+    coding_view(&state, &case.public_id).await
+}
+
+/// `POST /api/v1/cases/{id}/victim`: links two cases of one victim, so statistics count that
+/// person once per table.
+async fn link_victim(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<VictimLinkRequest>,
+) -> Result<Json<VictimLinkRequest>, ApiError> {
+    let staff = staff.caseworker()?;
+    if request.same_as == id {
+        return Err(ApiError::unprocessable(
+            "same_case",
+            "a case cannot be linked to itself; name another case",
+        ));
+    }
+    let case = staff.own_case(&state, &id).await?;
+    let other = staff.own_case(&state, &request.same_as).await?;
+    state
+        .store()
+        .link_victims(&case.public_id, &other.public_id)
+        .await
+        .map_err(ApiError::not_stored)?;
+    state
+        .store()
+        .append_audit(&staff.actor(), Action::Code, &case.public_id)
+        .await?;
+    Ok(Json(request))
+}

@@ -1,0 +1,250 @@
+//! The no-JavaScript report form: the server builds the envelope, seals it at once, and keeps
+//! plaintext only in buffers that are wiped when dropped.
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_csrf::CsrfToken;
+
+use super::super::AppState;
+use super::super::failure::PageError;
+use super::super::pages::{Frame, IntakePage, SubmittedPage, render};
+use super::form::{FormReader, bad_form, drain, unexpected_field};
+use super::receipt_keys::new_receipt;
+use crate::crypto::seal;
+use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
+use crate::i18n::{Lang, human_size};
+use crate::mac::receipt_hash;
+use crate::policy::{Answers, questions};
+use crate::store::{NewReport, new_public_id, today};
+
+/// Most files in one report.
+const MAX_ATTACHMENTS: usize = 20;
+
+/// `GET /`: the report form.
+pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -> Response {
+    let Ok(csrf_token) = token.authenticity_token() else {
+        return PageError::unavailable(&lang).into_response();
+    };
+    let page = IntakePage::framed(
+        Frame::new(&lang, "/"),
+        csrf_token,
+        labelled(&lang, "mechanism", questions::MECHANISMS),
+        labelled(&lang, "region", questions::REGIONS),
+        lang.t_with(
+            "attachments-help",
+            &[("limit", human_size(state.max_body_bytes()))],
+        ),
+        state.keyring_fingerprint().to_owned(),
+    );
+    (token, render(&page)).into_response()
+}
+
+fn labelled(
+    lang: &Lang,
+    question: &str,
+    codes: &'static [&'static str],
+) -> Vec<(&'static str, String)> {
+    codes
+        .iter()
+        .map(|code| (*code, lang.t(&format!("{question}-{code}"))))
+        .collect()
+}
+
+/// `POST /report`: seal the submitted form and show the receipt.
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    token: CsrfToken,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(PageError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &lang,
+            "error-content-type",
+            &[],
+        ));
+    }
+    let mut multipart = multipart.map_err(|e| bad_form(&lang, &e.body_text()))?;
+    let form = match read_form(&mut multipart, &token, &lang, state.max_body_bytes()).await {
+        Ok(form) => form,
+        Err(e) => {
+            drain(&mut multipart).await;
+            return Err(e);
+        }
+    };
+
+    let answers = Answers {
+        mechanism: form.routing.mechanism.as_deref(),
+        region: form.routing.region.as_deref(),
+        immediate_danger: form.routing.immediate_danger,
+    };
+    let route = state.policy().routing.select(&answers);
+    let urgent = form.routing.immediate_danger == Some(true);
+    let recipients: Vec<age::x25519::Recipient> =
+        state.route_recipients(route).into_iter().cloned().collect();
+
+    let report = Report::new(
+        lang.tag(),
+        Channel::Server,
+        form.routing,
+        form.fields.normalized(),
+        form.consent,
+        form.attachments,
+    );
+    let ciphertext = seal_report(report, &recipients).map_err(|_| PageError::unavailable(&lang))?;
+
+    let (codephrase, keys) = new_receipt(&state)
+        .await
+        .ok_or_else(|| PageError::unavailable(&lang))?;
+    let public_id = new_public_id();
+    state
+        .store()
+        .insert_report(NewReport {
+            public_id: public_id.clone(),
+            route: route.name.clone(),
+            received_day: today(),
+            ciphertext,
+            reporter_recipient: keys.recipient().to_string(),
+            receipt_hash: receipt_hash(state.secrets().receipt_pepper(), keys.lookup_key()),
+            urgent,
+            alert_targets: route.alerts.clone(),
+        })
+        .await
+        .map_err(|e| PageError::not_stored(e, &lang))?;
+
+    let page = SubmittedPage::framed(
+        Frame::new(&lang, "/receipt"),
+        lang.t_with("submitted-lead", &[("route", route.name.clone())]),
+        codephrase.expose().to_owned(),
+        public_id,
+    );
+    Ok((StatusCode::CREATED, render(&page)).into_response())
+}
+
+/// Pads and encrypts the envelope, wiping the plaintext before returning.
+fn seal_report(report: Report, recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, ()> {
+    let plaintext = report.to_padded_plaintext().map_err(|_| ())?;
+    drop(report);
+    // Large files take a while to encrypt; let the runtime move other tasks off this thread.
+    let encrypt = || seal::encrypt(&plaintext, recipients).map_err(|_| ());
+    if plaintext.len() > 256 * 1024 {
+        tokio::task::block_in_place(encrypt)
+    } else {
+        encrypt()
+    }
+}
+
+/// The form's content, still plaintext, in wiping containers.
+struct ReportForm {
+    routing: RoutingAnswers,
+    fields: ReportFields,
+    consent: Consent,
+    attachments: Vec<Attachment>,
+}
+
+async fn read_form(
+    multipart: &mut Multipart,
+    token: &CsrfToken,
+    lang: &Lang,
+    max_body: usize,
+) -> Result<ReportForm, PageError> {
+    let mut reader = FormReader::start(multipart, token, lang, max_body).await?;
+    let mut form = ReportForm {
+        routing: RoutingAnswers {
+            mechanism: None,
+            region: None,
+            immediate_danger: None,
+        },
+        fields: ReportFields {
+            what_happened: String::new(),
+            when: String::new(),
+            location: String::new(),
+            un_engagement: String::new(),
+            people_affected: String::new(),
+            contact: String::new(),
+        },
+        consent: Consent::default(),
+        attachments: Vec::new(),
+    };
+    while let Some((name, field)) = reader.next(multipart).await? {
+        match name.as_str() {
+            "attachments" => {
+                if let Some(attachment) = reader.attachment(field).await? {
+                    if form.attachments.len() == MAX_ATTACHMENTS {
+                        return Err(bad_form(
+                            lang,
+                            &format!("more than {MAX_ATTACHMENTS} files"),
+                        ));
+                    }
+                    form.attachments.push(attachment);
+                }
+            }
+            "mechanism" => {
+                form.routing.mechanism = choice(
+                    reader.text(field, &name).await?,
+                    questions::MECHANISMS,
+                    lang,
+                )?
+            }
+            "region" => {
+                form.routing.region =
+                    choice(reader.text(field, &name).await?, questions::REGIONS, lang)?
+            }
+            "immediate_danger" => {
+                form.routing.immediate_danger = match reader.text(field, &name).await?.as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    "" => None,
+                    _ => return Err(bad_answer(lang)),
+                }
+            }
+            "what_happened" => form.fields.what_happened = reader.text(field, &name).await?,
+            "when" => form.fields.when = reader.text(field, &name).await?,
+            "where" => form.fields.location = reader.text(field, &name).await?,
+            "un_engagement" => form.fields.un_engagement = reader.text(field, &name).await?,
+            "people_affected" => form.fields.people_affected = reader.text(field, &name).await?,
+            "contact" => form.fields.contact = reader.text(field, &name).await?,
+            "consent_ohchr" => {
+                form.consent.ohchr_reprisals_team = reader.checked(field, &name).await?
+            }
+            "consent_mechanism" => {
+                form.consent.named_mechanism = reader.checked(field, &name).await?
+            }
+            "consent_sg_named" => {
+                form.consent.sg_report_named = reader.checked(field, &name).await?
+            }
+            "consent_sg_anonymous" => {
+                form.consent.sg_report_anonymous = reader.checked(field, &name).await?
+            }
+            "consent_statistics" => form.consent.statistics = reader.checked(field, &name).await?,
+            // Only the browser path can rewrite files; the server path ignores this choice.
+            "strip_metadata" => {
+                reader.text(field, &name).await?;
+            }
+            _ => return Err(unexpected_field(lang, &name)),
+        }
+    }
+    Ok(form)
+}
+
+fn bad_answer(lang: &Lang) -> PageError {
+    PageError::new(StatusCode::BAD_REQUEST, lang, "error-bad-answer", &[])
+}
+
+fn choice(value: String, allowed: &[&str], lang: &Lang) -> Result<Option<String>, PageError> {
+    if value.is_empty() {
+        Ok(None)
+    } else if allowed.contains(&value.as_str()) {
+        Ok(Some(value))
+    } else {
+        Err(bad_answer(lang))
+    }
+}

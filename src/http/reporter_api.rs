@@ -1,0 +1,245 @@
+//! The reporter API, for clients that encrypt themselves (the page with JavaScript,
+//! `safehold submit`): the routes to encrypt to, reports, receipts and follow-ups. The server
+//! receives only ciphertext here and checks its age header.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::AppState;
+use super::client_ciphertext::client_ciphertext;
+use super::failure::ApiError;
+use super::json::ApiJson;
+use super::traffic::Traffic;
+use crate::domain::{AlertKind, Author, CaseStatus};
+use crate::mac::receipt_hash;
+use crate::policy::questions;
+use crate::store::{AlertEvent, NewReport, ReceiptView, new_public_id, today};
+use crate::wire::{
+    FollowupRequest, FollowupResponse, PersonView, QuestionsView, ReceiptRequest, ReceiptResponse,
+    RouteView, RoutesResponse, SubmitRequest, SubmitResponse, ThreadMessage,
+};
+
+/// `GET /api/v1/routes`, `POST /api/v1/reports`, `POST /api/v1/receipt`,
+/// `POST /api/v1/receipt/followups`.
+pub fn routes(traffic: &Traffic) -> Router<AppState> {
+    Router::new()
+        .merge(
+            traffic.api(
+                Router::new()
+                    .route("/api/v1/reports", post(submit))
+                    .route("/api/v1/receipt/followups", post(followup)),
+            ),
+        )
+        .merge(traffic.receipt(Router::new().route("/api/v1/receipt", post(receipt))))
+        .merge(traffic.page(Router::new().route("/api/v1/routes", get(routes_to_encrypt_to))))
+}
+
+/// `GET /api/v1/routes`: everything a client needs to encrypt to the right people.
+async fn routes_to_encrypt_to(State(state): State<AppState>) -> Json<RoutesResponse> {
+    let keyring = state.keyring();
+    let routing = &state.policy().routing;
+    Json(RoutesResponse {
+        keyring_fingerprint: keyring.fingerprint().to_owned(),
+        people: keyring
+            .people()
+            .map(|p| PersonView {
+                role: p.role.to_string(),
+                name: p.name.clone(),
+                recipients: p.recipients.iter().map(ToString::to_string).collect(),
+            })
+            .collect(),
+        routes: routing
+            .routes()
+            .iter()
+            .map(|r| RouteView {
+                name: r.name.clone(),
+                mechanism: r.when.mechanism.clone(),
+                region: r.when.region.clone(),
+                immediate_danger: r.when.immediate_danger,
+                caseworkers: r.caseworkers.clone(),
+                recipients: state
+                    .route_recipients(r)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            })
+            .collect(),
+        default_route: routing.default_route().name.clone(),
+        questions: QuestionsView {
+            mechanism: questions::MECHANISMS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            region: questions::REGIONS.iter().map(|s| (*s).to_owned()).collect(),
+        },
+        max_ciphertext_bytes: state.max_body_bytes(),
+    })
+}
+
+/// `POST /api/v1/reports`.
+async fn submit(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SubmitRequest>,
+) -> Result<Response, ApiError> {
+    let route = state.route(&request.route).ok_or_else(|| {
+        ApiError::unprocessable(
+            "unknown_route",
+            format!(
+                "unknown route \"{}\"; GET /api/v1/routes lists the routes",
+                printable(&request.route)
+            ),
+        )
+    })?;
+    let reporter_recipient: age::x25519::Recipient =
+        request.reporter_recipient.parse().map_err(|_| {
+            ApiError::unprocessable(
+                "bad_reporter_recipient",
+                "reporter_recipient must be an X25519 age recipient (age1…)",
+            )
+        })?;
+    let verifier = decode_verifier(&request.receipt_verifier)?;
+    let expected = state.route_recipients(route).len();
+    let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
+
+    let public_id = new_public_id();
+    state
+        .store()
+        .insert_report(NewReport {
+            public_id: public_id.clone(),
+            route: route.name.clone(),
+            received_day: today(),
+            ciphertext: bytes,
+            reporter_recipient: reporter_recipient.to_string(),
+            receipt_hash: receipt_hash(state.secrets().receipt_pepper(), &verifier),
+            urgent: request.urgent,
+            alert_targets: route.alerts.clone(),
+        })
+        .await
+        .map_err(ApiError::not_stored)?;
+    let body = SubmitResponse {
+        id: public_id,
+        status: CaseStatus::Received,
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// The thread of a case for its reporter: replies as ciphertext, follow-ups only as entries
+/// (the reporter cannot open them), and never which caseworker wrote.
+async fn reporter_thread(state: &AppState, case_id: &str) -> Result<Vec<ThreadMessage>, ApiError> {
+    Ok(state
+        .store()
+        .messages(case_id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let from_reporter = m.author.is_reporter();
+            ThreadMessage {
+                seq: m.seq,
+                from: if from_reporter {
+                    "reporter"
+                } else {
+                    "caseworker"
+                }
+                .to_owned(),
+                day: m.day,
+                ciphertext: (!from_reporter).then(|| STANDARD.encode(&m.ciphertext)),
+            }
+        })
+        .collect())
+}
+
+/// The report a receipt verifier belongs to; a wrong verifier and an unknown one get the same
+/// answer.
+async fn receipt_view(state: &AppState, verifier: &str) -> Result<ReceiptView, ApiError> {
+    let verifier = decode_verifier(verifier)?;
+    let hash = receipt_hash(state.secrets().receipt_pepper(), &verifier);
+    state
+        .store()
+        .receipt(&hash)
+        .await?
+        .ok_or_else(no_such_receipt)
+}
+
+fn no_such_receipt() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_receipt",
+        "no report matches this codephrase; check each word",
+    )
+}
+
+/// `POST /api/v1/receipt`.
+async fn receipt(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ReceiptRequest>,
+) -> Result<Json<ReceiptResponse>, ApiError> {
+    let view = receipt_view(&state, &request.receipt_verifier).await?;
+    let messages = reporter_thread(&state, &view.public_id).await?;
+    Ok(Json(ReceiptResponse {
+        id: view.public_id,
+        status: view.status,
+        received_day: view.received_day,
+        route: view.route,
+        messages,
+    }))
+}
+
+/// `POST /api/v1/receipt/followups`.
+async fn followup(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<FollowupRequest>,
+) -> Result<Response, ApiError> {
+    let view = receipt_view(&state, &request.receipt_verifier).await?;
+    let route = state.route(&view.route).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "route_gone",
+            "this report's route no longer exists; contact the organisation another way",
+        )
+    })?;
+    let expected = state.route_recipients(route).len();
+    let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
+    let targets = state.alert_targets(&view.route);
+    let alert = AlertEvent {
+        kind: AlertKind::FollowUp,
+        route: &view.route,
+        targets: &targets,
+    };
+    let message = state
+        .store()
+        .add_message(&view.public_id, &Author::Reporter, &bytes, alert)
+        .await
+        .map_err(ApiError::not_stored)?
+        .ok_or_else(no_such_receipt)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FollowupResponse { seq: message.seq }),
+    )
+        .into_response())
+}
+
+fn decode_verifier(text: &str) -> Result<[u8; 32], ApiError> {
+    STANDARD
+        .decode(text.as_bytes())
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v.as_slice()).ok())
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "bad_receipt_verifier",
+                "receipt_verifier must be the 32-byte lookup key derived from the codephrase, in standard base64",
+            )
+        })
+}
+
+/// Echoes client-supplied names only in a bounded, printable form.
+fn printable(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(48)
+        .collect()
+}

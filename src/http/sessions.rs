@@ -1,0 +1,160 @@
+//! Staff login without passwords.
+//!
+//! `POST /api/v1/session/challenge {role, name}` returns a random nonce age-encrypted to that
+//! person's keys in `keys/`; the CLI decrypts it with the person's identity and trades it at
+//! `POST /api/v1/session` for a short-lived bearer token. Proof of the age key is the login.
+//! An unknown name gets a decoy challenge of the same shape, stored the same way, that can
+//! never be redeemed. Only hashes of nonces and tokens are stored.
+//!
+//! The nonce is the server's own random bytes, not anyone's plaintext, so this module encrypts
+//! it with `age` directly and needs no plaintext module.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::AppState;
+use super::failure::ApiError;
+use super::json::ApiJson;
+use super::staff::{now, parse_role};
+use super::traffic::Traffic;
+use crate::audit::Action;
+use crate::mac::hmac_sha256;
+use crate::store::StaffIdentity;
+use crate::wire::{ChallengeRequest, ChallengeResponse, SessionRequest, SessionResponse};
+
+/// How long a challenge can be redeemed.
+const CHALLENGE_SECONDS: i64 = 300;
+
+/// `POST /api/v1/session/challenge`, `POST /api/v1/session`.
+pub fn routes(traffic: &Traffic) -> Router<AppState> {
+    traffic.api(
+        Router::new()
+            .route("/api/v1/session/challenge", post(challenge))
+            .route("/api/v1/session", post(session)),
+    )
+}
+
+fn random<const N: usize>() -> Result<[u8; N], ApiError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::unavailable())?;
+    Ok(bytes)
+}
+
+async fn challenge(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ChallengeRequest>,
+) -> Result<Json<ChallengeResponse>, ApiError> {
+    let keyring = state.keyring();
+    let person = parse_role(&request.role).and_then(|role| keyring.person(role, &request.name));
+    // Unknown people get as many throwaway recipients as a real person might have, chosen
+    // deterministically from the name so asking twice gives the same shape.
+    let decoys: Vec<age::x25519::Recipient>;
+    let recipients: &[age::x25519::Recipient] = match person {
+        Some(person) => &person.recipients,
+        None => {
+            let most = keyring
+                .people()
+                .map(|p| p.recipients.len())
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let shape = hmac_sha256(
+                state.secrets().receipt_pepper(),
+                &[
+                    b"decoy challenge shape",
+                    request.role.as_bytes(),
+                    b"/",
+                    request.name.as_bytes(),
+                ],
+            );
+            let count = 1 + usize::from(shape[0]) % most;
+            decoys = (0..count)
+                .map(|_| age::x25519::Identity::generate().to_public())
+                .collect();
+            &decoys
+        }
+    };
+    let nonce = STANDARD.encode(random::<32>()?);
+    let ciphertext =
+        encrypt_nonce(nonce.as_bytes(), recipients).ok_or_else(ApiError::unavailable)?;
+    let who = StaffIdentity {
+        role: request.role,
+        name: request.name,
+    };
+    let nonce_hash: [u8; 32] = Sha256::digest(nonce.as_bytes()).into();
+    state
+        .store()
+        .insert_challenge(
+            &nonce_hash,
+            &who,
+            person.is_some(),
+            now() + CHALLENGE_SECONDS,
+        )
+        .await
+        .map_err(ApiError::not_stored)?;
+    Ok(Json(ChallengeResponse {
+        challenge: STANDARD.encode(ciphertext),
+        expires_in: CHALLENGE_SECONDS,
+    }))
+}
+
+/// The nonce as a binary age file to `recipients`.
+fn encrypt_nonce(nonce: &[u8], recipients: &[age::x25519::Recipient]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .ok()?;
+    let mut out = Vec::new();
+    let mut writer = encryptor.wrap_output(&mut out).ok()?;
+    writer.write_all(nonce).ok()?;
+    writer.finish().ok()?;
+    Some(out)
+}
+
+fn login_failed() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "login_failed",
+        "login failed: the challenge is unknown, already used, expired, or not yours; ask for a new challenge",
+    )
+}
+
+async fn session(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SessionRequest>,
+) -> Result<Json<SessionResponse>, ApiError> {
+    let nonce_hash: [u8; 32] = Sha256::digest(request.nonce.as_bytes()).into();
+    let Some(challenge) = state.store().take_challenge(&nonce_hash).await? else {
+        return Err(login_failed());
+    };
+    let who = challenge.who;
+    let claimed = format!("{}/{}", request.role, request.name);
+    let issued = format!("{}/{}", who.role, who.name);
+    let same: bool = claimed.as_bytes().ct_eq(issued.as_bytes()).into();
+    if !same || !challenge.redeemable || challenge.expires_at < now() {
+        return Err(login_failed());
+    }
+    let token = format!("shs_{}", URL_SAFE_NO_PAD.encode(random::<32>()?));
+    let token_hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    let ttl = state.session_seconds();
+    state
+        .store()
+        .insert_session(&token_hash, &who, now() + ttl)
+        .await
+        .map_err(ApiError::not_stored)?;
+    state
+        .store()
+        .append_audit(&issued, Action::Login, "")
+        .await
+        .map_err(ApiError::not_stored)?;
+    Ok(Json(SessionResponse {
+        token,
+        expires_in: ttl,
+    }))
+}

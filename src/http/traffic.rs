@@ -1,0 +1,93 @@
+//! Classes of route, each with its body limit and rate limit. A module's `routes()` puts each
+//! of its routes in one class, so the limits that apply are written next to the route.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+use super::AppState;
+use super::ratelimit::{self, ClientIp, Limit};
+use crate::config::ServeConfig;
+
+/// The limits of each class of route.
+pub struct Traffic {
+    form: Limit,
+    api: Limit,
+    receipt: Limit,
+    page: Limit,
+    form_body_bytes: usize,
+    api_body_bytes: usize,
+}
+
+/// Largest codephrase lookup body.
+const RECEIPT_BODY_BYTES: usize = 16 * 1024;
+
+impl Traffic {
+    /// The limits the configuration sets; starts the task that forgets idle clients.
+    pub fn new(state: &AppState, config: &ServeConfig) -> Traffic {
+        let key = ClientIp::new(&config.trusted_proxies);
+        let limits = &config.rate_limits;
+        let global = ratelimit::global(limits.global_per_second);
+        let form = Limit::per_minute(limits.form_per_minute, key.clone(), global.clone());
+        let api = Limit::per_minute(limits.api_per_minute, key.clone(), global.clone());
+        let receipt = Limit::per_minute(limits.receipt_per_minute, key.clone(), global.clone());
+        let page = Limit::per_minute(0, key, global);
+        spawn_limiter_cleanup(vec![form.clone(), api.clone(), receipt.clone()]);
+        Traffic {
+            form,
+            api,
+            receipt,
+            page,
+            // The form handler enforces the configured total itself, and reads on past it so
+            // the browser gets its explanation; this hard limit bounds that reading.
+            form_body_bytes: state.max_body_bytes().saturating_mul(2) + 1024 * 1024,
+            api_body_bytes: state.max_api_body_bytes(),
+        }
+    }
+
+    /// Multipart forms a person sends (reports, follow-ups).
+    pub fn form(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, self.form_body_bytes, &self.form)
+    }
+
+    /// JSON writes from programs: ciphertext uploads and logins.
+    pub fn api(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, self.api_body_bytes, &self.api)
+    }
+
+    /// Codephrase lookups, which each cost a memory-hard derivation or a guess.
+    pub fn receipt(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, RECEIPT_BODY_BYTES, &self.receipt)
+    }
+
+    /// Reads: pages, listings, downloads (global limit only).
+    pub fn page(&self, routes: Router<AppState>) -> Router<AppState> {
+        routes.layer(axum::middleware::from_fn_with_state(
+            self.page.clone(),
+            ratelimit::enforce,
+        ))
+    }
+}
+
+fn limited(routes: Router<AppState>, body_bytes: usize, limit: &Limit) -> Router<AppState> {
+    routes
+        .layer(DefaultBodyLimit::max(body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            limit.clone(),
+            ratelimit::enforce,
+        ))
+}
+
+fn spawn_limiter_cleanup(limits: Vec<Limit>) {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.iter().for_each(Limit::forget_idle_clients);
+        }
+    });
+}

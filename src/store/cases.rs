@@ -1,0 +1,102 @@
+//! Cases as staff handle them: listing by route and status, access by route, and the status
+//! workflow (with its alert in the same transaction).
+
+use super::outbox::queue_alerts;
+use super::{AlertEvent, Store, StoreError, StoredReport, new_alert_id, today, with_pool};
+use crate::domain::CaseStatus;
+
+/// A case as listed to staff.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseSummary {
+    /// Public id.
+    pub public_id: String,
+    /// Route.
+    pub route: String,
+    /// Day received.
+    pub received_day: String,
+    /// Allegation status.
+    #[sqlx(try_from = "String")]
+    pub status: CaseStatus,
+}
+
+impl Store {
+    /// Cases on any of `routes`, optionally of one status, newest day first.
+    pub async fn list_cases(
+        &self,
+        routes: &[String],
+        status: Option<CaseStatus>,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let rows = with_pool!(&self.pool, |p| {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT public_id, route, received_day, status FROM reports WHERE route IN (",
+            );
+            let mut names = query.separated(", ");
+            for route in routes {
+                names.push_bind(route.as_str());
+            }
+            query.push(")");
+            if let Some(status) = status {
+                query.push(" AND status = ").push_bind(status.as_str());
+            }
+            query.push(" ORDER BY received_day DESC, public_id");
+            if routes.is_empty() {
+                Vec::new()
+            } else {
+                query.build_query_as().fetch_all(p).await?
+            }
+        });
+        Ok(rows)
+    }
+
+    /// A report, if it is on one of `routes`: other routes' cases do not exist for the caller.
+    pub async fn case_on_routes(
+        &self,
+        public_id: &str,
+        routes: &[String],
+    ) -> Result<Option<StoredReport>, StoreError> {
+        Ok(self
+            .report(public_id)
+            .await?
+            .filter(|r| routes.contains(&r.route)))
+    }
+
+    /// Moves a case from status `from` to `to` and queues its alert; false if it was no
+    /// longer in `from`.
+    pub async fn set_status(
+        &self,
+        case_id: &str,
+        from: CaseStatus,
+        to: CaseStatus,
+        alert: AlertEvent<'_>,
+    ) -> Result<bool, StoreError> {
+        let changed = with_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE reports SET status = $3, assessed_credible = (assessed_credible OR $4) \
+                 WHERE public_id = $1 AND status = $2",
+            )
+            .bind(case_id)
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .bind(to.is_assessed_credible())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if changed {
+                if to == CaseStatus::Closed {
+                    // Retention counts from this day.
+                    sqlx::query("UPDATE reports SET closed_day = $2 WHERE public_id = $1")
+                        .bind(case_id)
+                        .bind(today())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                queue_alerts!(tx, case_id, alert);
+                tx.commit().await?;
+            }
+            changed
+        });
+        Ok(changed)
+    }
+}

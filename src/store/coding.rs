@@ -1,0 +1,147 @@
+//! A case's taxonomy codes and the consent record copied with them, and links between cases
+//! of one victim. Codes arrive as plain strings: this module knows nothing of the taxonomy.
+
+use super::{Store, StoreError, lock_case, new_public_id, today, with_pool};
+use crate::domain::Consent;
+
+/// One stored code.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredCode {
+    /// Taxonomy field.
+    pub field: String,
+    /// Taxonomy code.
+    pub code: String,
+    /// Never published.
+    pub restricted: bool,
+}
+
+/// A case's coding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseCoding {
+    /// The codes, ordered by field then code.
+    pub codes: Vec<StoredCode>,
+    /// The consent record.
+    pub consent: Consent,
+    /// Day coded.
+    pub coded_day: String,
+    /// `caseworker/<name>`.
+    pub coded_by: String,
+}
+
+/// A row of `case_consent`.
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    #[sqlx(flatten)]
+    consent: Consent,
+    coded_day: String,
+    coded_by: String,
+}
+
+impl Store {
+    /// Replaces a case's codes and consent record in one transaction. False if the case does
+    /// not exist.
+    pub async fn set_coding(
+        &self,
+        case_id: &str,
+        coded_by: &str,
+        codes: &[StoredCode],
+        consent: Consent,
+    ) -> Result<bool, StoreError> {
+        let day = today();
+        let found = with_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await?;
+            let found = lock_case!(tx, case_id);
+            if found {
+                sqlx::query("DELETE FROM case_codes WHERE case_id = $1")
+                    .bind(case_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM case_consent WHERE case_id = $1")
+                    .bind(case_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for c in codes {
+                    sqlx::query("INSERT INTO case_codes (case_id, field, code, restricted) VALUES ($1, $2, $3, $4)")
+                        .bind(case_id)
+                        .bind(&c.field)
+                        .bind(&c.code)
+                        .bind(c.restricted)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO case_consent (case_id, ohchr_reprisals_team, named_mechanism, sg_report_named, \
+                     sg_report_anonymous, statistics, coded_day, coded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(case_id)
+                .bind(consent.ohchr_reprisals_team)
+                .bind(consent.named_mechanism)
+                .bind(consent.sg_report_named)
+                .bind(consent.sg_report_anonymous)
+                .bind(consent.statistics)
+                .bind(&day)
+                .bind(coded_by)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
+            found
+        });
+        Ok(found)
+    }
+
+    /// A case's coding, if it was coded.
+    pub async fn coding(&self, case_id: &str) -> Result<Option<CaseCoding>, StoreError> {
+        let coding = with_pool!(&self.pool, |p| {
+            let record: Option<ConsentRow> = sqlx::query_as(
+                "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous, \
+                 statistics, coded_day, coded_by FROM case_consent WHERE case_id = $1",
+            )
+            .bind(case_id)
+            .fetch_optional(p)
+            .await?;
+            match record {
+                None => None,
+                Some(record) => Some(CaseCoding {
+                    codes: sqlx::query_as(
+                        "SELECT field, code, restricted FROM case_codes WHERE case_id = $1 ORDER BY field, code",
+                    )
+                    .bind(case_id)
+                    .fetch_all(p)
+                    .await?,
+                    consent: record.consent,
+                    coded_day: record.coded_day,
+                    coded_by: record.coded_by,
+                }),
+            }
+        });
+        Ok(coding)
+    }
+
+    /// Records that `case_id` concerns the same victim as `same_as`: both get one random
+    /// victim id (the one `same_as` already has, if any).
+    pub async fn link_victims(&self, case_id: &str, same_as: &str) -> Result<(), StoreError> {
+        let fresh = format!("V-{}", new_public_id());
+        with_pool!(&self.pool, |p| {
+            let mut tx = p.begin().await?;
+            let existing: Option<String> =
+                sqlx::query_scalar("SELECT victim FROM victim_links WHERE case_id = $1")
+                    .bind(same_as)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let victim = existing.unwrap_or(fresh);
+            for id in [same_as, case_id] {
+                sqlx::query(
+                    "INSERT INTO victim_links (case_id, victim) VALUES ($1, $2) \
+                     ON CONFLICT (case_id) DO UPDATE SET victim = excluded.victim",
+                )
+                .bind(id)
+                .bind(&victim)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! Staff challenges and sessions, stored by the hashes of their nonces and tokens.
+
+use super::{Store, StoreError, with_pool};
+
+/// Who a session or challenge belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StaffIdentity {
+    /// `caseworker`, `rapporteur` or `admin`.
+    pub role: String,
+    /// Name from `keys/`.
+    pub name: String,
+}
+
+/// A challenge, taken from the table as it is redeemed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredChallenge {
+    /// Whom it was issued to.
+    #[sqlx(flatten)]
+    pub who: StaffIdentity,
+    /// False for a decoy issued to an unknown name.
+    pub redeemable: bool,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// A session, found by its token hash.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredSession {
+    /// Whose it is.
+    #[sqlx(flatten)]
+    pub who: StaffIdentity,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+impl Store {
+    /// Stores a challenge by the hash of its nonce. Decoys are stored too (unredeemable), so
+    /// real and unknown names cost the same.
+    pub async fn insert_challenge(
+        &self,
+        nonce_hash: &[u8; 32],
+        who: &StaffIdentity,
+        redeemable: bool,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        with_pool!(&self.pool, |p| {
+            sqlx::query("DELETE FROM staff_challenges WHERE expires_at < $1")
+                .bind(expires_at - 3600)
+                .execute(p)
+                .await?;
+            sqlx::query(
+                "INSERT INTO staff_challenges (nonce_hash, role, name, redeemable, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&nonce_hash[..])
+            .bind(&who.role)
+            .bind(&who.name)
+            .bind(redeemable)
+            .bind(expires_at)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Removes a challenge and returns it if it was there: a nonce is good once.
+    pub async fn take_challenge(
+        &self,
+        nonce_hash: &[u8; 32],
+    ) -> Result<Option<StoredChallenge>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as(
+                "DELETE FROM staff_challenges WHERE nonce_hash = $1 RETURNING role, name, redeemable, expires_at",
+            )
+            .bind(&nonce_hash[..])
+            .fetch_optional(p)
+            .await?
+        }))
+    }
+
+    /// Stores a session by the hash of its token.
+    pub async fn insert_session(
+        &self,
+        token_hash: &[u8; 32],
+        who: &StaffIdentity,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        with_pool!(&self.pool, |p| {
+            sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
+                .bind(expires_at - 86_400)
+                .execute(p)
+                .await?;
+            sqlx::query("INSERT INTO staff_sessions (token_hash, role, name, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(&token_hash[..])
+                .bind(&who.role)
+                .bind(&who.name)
+                .bind(expires_at)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The session for a token hash, with its expiry.
+    pub async fn session(
+        &self,
+        token_hash: &[u8; 32],
+    ) -> Result<Option<StoredSession>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_as(
+                "SELECT role, name, expires_at FROM staff_sessions WHERE token_hash = $1",
+            )
+            .bind(&token_hash[..])
+            .fetch_optional(p)
+            .await?
+        }))
+    }
+}
