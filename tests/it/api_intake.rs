@@ -4,8 +4,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use safehold::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
 use safehold::envelope::{Channel, Consent, Report, ReportFields, RoutingAnswers};
-use safehold::http::api::{RoutesResponse, SubmitResponse};
 use safehold::store::Backend;
+use safehold::wire::{RoutesResponse, SubmitResponse};
 use serde_json::json;
 
 use crate::common::{TestServer, on_both_backends};

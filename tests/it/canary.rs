@@ -126,7 +126,7 @@ async fn no_plaintext_or_reporter_metadata_at_rest_or_in_logs(backend: Backend) 
 
     // API path: the client encrypts; the marker never even reaches the server.
     let api_marker = marker("api");
-    let routes: safehold::http::api::RoutesResponse = client
+    let routes: safehold::wire::RoutesResponse = client
         .get(format!("{}/api/v1/routes", server.url))
         .send()
         .await

@@ -483,7 +483,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
     assert_eq!(element_text(&page, "status").as_deref(), Some("Closed."));
 
     // Each event raised a content-free alert for the route's targets.
-    let kinds: Vec<String> = server
+    let kinds: Vec<safehold::domain::AlertKind> = server
         .store
         .pending_alerts()
         .await
@@ -493,7 +493,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
         .collect();
     for kind in ["new_report", "reply", "follow_up", "status_change"] {
         assert!(
-            kinds.iter().any(|k| k == kind),
+            kinds.iter().any(|k| k.as_str() == kind),
             "{kind} alert queued: {kinds:?}"
         );
     }
@@ -615,7 +615,8 @@ on_both_backends!(live_counts_cover_only_the_callers_routes_and_are_audited);
 
 /// A credible case on `route`, coded with statistics consent; returns its id.
 async fn credible_coded_case(server: &TestServer, route: &str) -> String {
-    use safehold::store::{AlertEvent, ConsentRecord, NewReport, StoredCode, new_public_id};
+    use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
+    use safehold::store::{AlertEvent, NewReport, StoredCode, new_public_id};
     let id = new_public_id();
     let store = &server.store;
     store
@@ -632,19 +633,29 @@ async fn credible_coded_case(server: &TestServer, route: &str) -> String {
         .await
         .unwrap();
     let alert = AlertEvent {
-        kind: "status_change",
+        kind: AlertKind::StatusChange,
         route,
         targets: &[],
     };
     assert!(
         store
-            .set_status(&id, "received", "under_assessment", alert)
+            .set_status(
+                &id,
+                CaseStatus::Received,
+                CaseStatus::UnderAssessment,
+                alert
+            )
             .await
             .unwrap()
     );
     assert!(
         store
-            .set_status(&id, "under_assessment", "credible", alert)
+            .set_status(
+                &id,
+                CaseStatus::UnderAssessment,
+                CaseStatus::Credible,
+                alert
+            )
             .await
             .unwrap()
     );
@@ -707,7 +718,7 @@ async fn linked_cases_of_one_victim_count_once(backend: Backend) {
 
     // The link outlives retention with the kept codes.
     let alert = safehold::store::AlertEvent {
-        kind: "status_change",
+        kind: safehold::domain::AlertKind::StatusChange,
         route: "general",
         targets: &[],
     };
@@ -715,7 +726,12 @@ async fn linked_cases_of_one_victim_count_once(backend: Backend) {
         assert!(
             server
                 .store
-                .set_status(id, "credible", "closed", alert)
+                .set_status(
+                    id,
+                    safehold::domain::CaseStatus::Credible,
+                    safehold::domain::CaseStatus::Closed,
+                    alert,
+                )
                 .await
                 .unwrap()
         );

@@ -9,7 +9,7 @@ use crate::common::{fresh_database, on_both_backends};
 use crate::process::ServerProcess;
 
 async fn api_body(url: &str) -> serde_json::Value {
-    let routes: safehold::http::api::RoutesResponse = reqwest::get(format!("{url}/api/v1/routes"))
+    let routes: safehold::wire::RoutesResponse = reqwest::get(format!("{url}/api/v1/routes"))
         .await
         .unwrap()
         .json()

@@ -2,12 +2,11 @@
 //! counts, the ledger refuses repeats and overspending, releases survive a restart byte for
 //! byte, and the public pages list every country with no JavaScript and nothing from outside.
 
+use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
 use safehold::policy::statistics::{BUILTIN, StatisticsPolicy};
 use safehold::stats::publish::{PublishError, release_period_with};
 use safehold::stats::{OsRandom, RandomSource};
-use safehold::store::{
-    AlertEvent, Backend, ConsentRecord, NewReport, Store, StoredCode, new_public_id,
-};
+use safehold::store::{AlertEvent, Backend, NewReport, Store, StoredCode, new_public_id};
 
 use crate::common::{TestServer, on_both_backends, random_bytes};
 
@@ -35,7 +34,7 @@ async fn coded_case(
         .await
         .unwrap();
     let alert = AlertEvent {
-        kind: "status_change",
+        kind: AlertKind::StatusChange,
         route: "general",
         targets: &[],
     };
@@ -44,7 +43,13 @@ async fn coded_case(
         if to == "received" || to == from {
             break;
         }
-        assert!(store.set_status(&id, from, to, alert).await.unwrap());
+        let (from_status, to_status) = (from.parse::<CaseStatus>(), to.parse::<CaseStatus>());
+        assert!(
+            store
+                .set_status(&id, from_status.unwrap(), to_status.unwrap(), alert)
+                .await
+                .unwrap()
+        );
         from = to;
     }
     let code = |field: &str, code: &str| StoredCode {
