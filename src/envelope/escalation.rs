@@ -182,7 +182,7 @@ impl fmt::Debug for ThreadEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envelope::{Channel, RoutingAnswers};
+    use super::super::{Channel, RoutingAnswers};
 
     #[test]
     fn redacts_round_trips_and_refuses_unknown_redactions() {

@@ -91,7 +91,7 @@ mod tests {
     fn round_trips_padded_and_checks_the_format() {
         let reply = Message::reply("en", "We received your report.\r\nWe will call.");
         let bytes = reply.to_padded_plaintext().unwrap();
-        assert_eq!(bytes.len(), crate::envelope::MIN_BUCKET);
+        assert_eq!(bytes.len(), crate::padding::MIN_BUCKET);
         let back = Message::from_plaintext(&bytes, REPLY_FORMAT).unwrap();
         assert_eq!(back.text, "We received your report.\nWe will call.");
         assert!(Message::from_plaintext(&bytes, FOLLOWUP_FORMAT).is_err());
