@@ -181,8 +181,8 @@ impl fmt::Debug for ThreadEntry {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::{Channel, RoutingAnswers};
+    use super::*;
 
     #[test]
     fn redacts_round_trips_and_refuses_unknown_redactions() {

@@ -15,7 +15,6 @@ use super::staff::{Staff, no_such_case};
 use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::domain::{AlertKind, Author};
-use crate::store::AlertEvent;
 use crate::wire::{MessageAdded, ReplyRequest};
 
 /// `POST /api/v1/cases/{id}/replies`.
@@ -40,19 +39,13 @@ async fn reply(
         route_recipients + 1,
         state.max_body_bytes(),
     )?;
-    let targets = state.alert_targets(&case.route);
-    let alert = AlertEvent {
-        kind: AlertKind::Reply,
-        route: &case.route,
-        targets: &targets,
-    };
     let added = state
-        .store()
         .add_message(
             &case.public_id,
+            &case.route,
             &Author::Caseworker(staff.name.clone()),
+            AlertKind::Reply,
             &bytes,
-            alert,
         )
         .await
         .map_err(ApiError::not_stored)?

@@ -18,7 +18,8 @@ use super::traffic::Traffic;
 use crate::domain::{AlertKind, Author, CaseStatus};
 use crate::mac::receipt_hash;
 use crate::policy::questions;
-use crate::store::{AlertEvent, NewReport, ReceiptView, new_public_id, today};
+use crate::policy::routing::Route;
+use crate::store::{NewReport, ReceiptView, StoreError, new_public_id, today};
 use crate::wire::{
     FollowupRequest, FollowupResponse, PersonView, QuestionsView, ReceiptRequest, ReceiptResponse,
     RouteView, RoutesResponse, SubmitRequest, SubmitResponse, ThreadMessage,
@@ -106,6 +107,34 @@ async fn submit(
     let expected = state.route_recipients(route).len();
     let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
 
+    let public_id = store_report(
+        &state,
+        route,
+        bytes,
+        reporter_recipient.to_string(),
+        &verifier,
+        request.urgent,
+    )
+    .await
+    .map_err(ApiError::not_stored)?;
+    let body = SubmitResponse {
+        id: public_id,
+        status: CaseStatus::Received,
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Stores a sealed report with its alerts, indexed by the keyed hash of its receipt's lookup
+/// key; returns its new public id once both are durably committed. The one way a report is
+/// stored, whether the client or the server sealed it.
+pub async fn store_report(
+    state: &AppState,
+    route: &Route,
+    ciphertext: Vec<u8>,
+    reporter_recipient: String,
+    lookup_key: &[u8; 32],
+    urgent: bool,
+) -> Result<String, StoreError> {
     let public_id = new_public_id();
     state
         .store()
@@ -113,19 +142,14 @@ async fn submit(
             public_id: public_id.clone(),
             route: route.name.clone(),
             received_day: today(),
-            ciphertext: bytes,
-            reporter_recipient: reporter_recipient.to_string(),
-            receipt_hash: receipt_hash(state.secrets().receipt_pepper(), &verifier),
-            urgent: request.urgent,
+            ciphertext,
+            reporter_recipient,
+            receipt_hash: receipt_hash(state.secrets().receipt_pepper(), lookup_key),
+            urgent,
             alert_targets: route.alerts.clone(),
         })
-        .await
-        .map_err(ApiError::not_stored)?;
-    let body = SubmitResponse {
-        id: public_id,
-        status: CaseStatus::Received,
-    };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+        .await?;
+    Ok(public_id)
 }
 
 /// The thread of a case for its reporter: replies as ciphertext, follow-ups only as entries
@@ -204,15 +228,14 @@ async fn followup(
     })?;
     let expected = state.route_recipients(route).len();
     let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
-    let targets = state.alert_targets(&view.route);
-    let alert = AlertEvent {
-        kind: AlertKind::FollowUp,
-        route: &view.route,
-        targets: &targets,
-    };
     let message = state
-        .store()
-        .add_message(&view.public_id, &Author::Reporter, &bytes, alert)
+        .add_message(
+            &view.public_id,
+            &view.route,
+            &Author::Reporter,
+            AlertKind::FollowUp,
+            &bytes,
+        )
         .await
         .map_err(ApiError::not_stored)?
         .ok_or_else(no_such_receipt)?;

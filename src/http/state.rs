@@ -7,11 +7,12 @@ use axum_csrf::{CsrfConfig, Key, SameSite};
 use tokio::sync::Semaphore;
 
 use crate::config::ServeConfig;
+use crate::domain::{AlertKind, Author};
 use crate::keyring::{Keyring, Person, Role};
 use crate::policy::Policy;
 use crate::policy::routing::Route;
 use crate::secrets::ServerSecrets;
-use crate::store::Store;
+use crate::store::{AlertEvent, Store, StoreError, StoredMessage};
 
 /// Everything a handler needs, shared by all requests.
 #[derive(Clone)]
@@ -128,6 +129,27 @@ impl AppState {
         self.route(route)
             .map(|r| r.alerts.clone())
             .unwrap_or_default()
+    }
+
+    /// Appends a message to a case's thread, alerting the route's targets in the same
+    /// transaction. `None` if the case does not exist.
+    pub async fn add_message(
+        &self,
+        case_id: &str,
+        route: &str,
+        author: &Author,
+        kind: AlertKind,
+        ciphertext: &[u8],
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        let targets = self.alert_targets(route);
+        let alert = AlertEvent {
+            kind,
+            route,
+            targets: &targets,
+        };
+        self.store()
+            .add_message(case_id, author, ciphertext, alert)
+            .await
     }
 
     /// A person in the keyring.

@@ -10,14 +10,13 @@ use axum_csrf::CsrfToken;
 use super::super::AppState;
 use super::super::failure::PageError;
 use super::super::pages::{Frame, IntakePage, SubmittedPage, render};
+use super::super::reporter_api::store_report;
 use super::form::{FormReader, bad_form, drain, unexpected_field};
 use super::receipt_keys::new_receipt;
 use crate::crypto::seal;
 use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
 use crate::i18n::{Lang, human_size};
-use crate::mac::receipt_hash;
 use crate::policy::{Answers, questions};
-use crate::store::{NewReport, new_public_id, today};
 
 /// Most files in one report.
 const MAX_ATTACHMENTS: usize = 20;
@@ -104,21 +103,16 @@ pub async fn submit(
     let (codephrase, keys) = new_receipt(&state)
         .await
         .ok_or_else(|| PageError::unavailable(&lang))?;
-    let public_id = new_public_id();
-    state
-        .store()
-        .insert_report(NewReport {
-            public_id: public_id.clone(),
-            route: route.name.clone(),
-            received_day: today(),
-            ciphertext,
-            reporter_recipient: keys.recipient().to_string(),
-            receipt_hash: receipt_hash(state.secrets().receipt_pepper(), keys.lookup_key()),
-            urgent,
-            alert_targets: route.alerts.clone(),
-        })
-        .await
-        .map_err(|e| PageError::not_stored(e, &lang))?;
+    let public_id = store_report(
+        &state,
+        route,
+        ciphertext,
+        keys.recipient().to_string(),
+        keys.lookup_key(),
+        urgent,
+    )
+    .await
+    .map_err(|e| PageError::not_stored(e, &lang))?;
 
     let page = SubmittedPage::framed(
         Frame::new(&lang, "/receipt"),

@@ -28,7 +28,7 @@ use crate::domain::{AlertKind, Author};
 use crate::envelope::{Attachment, Message, REPLY_FORMAT};
 use crate::i18n::Lang;
 use crate::mac::receipt_hash;
-use crate::store::{AlertEvent, StoredMessage};
+use crate::store::StoredMessage;
 
 /// `GET /receipt`: the codephrase form.
 pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -> Response {
@@ -209,15 +209,14 @@ pub async fn followup(
     let ciphertext =
         seal::encrypt(&plaintext, &recipients).map_err(|_| PageError::unavailable(&lang))?;
     drop(plaintext);
-    let targets = state.alert_targets(&report.route);
-    let alert = AlertEvent {
-        kind: AlertKind::FollowUp,
-        route: &report.route,
-        targets: &targets,
-    };
     state
-        .store()
-        .add_message(&case_id, &Author::Reporter, &ciphertext, alert)
+        .add_message(
+            &case_id,
+            &report.route,
+            &Author::Reporter,
+            AlertKind::FollowUp,
+            &ciphertext,
+        )
         .await
         .map_err(|e| PageError::not_stored(e, &lang))?
         .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, &lang, "not-found-text", &[]))?;
