@@ -1,0 +1,180 @@
+//! `safehold case code`: taxonomy codes and the consent read from the decrypted report,
+//! narrowed by `--revoke`, sent to the server.
+
+use anyhow::anyhow;
+
+use super::super::staff_client::{StaffArgs, StaffClient};
+use super::show::{open_case, yes};
+use crate::domain::{Purpose, list as list_of};
+use crate::wire::{CodeRequest, CodingView};
+
+/// `safehold case code` options: one flag per taxonomy field.
+#[derive(Debug, clap::Args)]
+pub struct CodeArgs {
+    #[command(flatten)]
+    staff: StaffArgs,
+    /// The case id.
+    id: String,
+    /// reprisal, intimidation, both, unclear.
+    #[arg(long)]
+    act_nature: Option<String>,
+    /// Types of reprisal, e.g. travel_ban,surveillance_online.
+    #[arg(long, value_delimiter = ',')]
+    reprisal_type: Vec<String>,
+    /// sexual_violence, denial_of_medical_care.
+    #[arg(long, value_delimiter = ',')]
+    reprisal_flag: Vec<String>,
+    /// UN mechanisms, e.g. special_procedures,tb_cat.
+    #[arg(long, value_delimiter = ',')]
+    mechanism: Vec<String>,
+    /// Treaty body procedures, e.g. individual_communication.
+    #[arg(long, value_delimiter = ',')]
+    treaty_procedure: Vec<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long)]
+    country: Option<String>,
+    /// HRC res. 12/2 basis: 12_2a, 12_2b, 12_2c, 12_2d, attempted, perceived.
+    #[arg(long, value_delimiter = ',')]
+    cooperation_basis: Vec<String>,
+    /// Victim profiles, e.g. hrd,journalist.
+    #[arg(long, value_delimiter = ',')]
+    victim_profile: Vec<String>,
+    /// individual, group, organisation.
+    #[arg(long)]
+    victim_kind: Option<String>,
+    /// Restricted, never published: woman, man, other, not_stated.
+    #[arg(long)]
+    victim_gender: Option<String>,
+    /// Restricted, never published: under_18, 18_29, 30_49, 50_64, 65_plus, not_stated.
+    #[arg(long)]
+    victim_age_band: Option<String>,
+    /// Restricted, never published: ISO 3166-2 code, e.g. UA-30.
+    #[arg(long)]
+    subnational_location: Option<String>,
+    /// Perpetrators, e.g. intelligence,judiciary_prosecution.
+    #[arg(long, value_delimiter = ',')]
+    perpetrator: Vec<String>,
+    /// confirmed, probable, alleged.
+    #[arg(long)]
+    attribution: Option<String>,
+    /// Who was targeted: self, family_member, organisation, legal_representative.
+    #[arg(long, value_delimiter = ',')]
+    target: Vec<String>,
+    /// refrained_from_cooperating, anonymous_only.
+    #[arg(long, value_delimiter = ',')]
+    chilling_effect: Vec<String>,
+    /// Incident date: YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, requires = "precision")]
+    incident_date: Option<String>,
+    /// Precision of --incident-date: day, month, year.
+    #[arg(long, requires = "incident_date")]
+    precision: Option<String>,
+    /// Any other taxonomy field, as FIELD=CODE (repeatable).
+    #[arg(long = "set", value_name = "FIELD=CODE")]
+    set: Vec<String>,
+    /// Record the consent the reporter gave in the report (the default; stated for clarity).
+    #[arg(long)]
+    consent_from_report: bool,
+    /// Record a consent purpose as withdrawn since the report (ohchr_reprisals_team,
+    /// named_mechanism, sg_report_named, sg_report_anonymous, statistics).
+    #[arg(long, value_delimiter = ',')]
+    revoke: Vec<String>,
+}
+
+pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
+    let client = StaffClient::new(&args.staff)?;
+    let revoked = args
+        .revoke
+        .iter()
+        .map(|r| {
+            r.parse::<Purpose>().map_err(|_| {
+                anyhow!(
+                    "--revoke {r}: not a consent purpose; use one of: {}",
+                    list_of(Purpose::ALL)
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<Purpose>>>()?;
+    let mut codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut put = |field: &str, values: Vec<String>| {
+        let values: Vec<String> = values
+            .into_iter()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !values.is_empty() {
+            codes.entry(field.to_owned()).or_default().extend(values);
+        }
+    };
+    put("act_nature", args.act_nature.into_iter().collect());
+    put("reprisal_type", args.reprisal_type);
+    put("reprisal_flag", args.reprisal_flag);
+    put("mechanism", args.mechanism);
+    put("treaty_procedure", args.treaty_procedure);
+    put("country", args.country.into_iter().collect());
+    put("cooperation_basis", args.cooperation_basis);
+    put("victim_profile", args.victim_profile);
+    put("victim_kind", args.victim_kind.into_iter().collect());
+    put("victim_gender", args.victim_gender.into_iter().collect());
+    put(
+        "victim_age_band",
+        args.victim_age_band.into_iter().collect(),
+    );
+    put(
+        "subnational_location",
+        args.subnational_location.into_iter().collect(),
+    );
+    put("perpetrator", args.perpetrator);
+    put("attribution", args.attribution.into_iter().collect());
+    put("target", args.target);
+    put("chilling_effect", args.chilling_effect);
+    put("incident_date", args.incident_date.into_iter().collect());
+    put(
+        "incident_date_precision",
+        args.precision.into_iter().collect(),
+    );
+    for pair in args.set {
+        let (field, value) = pair
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--set takes FIELD=CODE, e.g. --set victim_kind=group"))?;
+        put(field.trim(), vec![value.to_owned()]);
+    }
+    // The consent is in the report, which only this machine can read.
+    let (_, report, _) = open_case(&client, &args.id).await?;
+    let mut consent = report.consent;
+    for purpose in revoked {
+        consent.withdraw(purpose);
+    }
+    drop(report);
+    let token = client.token()?;
+    let view: CodingView = client
+        .post_json(
+            &format!("/api/v1/cases/{}/codes", args.id),
+            &CodeRequest { codes, consent },
+            Some(&token),
+        )
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string_pretty(&view)?);
+        return Ok(());
+    }
+    println!("Case {} coded:", view.id);
+    for (field, values) in &view.codes {
+        let mark = if view.restricted.contains(field) {
+            "  (restricted: never published)"
+        } else {
+            ""
+        };
+        println!("  {field:<24} {}{mark}", values.join(", "));
+    }
+    let c = &view.consent;
+    println!(
+        "Consent recorded: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
+        yes(c.ohchr_reprisals_team),
+        yes(c.named_mechanism),
+        yes(c.sg_report_named),
+        yes(c.sg_report_anonymous),
+        yes(c.statistics)
+    );
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! `safehold case escalate` and `escalations`: a package built and encrypted here to one
+//! rapporteur (and OHCHR's reprisals team when allowed), and how far each got.
+
+use anyhow::{Context, anyhow};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::super::staff_client::StaffClient;
+use super::show::open_case;
+use crate::crypto::seal;
+use crate::domain::Purpose;
+use crate::envelope::{Escalation, REDACTABLE};
+use crate::wire::{
+    CodingView, EscalateRequest, EscalationRecipientView, EscalationView, RoutesResponse,
+};
+
+pub(super) async fn escalate(
+    client: &StaffClient,
+    id: &str,
+    to: &str,
+    redact: &[String],
+    copy_ohchr: bool,
+) -> anyhow::Result<()> {
+    for r in redact {
+        if !REDACTABLE.contains(&r.as_str()) {
+            anyhow::bail!("cannot redact `{r}`; redactable: {}", REDACTABLE.join(", "));
+        }
+    }
+    let allowed: Vec<EscalationRecipientView> = client.get("/api/v1/escalation/recipients").await?;
+    let recipient = allowed.iter().find(|r| r.name == to).ok_or_else(|| {
+        anyhow!(
+            "{to} cannot receive packages; the server's escalation.toml lists: {}",
+            if allowed.is_empty() {
+                "nobody".to_owned()
+            } else {
+                allowed
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        )
+    })?;
+    let (case, report, thread) = open_case(client, id).await?;
+    if !recipient.purpose.covers_packages() {
+        anyhow::bail!(
+            "the server maps {to} to `{}`, which cannot cover a package; ask the operator to fix escalation.toml",
+            recipient.purpose
+        );
+    }
+    if !report.consent.allows(recipient.purpose) {
+        anyhow::bail!(
+            "the reporter did not consent to `{}`, which {to} requires; nothing was sent. Ask the reporter (safehold case reply) and record new consent before escalating",
+            recipient.purpose
+        );
+    }
+    // OHCHR's reprisals team is copied on every escalation (TAXONOMY.md), if the reporter
+    // allowed it; each copy is a separate file encrypted to that team's keys only.
+    let mut targets = vec![recipient];
+    let mut skipped_ohchr = None;
+    if copy_ohchr {
+        for other in allowed
+            .iter()
+            .filter(|r| r.purpose == Purpose::OhchrReprisalsTeam && r.name != to)
+        {
+            if report.consent.ohchr_reprisals_team {
+                targets.push(other);
+            } else {
+                skipped_ohchr = Some(other.name.clone());
+            }
+        }
+    }
+    let coding: CodingView = client
+        .get(&format!("/api/v1/cases/{id}/codes"))
+        .await
+        .context("code the case before escalating it (safehold case code)")?;
+    let codes = coding
+        .codes
+        .into_iter()
+        .filter(|(field, _)| !coding.restricted.contains(field))
+        .collect();
+    let package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
+    drop(report);
+    let plaintext = package.to_padded_plaintext()?;
+    drop(package);
+    // Each recipient's keys, as the keyring publishes them to every client.
+    let routes: RoutesResponse = client.get("/api/v1/routes").await?;
+    let token = client.token()?;
+    let mut sent = Vec::new();
+    for target in targets {
+        let keys: Vec<age::x25519::Recipient> = routes
+            .people
+            .iter()
+            .find(|p| p.role == "rapporteur" && p.name == target.name)
+            .ok_or_else(|| {
+                anyhow!(
+                    "{} has no key in the server's keys/rapporteurs/",
+                    target.name
+                )
+            })?
+            .recipients
+            .iter()
+            .map(|r| {
+                r.parse()
+                    .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let ciphertext = seal::encrypt(&plaintext, &keys)?;
+        let view: EscalationView = client
+            .post_json(
+                &format!("/api/v1/cases/{id}/escalations"),
+                &EscalateRequest {
+                    to: target.name.clone(),
+                    ciphertext: STANDARD.encode(&ciphertext),
+                },
+                Some(&token),
+            )
+            .await?;
+        if !client.json {
+            println!(
+                "Package {} for {} on case {id}: {}, encrypted to {} key(s){}.",
+                view.id,
+                view.to,
+                view.status,
+                keys.len(),
+                if redact.is_empty() {
+                    String::new()
+                } else {
+                    format!(", redacted: {}", redact.join(", "))
+                }
+            );
+        }
+        sent.push(view);
+    }
+    drop(plaintext);
+    if let Some(name) = skipped_ohchr {
+        eprintln!(
+            "Note: {name} (OHCHR's reprisals team) was not copied: the reporter did not consent to it."
+        );
+    }
+    if client.json {
+        let first = sent.first().map(serde_json::to_value).transpose()?;
+        let mut value = first.unwrap_or_default();
+        value["copies"] = serde_json::to_value(sent.get(1..).unwrap_or_default())?;
+        println!("{}", serde_json::to_string(&value)?);
+    }
+    Ok(())
+}
+
+pub(super) async fn escalations(client: &StaffClient, id: &str) -> anyhow::Result<()> {
+    let list: Vec<EscalationView> = client
+        .get(&format!("/api/v1/cases/{id}/escalations"))
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("No packages for case {id}.");
+    }
+    for e in list {
+        println!(
+            "{}  {:<14} {:<12} delivered {}  downloaded {}  acknowledged {}",
+            e.id,
+            e.to,
+            e.status,
+            e.delivered_day,
+            e.downloaded_day.as_deref().unwrap_or("-"),
+            e.acknowledged_day.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! `safehold case …`: the caseworker's tool. Reports are decrypted here, in memory; nothing
+//! in plaintext is written unless you ask for attachments with `--save-attachments`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+
+mod code;
+mod escalate;
+mod show;
+
+pub use code::CodeArgs;
+use code::code;
+use escalate::{escalate, escalations};
+use show::{reply, show};
+
+use super::staff_client::{StaffArgs, StaffClient};
+use crate::domain::CaseStatus;
+use crate::wire::{CaseView, StatusRequest};
+
+/// Casework subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Log in with your age identity.
+    Login {
+        #[command(flatten)]
+        staff: StaffArgs,
+    },
+    /// List the cases on your routes.
+    List {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// Only cases with this status (received, under_assessment, credible, …).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only cases on this route.
+        #[arg(long)]
+        route: Option<String>,
+    },
+    /// Decrypt a case in memory and show it.
+    Show {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id, e.g. K7QW-4M2P-XR3T.
+        id: String,
+        /// Write the attachments, in plaintext, into this directory.
+        #[arg(long)]
+        save_attachments: Option<PathBuf>,
+    },
+    /// Reply to the reporter: encrypted here to the reporter and the route's caseworkers.
+    Reply {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// The reply text ("-" reads it from standard input).
+        #[arg(long, short)]
+        message: String,
+        /// Language of the reply (BCP 47).
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Move a case along the workflow: under_assessment, credible, not_substantiated, referred, closed.
+    Status {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// The new status.
+        status: String,
+    },
+    /// Record that two cases concern the same person, so statistics count them once.
+    Link {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// Another case about the same victim.
+        #[arg(long)]
+        same_victim_as: String,
+    },
+    /// Close a case.
+    Close {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+    },
+    /// Code the incident with taxonomy codes (policy/taxonomy.toml) and record the reporter's
+    /// consent, read here from the decrypted report. Lists take several flags or commas.
+    Code(Box<CodeArgs>),
+    /// Send an escalation package to a rapporteur: built and encrypted here, to their keys only.
+    Escalate {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+        /// The rapporteur, as named in the server's escalation.toml (e.g. sr-defenders).
+        #[arg(long)]
+        to: String,
+        /// Replace a field by "[redacted]": what_happened, when, where, un_engagement,
+        /// people_affected, contact; or leave out `attachments`, or the `thread`'s texts.
+        #[arg(long, value_delimiter = ',')]
+        redact: Vec<String>,
+        /// Do not copy OHCHR's reprisals team. By default, when escalation.toml names a
+        /// recipient for `ohchr_reprisals_team` and the reporter consented to it, the same
+        /// package is also sent, encrypted separately, to that team.
+        #[arg(long)]
+        no_ohchr_copy: bool,
+    },
+    /// Show a case's escalation packages and how far each got.
+    Escalations {
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The case id.
+        id: String,
+    },
+}
+
+pub fn run(command: CaseCommand) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match command {
+            CaseCommand::Login { staff } => {
+                let client = StaffClient::new(&staff)?;
+                let seconds = client.login().await?;
+                println!("Logged in for {} hours.", seconds / 3600);
+                Ok(())
+            }
+            CaseCommand::List {
+                staff,
+                status,
+                route,
+            } => list(&StaffClient::new(&staff)?, status, route).await,
+            CaseCommand::Show {
+                staff,
+                id,
+                save_attachments,
+            } => show(&StaffClient::new(&staff)?, &id, save_attachments).await,
+            CaseCommand::Reply {
+                staff,
+                id,
+                message,
+                language,
+            } => reply(&StaffClient::new(&staff)?, &id, message, &language).await,
+            CaseCommand::Status { staff, id, status } => {
+                set_status(&StaffClient::new(&staff)?, &id, &status).await
+            }
+            CaseCommand::Link {
+                staff,
+                id,
+                same_victim_as,
+            } => {
+                let client = StaffClient::new(&staff)?;
+                let token = client.token()?;
+                let _: crate::wire::VictimLinkRequest = client
+                    .post_json(
+                        &format!("/api/v1/cases/{id}/victim"),
+                        &crate::wire::VictimLinkRequest {
+                            same_as: same_victim_as.clone(),
+                        },
+                        Some(&token),
+                    )
+                    .await?;
+                println!("Cases {id} and {same_victim_as} now count as one victim in statistics.");
+                Ok(())
+            }
+            CaseCommand::Close { staff, id } => {
+                set_status(&StaffClient::new(&staff)?, &id, CaseStatus::Closed.as_str()).await
+            }
+            CaseCommand::Code(args) => code(*args).await,
+            CaseCommand::Escalate {
+                staff,
+                id,
+                to,
+                redact,
+                no_ohchr_copy,
+            } => {
+                escalate(
+                    &StaffClient::new(&staff)?,
+                    &id,
+                    &to,
+                    &redact,
+                    !no_ohchr_copy,
+                )
+                .await
+            }
+            CaseCommand::Escalations { staff, id } => {
+                escalations(&StaffClient::new(&staff)?, &id).await
+            }
+        }
+    })
+}
+
+async fn list(
+    client: &StaffClient,
+    status: Option<String>,
+    route: Option<String>,
+) -> anyhow::Result<()> {
+    let mut query = Vec::new();
+    if let Some(status) = status {
+        query.push(format!("status={status}"));
+    }
+    if let Some(route) = route {
+        query.push(format!("route={route}"));
+    }
+    let path = if query.is_empty() {
+        "/api/v1/cases".to_owned()
+    } else {
+        format!("/api/v1/cases?{}", query.join("&"))
+    };
+    let cases: Vec<CaseView> = client.get(&path).await?;
+    if client.json {
+        println!("{}", serde_json::to_string_pretty(&cases)?);
+        return Ok(());
+    }
+    if cases.is_empty() {
+        println!("No cases.");
+    }
+    for case in cases {
+        println!(
+            "{}  {}  {:<18} {}",
+            case.id, case.received_day, case.status, case.route
+        );
+    }
+    Ok(())
+}
+
+async fn set_status(client: &StaffClient, id: &str, status: &str) -> anyhow::Result<()> {
+    let token = client.token()?;
+    let case: CaseView = client
+        .post_json(
+            &format!("/api/v1/cases/{id}/status"),
+            &StatusRequest {
+                status: status.to_owned(),
+            },
+            Some(&token),
+        )
+        .await?;
+    if client.json {
+        println!("{}", serde_json::to_string(&case)?);
+    } else {
+        println!("Case {} is now {}.", case.id, case.status);
+    }
+    Ok(())
+}
