@@ -5,14 +5,15 @@
 use safehold::policy::statistics::{BUILTIN, StatisticsPolicy};
 use safehold::stats::publish::{PublishError, release_period_with};
 use safehold::stats::{OsRandom, RandomSource};
-use safehold::store::{
-    AlertEvent, Backend, ConsentRecord, NewReport, Store, StoredCode, new_public_id,
-};
 
-use crate::common::{TestServer, on_both_backends, random_bytes};
+use crate::common::{
+    Backend, CodedCase, Store, StoredCode, TestServer, insert_coded_case, on_both_backends,
+};
 
 const TODAY: &str = "2026-05-02";
 
+/// A general-route case taken to `status`, coded for `country` and `reprisal_type`, with or
+/// without the reporter's consent to statistics.
 async fn coded_case(
     store: &Store,
     status: &str,
@@ -20,39 +21,8 @@ async fn coded_case(
     country: &str,
     reprisal_type: &str,
 ) {
-    let id = new_public_id();
-    store
-        .insert_report(NewReport {
-            public_id: id.clone(),
-            route: "general".into(),
-            received_day: "2025-07-01".into(),
-            ciphertext: b"age ciphertext stand-in".to_vec(),
-            reporter_recipient: "age1stand-in".into(),
-            receipt_hash: random_bytes::<32>(),
-            urgent: false,
-            alert_targets: vec![],
-        })
-        .await
-        .unwrap();
-    let alert = AlertEvent {
-        kind: "status_change",
-        route: "general",
-        targets: &[],
-    };
-    let mut from = "received";
-    for to in ["under_assessment", status] {
-        if to == "received" || to == from {
-            break;
-        }
-        assert!(store.set_status(&id, from, to, alert).await.unwrap());
-        from = to;
-    }
-    let code = |field: &str, code: &str| StoredCode {
-        field: field.into(),
-        code: code.into(),
-        restricted: false,
-    };
-    let codes = [
+    let code = CodedCase::code;
+    let codes = vec![
         code("country", country),
         code("reprisal_type", reprisal_type),
         code("mechanism", "upr"),
@@ -64,16 +34,14 @@ async fn coded_case(
             restricted: true,
         },
     ];
-    let consent = ConsentRecord {
+    let case = CodedCase {
+        route: "general",
+        status,
+        codes,
         statistics,
-        ..ConsentRecord::default()
+        coder: "caseworker/ana",
     };
-    assert!(
-        store
-            .set_coding(&id, "caseworker/ana", &codes, consent)
-            .await
-            .unwrap()
-    );
+    insert_coded_case(store, case).await;
 }
 
 fn policy(lifetime: &str) -> StatisticsPolicy {
