@@ -332,6 +332,17 @@ fn write_policy(
     TestPolicy { dir, secrets, env }
 }
 
+/// Only the `general` route, alerting one immediate webhook, `general-hook`.
+fn general_hook_policy(hooks_at: SocketAddr, max_attempts: u32) -> TestPolicy {
+    write_policy(
+        hooks_at,
+        &[("general", &["general-hook"])],
+        &[hook("general-hook")],
+        None,
+        max_attempts,
+    )
+}
+
 /// An in-process server on `policy`, with its alert worker running.
 async fn start_server(backend: Backend, policy: &TestPolicy) -> (TestServer, WorkerHandle) {
     let path = policy.path();
@@ -475,13 +486,7 @@ on_both_backends!(route_targets_get_exactly_the_content_free_alert);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn receiver_down_then_up_gets_the_alert_after_retries() {
     let hooks_at = free_port();
-    let policy = write_policy(
-        hooks_at,
-        &[("general", &["general-hook"])],
-        &[hook("general-hook")],
-        None,
-        6,
-    );
+    let policy = general_hook_policy(hooks_at, 6);
     let receiver = Receiver::start(&policy.secrets, hooks_at).await;
     receiver.state.fail_first.store(2, Ordering::SeqCst);
     let (server, worker) = start_server(Backend::Sqlite, &policy).await;
@@ -520,13 +525,7 @@ fn admin(server: &TestServer, policy: &TestPolicy, args: &[&str]) -> (bool, Stri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dead_letter_then_admin_retry_and_test() {
     let hooks_at = free_port();
-    let policy = write_policy(
-        hooks_at,
-        &[("general", &["general-hook"])],
-        &[hook("general-hook")],
-        None,
-        2,
-    );
+    let policy = general_hook_policy(hooks_at, 2);
     let (server, worker) = start_server(Backend::Sqlite, &policy).await;
     let case = server
         .submit_form(&FormReport::simple("nobody listens"))

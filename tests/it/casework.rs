@@ -70,39 +70,19 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
     let url = |p: &str| format!("{}{p}", server.url);
 
     // A replayed nonce is refused.
+    let redeem = |body: &Value| {
+        let request = client.post(url("/api/v1/session")).json(body);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
     let nonce = server.challenge_nonce("caseworker", "amina", "amina").await;
     let body = json!({ "role": "caseworker", "name": "amina", "nonce": nonce });
-    assert_eq!(
-        client
-            .post(url("/api/v1/session"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let replay = client
-        .post(url("/api/v1/session"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), 401, "a nonce works once");
+    assert_eq!(redeem(&body).await, 200);
+    assert_eq!(redeem(&body).await, 401, "a nonce works once");
 
     // A nonce issued to one person does not log in another.
     let nonce = server.challenge_nonce("caseworker", "amina", "amina").await;
     let stolen = json!({ "role": "caseworker", "name": "chen", "nonce": nonce });
-    assert_eq!(
-        client
-            .post(url("/api/v1/session"))
-            .json(&stolen)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(redeem(&stolen).await, 401);
 
     // No token, a bad token, an expired token: 401.
     assert_eq!(
@@ -328,6 +308,14 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
     let receipt_token = hidden_value(&page, "receipt_token").unwrap();
 
     // The reporter adds information; the caseworker reads it with `case show`.
+    let post_followup = |form: reqwest::multipart::Form| {
+        let request = server
+            .client()
+            .post(server.endpoint("/receipt/followup"))
+            .header("cookie", &cookie)
+            .multipart(form);
+        async move { request.send().await.unwrap() }
+    };
     let followup = format!("They came back yesterday. {canary}");
     let form = reqwest::multipart::Form::new()
         .text("authenticity_token", csrf.clone())
@@ -337,14 +325,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
             "attachments",
             reqwest::multipart::Part::bytes(b"photo bytes".to_vec()).file_name("p.bin"),
         );
-    let response = server
-        .client()
-        .post(format!("{}/receipt/followup", server.url))
-        .header("cookie", &cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_followup(form).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     let (ok, out, err) = amina(&server, &["case", "show", &id, "--json"]);
     assert!(ok, "{err}");
@@ -362,14 +343,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
         .text("authenticity_token", csrf)
         .text("receipt_token", forged)
         .text("text", "forged");
-    let response = server
-        .client()
-        .post(format!("{}/receipt/followup", server.url))
-        .header("cookie", &cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_followup(form).await;
     assert_eq!(response.status(), 403);
     assert_eq!(server.store.messages(&id).await.unwrap().len(), 2);
 

@@ -184,15 +184,7 @@ async fn pages_carry_strict_security_headers_and_nothing_from_elsewhere() {
 #[tokio::test]
 async fn the_form_is_labelled_and_translatable() {
     let server = TestServer::start(Backend::Sqlite).await;
-    let html = server
-        .client()
-        .get(format!("{}/?lang=en", server.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.get_text("/?lang=en").await;
     assert!(html.contains("<html lang=\"en\">"));
     // Every visible control has a label.
     let mut rest = html.as_str();
@@ -221,14 +213,7 @@ async fn published_script_hashes_match_what_is_served() {
     let published: Vec<serde_json::Value> =
         server.get_json("/.well-known/safehold-scripts.json").await;
     assert_eq!(published.len(), 2);
-    let page = client
-        .get(format!("{}/", server.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = server.get_text("/").await;
     for script in published {
         let path = script["path"].as_str().unwrap();
         let bytes = client

@@ -162,20 +162,12 @@ async fn statistics_story(backend: Backend) {
             );
         }
     }
-    let noisy = get("/stats/2024-05-01_2025-04-30")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let noisy = server.get_text("/stats/2024-05-01_2025-04-30").await;
     assert!(noisy.contains("in 9 cases out of 10, the true count is within 3"));
     assert!(noisy.contains("<svg"));
     // Every country of the fixed list has a row, zeros included.
     let countries = p.dimensions.get("country").unwrap();
-    let page = get("/stats/2025-05-01_2026-04-30")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = server.get_text("/stats/2025-05-01_2026-04-30").await;
     let csv = get("/stats/2025-05-01_2026-04-30.csv").await;
     assert!(
         csv.headers()["content-type"]
@@ -197,16 +189,12 @@ async fn statistics_story(backend: Backend) {
         );
     }
     assert_eq!(countries.categories.len(), 196);
-    let json: serde_json::Value = get("/stats/2025-05-01_2026-04-30.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let json: serde_json::Value = server.get_json("/stats/2025-05-01_2026-04-30.json").await;
     assert_eq!(json["tables"][0]["rows"].as_array().unwrap().len(), 196);
     assert_eq!(get("/stats/1999-05-01_2000-04-30").await.status(), 404);
     assert_eq!(get("/stats/..%2Fetc").await.status(), 404);
     // The pages speak the request's language, from the message catalogue.
-    let about = get("/stats/about?lang=en").await.text().await.unwrap();
+    let about = server.get_text("/stats/about?lang=en").await;
     let english = safehold::i18n::Lang::negotiate(Some("en"), None);
     assert!(about.contains("<html lang=\"en\">"), "{about}");
     assert!(
@@ -215,11 +203,7 @@ async fn statistics_story(backend: Backend) {
     );
 
     // Restart: the release reads back byte for byte.
-    let noisy_csv = get("/stats/2024-05-01_2025-04-30.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let noisy_csv = server.get_text("/stats/2024-05-01_2025-04-30.csv").await;
     let url = server.config.database_url.clone();
     // Keep the SQLite file's directory past the server's stop.
     let _dir = std::mem::replace(&mut server.dir, tempfile::tempdir().unwrap());

@@ -116,6 +116,12 @@ impl Site {
         response.json().await.unwrap()
     }
 
+    /// `GET path` without credentials, read as text (a page, a CSV file).
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self.client.get(self.endpoint(path)).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
     pub async fn routes(&self) -> RoutesResponse {
         self.get_json("/api/v1/routes").await
     }
