@@ -16,12 +16,11 @@ use safehold::alerts::webhook::signature;
 use safehold::alerts::{AlertWorker, WorkerHandle};
 use safehold::keyring::Keyring;
 use safehold::policy::Policy;
-use safehold::store::{Backend, NewReport, Store, new_public_id, today};
 use tokio::sync::Mutex;
 
 use crate::common::{
-    FormReport, FormSession, TestServer, element_text, fresh_database, marker, postgres_base_url,
-    random_bytes, repo,
+    Backend, FormReport, Site, Store, TestServer, fresh_database, marker, on_both_backends,
+    postgres_base_url, random_bytes, repo, run, stand_in_report, today,
 };
 use crate::process::{ServerProcess, SpawnOptions};
 
@@ -333,6 +332,17 @@ fn write_policy(
     TestPolicy { dir, secrets, env }
 }
 
+/// Only the `general` route, alerting one immediate webhook, `general-hook`.
+fn general_hook_policy(hooks_at: SocketAddr, max_attempts: u32) -> TestPolicy {
+    write_policy(
+        hooks_at,
+        &[("general", &["general-hook"])],
+        &[hook("general-hook")],
+        None,
+        max_attempts,
+    )
+}
+
 /// An in-process server on `policy`, with its alert worker running.
 async fn start_server(backend: Backend, policy: &TestPolicy) -> (TestServer, WorkerHandle) {
     let path = policy.path();
@@ -341,25 +351,6 @@ async fn start_server(backend: Backend, policy: &TestPolicy) -> (TestServer, Wor
         .expect("worker")
         .spawn();
     (server, worker)
-}
-
-/// Submits a report through the no-JavaScript form of the server at `url`; returns its id.
-async fn submit_at(url: &str, report: &FormReport) -> String {
-    let client = safehold::cli::http_client()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let session = FormSession::open(&client, &format!("{url}/")).await;
-    let response = client
-        .post(format!("{url}/report"))
-        .header("cookie", &session.cookie)
-        .multipart(report.multipart(&session.token))
-        .send()
-        .await
-        .expect("POST /report");
-    assert_eq!(response.status(), 201);
-    let page = response.text().await.unwrap();
-    element_text(&page, "report-id").expect("report id on the receipt page")
 }
 
 fn assert_content_free(
@@ -412,13 +403,12 @@ async fn route_targets_get_exactly_the_content_free_alert(backend: Backend) {
     let (server, worker) = start_server(backend, &policy).await;
 
     let secret_text = marker("alert-content");
-    let mut report = FormReport::simple(&secret_text);
-    report.immediate_danger = "yes";
+    let mut report = FormReport::simple(&secret_text).urgent();
     report.attachments = vec![(
         format!("{secret_text}.pdf"),
         secret_text.as_bytes().to_vec(),
     )];
-    let case = submit_at(&server.url, &report).await;
+    let case = server.submit_form(&report).await.id;
 
     eventually("the desk webhook alert", || async {
         !receiver.got_for("desk-hook").await.is_empty()
@@ -467,7 +457,10 @@ async fn route_targets_get_exactly_the_content_free_alert(backend: Backend) {
     }
 
     // A report on the default route reaches only its own target.
-    let case = submit_at(&server.url, &FormReport::simple("nothing urgent")).await;
+    let case = server
+        .submit_form(&FormReport::simple("nothing urgent"))
+        .await
+        .id;
     eventually("the general alert", || async {
         !receiver.got_for("general-hook").await.is_empty()
     })
@@ -487,23 +480,17 @@ async fn route_targets_get_exactly_the_content_free_alert(backend: Backend) {
     worker.shutdown().await;
     server.stop().await;
 }
-crate::common::on_both_backends!(route_targets_get_exactly_the_content_free_alert);
+on_both_backends!(route_targets_get_exactly_the_content_free_alert);
 
 /// Receiver answers 503 twice, then 200: the alert arrives after retries, with one id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn receiver_down_then_up_gets_the_alert_after_retries() {
     let hooks_at = free_port();
-    let policy = write_policy(
-        hooks_at,
-        &[("general", &["general-hook"])],
-        &[hook("general-hook")],
-        None,
-        6,
-    );
+    let policy = general_hook_policy(hooks_at, 6);
     let receiver = Receiver::start(&policy.secrets, hooks_at).await;
     receiver.state.fail_first.store(2, Ordering::SeqCst);
     let (server, worker) = start_server(Backend::Sqlite, &policy).await;
-    let case = submit_at(&server.url, &FormReport::simple("retry me")).await;
+    let case = server.submit_form(&FormReport::simple("retry me")).await.id;
     eventually("delivery after retries", || async {
         !receiver.got().await.is_empty()
     })
@@ -523,25 +510,14 @@ async fn receiver_down_then_up_gets_the_alert_after_retries() {
     server.stop().await;
 }
 
-fn admin(args: &[&str], database_url: &str, policy: &TestPolicy) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_safehold"))
-        .args(["admin", "alerts"])
-        .args(args)
-        .args(["--database-url", database_url])
-        .arg("--keys")
-        .arg(repo().join("keys/DEMO"))
-        .arg("--policy")
-        .arg(policy.path())
-        .arg("--demo")
-        .envs(policy.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .output()
-        .expect("run safehold admin");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+/// `safehold admin alerts ARGS` against `server`, with the policy's secrets in the
+/// environment: (success, stdout and stderr).
+fn admin(server: &TestServer, policy: &TestPolicy, args: &[&str]) -> (bool, String) {
+    let args: Vec<&str> = ["alerts"].iter().chain(args).copied().collect();
+    let (ok, out, err) = run(server
+        .admin_command(&args)
+        .envs(policy.env.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+    (ok, format!("{out}{err}"))
 }
 
 /// Receiver down for good: the alert is dead-lettered (day only, error class), listed by
@@ -549,16 +525,12 @@ fn admin(args: &[&str], database_url: &str, policy: &TestPolicy) -> (bool, Strin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dead_letter_then_admin_retry_and_test() {
     let hooks_at = free_port();
-    let policy = write_policy(
-        hooks_at,
-        &[("general", &["general-hook"])],
-        &[hook("general-hook")],
-        None,
-        2,
-    );
+    let policy = general_hook_policy(hooks_at, 2);
     let (server, worker) = start_server(Backend::Sqlite, &policy).await;
-    let database_url = server.config.database_url.clone();
-    let case = submit_at(&server.url, &FormReport::simple("nobody listens")).await;
+    let case = server
+        .submit_form(&FormReport::simple("nobody listens"))
+        .await
+        .id;
     eventually("the dead letter", || async {
         !server.store.dead_letters().await.unwrap().is_empty()
     })
@@ -571,7 +543,7 @@ async fn dead_letter_then_admin_retry_and_test() {
     assert_eq!(dead[0].error_class, "connect");
     assert!(server.store.pending_alerts().await.unwrap().is_empty());
 
-    let (ok, listing) = admin(&["list"], &database_url, &policy);
+    let (ok, listing) = admin(&server, &policy, &["list"]);
     assert!(ok, "{listing}");
     assert!(
         listing.contains(&case) && listing.contains("general-hook") && listing.contains("connect"),
@@ -579,7 +551,7 @@ async fn dead_letter_then_admin_retry_and_test() {
     );
 
     let receiver = Receiver::start(&policy.secrets, hooks_at).await;
-    let (ok, out) = admin(&["retry", &dead[0].id.to_string()], &database_url, &policy);
+    let (ok, out) = admin(&server, &policy, &["retry", &dead[0].id.to_string()]);
     assert!(ok, "{out}");
     eventually("delivery after the retry", || async {
         !receiver.got().await.is_empty()
@@ -594,13 +566,13 @@ async fn dead_letter_then_admin_retry_and_test() {
     );
     assert!(server.store.dead_letters().await.unwrap().is_empty());
 
-    let (ok, out) = admin(&["test", "general-hook"], &database_url, &policy);
+    let (ok, out) = admin(&server, &policy, &["test", "general-hook"]);
     assert!(ok, "{out}");
     let got = receiver.got().await;
     assert_eq!(got.len(), 2);
     assert_eq!(got[1].json()["kind"], "test");
     assert!(got[1].signed);
-    let (ok, out) = admin(&["test", "nope"], &database_url, &policy);
+    let (ok, out) = admin(&server, &policy, &["test", "nope"]);
     assert!(!ok && out.contains("unknown_target"), "{out}");
     worker.shutdown().await;
     server.stop().await;
@@ -638,10 +610,9 @@ async fn alert_survives_sigkill_and_no_content_leaks() {
     };
     let mut server = ServerProcess::spawn_with(dir.path(), &database_url, &options);
     let secret_text = marker("kill-canary");
-    let mut report = FormReport::simple(&secret_text);
-    report.immediate_danger = "yes";
+    let mut report = FormReport::simple(&secret_text).urgent();
     report.attachments = vec![(format!("{secret_text}-name.jpg"), b"jpeg".to_vec())];
-    let case = submit_at(&server.url, &report).await;
+    let case = Site::at(&server.url).submit_form(&report).await.id;
     server.kill();
     let first_log = std::fs::read_to_string(&server.stderr).unwrap_or_default();
 
@@ -735,19 +706,8 @@ async fn digests_arrive_on_schedule_with_equal_sizes() {
                 .map(|_| {
                     let store = store.clone();
                     tokio::spawn(async move {
-                        store
-                            .insert_report(NewReport {
-                                public_id: new_public_id(),
-                                route: "general".into(),
-                                received_day: today(),
-                                ciphertext: b"age ciphertext stand-in".to_vec(),
-                                reporter_recipient: "age1stand-in".into(),
-                                receipt_hash: random_bytes::<32>(),
-                                urgent: false,
-                                alert_targets: vec!["digest-hook".into()],
-                            })
-                            .await
-                            .unwrap();
+                        let report = stand_in_report("general", &today(), &["digest-hook"]);
+                        store.insert_report(report).await.unwrap();
                     })
                 })
                 .collect();
@@ -819,19 +779,9 @@ async fn two_instances_on_postgres_share_the_outbox() {
     for _ in 0..reports {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            store
-                .insert_report(NewReport {
-                    public_id: new_public_id(),
-                    route: "general".into(),
-                    received_day: today(),
-                    ciphertext: b"age ciphertext stand-in".to_vec(),
-                    reporter_recipient: "age1stand-in".into(),
-                    receipt_hash: random_bytes::<32>(),
-                    urgent: false,
-                    alert_targets: vec!["hook-a".into(), "hook-b".into(), "hook-c".into()],
-                })
-                .await
-                .unwrap();
+            let targets = ["hook-a", "hook-b", "hook-c"];
+            let report = stand_in_report("general", &today(), &targets);
+            store.insert_report(report).await.unwrap();
         }));
     }
     for task in tasks {

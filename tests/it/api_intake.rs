@@ -2,96 +2,24 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use safehold::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
-use safehold::envelope::{Channel, Consent, Report, ReportFields, RoutingAnswers};
-use safehold::store::Backend;
-use safehold::wire::{RoutesResponse, SubmitResponse};
 use serde_json::json;
 
-use crate::common::{TestServer, on_both_backends};
-
-pub fn sample_report(text: &str) -> Report {
-    Report::new(
-        "en",
-        Channel::Cli,
-        RoutingAnswers {
-            mechanism: None,
-            region: None,
-            immediate_danger: None,
-        },
-        ReportFields {
-            what_happened: text.into(),
-            when: String::new(),
-            location: String::new(),
-            un_engagement: String::new(),
-            people_affected: String::new(),
-            contact: String::new(),
-        },
-        Consent::default(),
-        vec![],
-    )
-}
-
-pub async fn routes(server: &TestServer) -> RoutesResponse {
-    server
-        .client()
-        .get(format!("{}/api/v1/routes", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Ciphertext for `route`, plus the JSON body that submits it.
-pub async fn api_submission(
-    server: &TestServer,
-    route: &str,
-    text: &str,
-) -> (Vec<u8>, serde_json::Value, ReceiptKeys) {
-    let routes = routes(server).await;
-    let route = routes
-        .routes
-        .iter()
-        .find(|r| r.name == route)
-        .expect("route");
-    let recipients: Vec<age::x25519::Recipient> = route
-        .recipients
-        .iter()
-        .map(|r| r.parse().unwrap())
-        .collect();
-    let plaintext = sample_report(text).to_padded_plaintext().unwrap();
-    let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
-    let keys = ReceiptKeys::derive(&Codephrase::generate()).unwrap();
-    let body = json!({
-        "route": route.name,
-        "ciphertext": STANDARD.encode(&ciphertext),
-        "reporter_recipient": keys.recipient().to_string(),
-        "receipt_verifier": STANDARD.encode(keys.lookup_key()),
-    });
-    (ciphertext, body, keys)
-}
+use crate::common::{Backend, TestServer, on_both_backends};
 
 async fn api_ciphertext_is_stored_byte_identical(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let routes = routes(&server).await;
+    let routes = server.routes().await;
     assert_eq!(routes.keyring_fingerprint.len(), 64);
     assert!(routes.routes.iter().any(|r| r.name == routes.default_route));
 
-    let (ciphertext, body, keys) = api_submission(&server, "general", "sent through the API").await;
-    let response = server
-        .client()
-        .post(format!("{}/api/v1/reports", server.url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let accepted: SubmitResponse = response.json().await.unwrap();
+    let (submission, accepted) = server.submit_api("general", "sent through the API").await;
+    let keys = &submission.keys;
     assert_eq!(accepted.status, "received");
     let stored = server.store.report(&accepted.id).await.unwrap().unwrap();
-    assert_eq!(stored.ciphertext, ciphertext, "stored byte for byte");
+    assert_eq!(
+        stored.ciphertext, submission.ciphertext,
+        "stored byte for byte"
+    );
     assert_eq!(stored.reporter_recipient, keys.recipient().to_string());
 
     // The reporter's client can look the report up with the derived verifier alone.
@@ -109,13 +37,7 @@ async fn api_ciphertext_is_stored_byte_identical(backend: Backend) {
     assert_eq!(view["status"], "received");
 
     // The same verifier cannot be registered twice.
-    let response = server
-        .client()
-        .post(format!("{}/api/v1/reports", server.url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.post_report(&submission.body).await;
     assert_eq!(response.status(), 409);
     assert_eq!(server.store.count_reports().await.unwrap(), 1);
     server.stop().await;
@@ -127,9 +49,10 @@ async fn concurrent_submissions_each_get_their_own_commit(backend: Backend) {
     let mut bodies = Vec::new();
     for i in 0..40 {
         bodies.push(
-            api_submission(&server, "general", &format!("report {i}"))
+            server
+                .api_submission("general", &format!("report {i}"))
                 .await
-                .1,
+                .body,
         );
     }
     // One duplicate in the middle of a batch must fail alone.

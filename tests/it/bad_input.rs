@@ -2,11 +2,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use safehold::store::Backend;
 use serde_json::{Value, json};
 
-use crate::api_intake::api_submission;
-use crate::common::{FormReport, FormSession, TestServer, on_both_backends};
+use crate::common::{Backend, FormReport, TestServer, on_both_backends, seal};
 
 /// A request and the status it must get; the body must explain.
 struct Case {
@@ -60,22 +58,18 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
     let url = format!("{}/api/v1/reports", server.url);
 
     // A valid file from the Rust age crate (with its grease stanza) is accepted first.
-    let (good, body, _) = api_submission(&server, "general", "kept safe").await;
-    let response = client.post(&url).json(&body).send().await.unwrap();
-    assert_eq!(response.status(), 201);
-    let kept_id = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (kept, accepted) = server.submit_api("general", "kept safe").await;
+    let (good, kept_id) = (kept.ciphertext, accepted.id);
 
-    let (valid, body, _) = api_submission(&server, "general", "to be mangled").await;
+    let mangled = server.api_submission("general", "to be mangled").await;
+    let (valid, body) = (mangled.ciphertext, mangled.body);
     let header_end = valid.windows(4).position(|w| w == b"--- ").unwrap();
     let mut bad_version = valid.clone();
     bad_version[19..21].copy_from_slice(b"v2");
-    let routes = crate::api_intake::routes(&server).await;
+    let routes = server.routes().await;
     let general = routes.routes.iter().find(|r| r.name == "general").unwrap();
     let one: age::x25519::Recipient = general.recipients[0].parse().unwrap();
-    let too_few = safehold::crypto::seal::encrypt(b"short", &[one]).unwrap();
+    let too_few = seal::encrypt(b"short", &[one]).unwrap();
     let scrypt = insert_stanza(
         &valid,
         "-> scrypt c2FsdHNhbHRzYWx0c2FsdA 18\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
@@ -236,7 +230,7 @@ async fn bad_form_posts_are_refused_with_a_page(backend: Backend) {
     let server = TestServer::start_with(backend, |c| c.max_body_bytes = 64 * 1024).await;
     let client = server.client();
     let url = format!("{}/report", server.url);
-    let session = FormSession::open(&client, &format!("{}/", server.url)).await;
+    let session = server.form_session("/").await;
 
     let no_token = reqwest::multipart::Form::new().text("what_happened", "x");
     let response = client

@@ -5,11 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use safehold::store::Backend;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use crate::common::{TestServer, marker, repo};
-use crate::form_intake::open_report;
+use crate::common::{
+    Backend, Channel, FOLLOWUP_FORMAT, Message, TestServer, marker, open_as, open_report, repo,
+    seal,
+};
 
 fn browser_ready() -> bool {
     let ready = Path::new("/usr/bin/chromium").exists()
@@ -138,7 +141,7 @@ async fn story(js: bool) {
     assert_eq!(stored_photo.name, "photo.jpg");
     assert_eq!(stored_photo.media_type, "image/jpeg");
     if js {
-        assert_eq!(report.channel, safehold::envelope::Channel::Browser);
+        assert_eq!(report.channel, Channel::Browser);
         assert_eq!(
             result["markerOnWire"],
             json!(false),
@@ -181,7 +184,7 @@ async fn story(js: bool) {
                 .any(|r| r == "POST /report")
         );
     } else {
-        assert_eq!(report.channel, safehold::envelope::Channel::Server);
+        assert_eq!(report.channel, Channel::Server);
         assert!(result["submittedMode"].as_str().unwrap().contains("memory"));
         assert!(!stored_photo.metadata_stripped);
         assert_eq!(
@@ -192,40 +195,29 @@ async fn story(js: bool) {
 
     // A caseworker replies (encrypted with the age crate to the reporter and the route), and
     // the reporter reads it with the codephrase, then adds information.
-    let token = crate::casework::login(&server, "caseworker", "amina", "amina").await;
+    let token = server.login("caseworker", "amina", "amina").await;
     let reply_text = format!("We have your report {id}. Stay safe.");
     let stored = server.store.report(id).await.unwrap().unwrap();
-    let case: Value = server
-        .client()
-        .get(format!("{}/api/v1/cases/{id}", server.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, case) = server.get_as(&format!("/api/v1/cases/{id}"), &token).await;
     let mut recipients: Vec<age::x25519::Recipient> =
         vec![stored.reporter_recipient.parse().unwrap()];
     for r in case["route_recipients"].as_array().unwrap() {
         recipients.push(r.as_str().unwrap().parse().unwrap());
     }
-    let plaintext = safehold::envelope::Message::reply("en", reply_text.clone())
+    let plaintext = Message::reply("en", reply_text.clone())
         .to_padded_plaintext()
         .unwrap();
-    let ciphertext = safehold::crypto::seal::encrypt(&plaintext, &recipients).unwrap();
-    use base64::Engine;
-    let response = server
-        .client()
-        .post(format!("{}/api/v1/cases/{id}/replies", server.url))
-        .bearer_auth(&token)
-        .json(
-            &json!({ "ciphertext": base64::engine::general_purpose::STANDARD.encode(&ciphertext) }),
+    let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+    let body = json!({ "ciphertext": STANDARD.encode(&ciphertext) });
+    let (status, _) = server
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{id}/replies"),
+            &token,
+            Some(body),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
+        .await;
+    assert_eq!(status, 201);
     let followup = format!("{canary} follow-up: they called again");
     let back = drive(json!({
         "url": server.url, "scenario": "receipt", "js": js, "marker": canary,
@@ -257,15 +249,8 @@ async fn story(js: bool) {
     }
     let messages = server.store.messages(id).await.unwrap();
     assert_eq!(messages.len(), 2);
-    let identity = crate::common::demo_identity("amina");
-    let opened = safehold::crypto::seal::decrypt(
-        &messages[1].ciphertext,
-        &[&identity as &dyn age::Identity],
-    )
-    .unwrap();
-    let message =
-        safehold::envelope::Message::from_plaintext(&opened, safehold::envelope::FOLLOWUP_FORMAT)
-            .unwrap();
+    let opened = open_as(&messages[1].ciphertext, "amina").unwrap();
+    let message = Message::from_plaintext(&opened, FOLLOWUP_FORMAT).unwrap();
     assert_eq!(message.text, followup);
     server.stop().await;
 }
@@ -314,7 +299,7 @@ async fn a_tampered_bundle_is_blocked_and_the_page_says_it_uses_the_server_path(
     );
     let id = result["reportId"].as_str().unwrap();
     let report = open_report(&server, id, "amina").await.unwrap();
-    assert_eq!(report.channel, safehold::envelope::Channel::Server);
+    assert_eq!(report.channel, Channel::Server);
     server.stop().await;
 }
 

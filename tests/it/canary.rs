@@ -7,11 +7,8 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use safehold::store::Backend;
 
-use crate::common::{
-    FormReport, FormSession, element_text, fresh_database, marker, on_both_backends,
-};
+use crate::common::{Backend, FormReport, Site, fresh_database, marker, on_both_backends};
 use crate::process::ServerProcess;
 
 /// The reporter's address: a loopback address the server itself never uses.
@@ -86,7 +83,7 @@ async fn no_plaintext_or_reporter_metadata_at_rest_or_in_logs(backend: Backend) 
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(backend, dir.path()).await;
     let mut server = ServerProcess::spawn(dir.path(), &database_url);
-    let client = reporter_client();
+    let reporter = Site::with_client(&server.url, reporter_client());
     let mut markers = Vec::new();
     let mut codephrases = Vec::new();
 
@@ -97,69 +94,19 @@ async fn no_plaintext_or_reporter_metadata_at_rest_or_in_logs(backend: Backend) 
     let mut file = file_marker.clone().into_bytes();
     file.extend_from_slice(&[0u8; 5000]);
     report.attachments = vec![(format!("{file_marker}.pdf"), file)];
-    let session = FormSession::open(&client, &format!("{}/", server.url)).await;
-    let response = client
-        .post(format!("{}/report", server.url))
-        .header("cookie", &session.cookie)
-        .multipart(report.multipart(&session.token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let page = response.text().await.unwrap();
-    codephrases.push(element_text(&page, "codephrase").unwrap());
+    let submitted = reporter.submit_form(&report).await;
+    codephrases.push(submitted.codephrase);
     markers.extend([field_marker, file_marker]);
 
     // The receipt page derives keys on the server for one request.
-    let session = FormSession::open(&client, &format!("{}/receipt", server.url)).await;
-    let response = client
-        .post(format!("{}/receipt", server.url))
-        .header("cookie", &session.cookie)
-        .form(&[
-            ("authenticity_token", session.token.as_str()),
-            ("codephrase", codephrases[0].as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let (status, _, _) = reporter.receipt_lookup(&codephrases[0]).await;
+    assert_eq!(status, 200);
 
     // API path: the client encrypts; the marker never even reaches the server.
     let api_marker = marker("api");
-    let routes: safehold::wire::RoutesResponse = client
-        .get(format!("{}/api/v1/routes", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let route = routes.routes.iter().find(|r| r.name == "general").unwrap();
-    let recipients: Vec<age::x25519::Recipient> = route
-        .recipients
-        .iter()
-        .map(|r| r.parse().unwrap())
-        .collect();
-    let plaintext = crate::api_intake::sample_report(&api_marker)
-        .to_padded_plaintext()
-        .unwrap();
-    let ciphertext = safehold::crypto::seal::encrypt(&plaintext, &recipients).unwrap();
-    let codephrase = safehold::crypto::codephrase::Codephrase::generate();
-    let keys = safehold::crypto::receipt::ReceiptKeys::derive(&codephrase).unwrap();
-    let response = client
-        .post(format!("{}/api/v1/reports", server.url))
-        .json(&serde_json::json!({
-            "route": "general",
-            "ciphertext": STANDARD.encode(&ciphertext),
-            "reporter_recipient": keys.recipient().to_string(),
-            "receipt_verifier": STANDARD.encode(keys.lookup_key()),
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
+    let (submission, _) = reporter.submit_api("general", &api_marker).await;
     markers.push(api_marker);
-    codephrases.push(codephrase.expose().to_owned());
+    codephrases.push(submission.codephrase);
 
     let needles = needles(&markers, &codephrases);
     // While running: the database, its -wal and -shm, temp dir and logs as they are now.

@@ -3,96 +3,26 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use safehold::store::Backend;
 use serde_json::{Value, json};
 
 use crate::common::{
-    FormReport, TestServer, demo_identity, element_text, marker, on_both_backends, repo,
-    submit_form,
+    AlertEvent, AlertKind, Backend, CaseStatus, CodedCase, FormReport, StaffIdentity, StatsCodeRow,
+    TestServer, element_text, hidden_value, insert_coded_case, marker, on_both_backends, run,
 };
 
-/// Asks for a login challenge for `role/name` and opens it with a demo identity: the nonce.
-async fn challenge_nonce(
-    server: &TestServer,
-    role: &str,
-    name: &str,
-    identity_file: &str,
-) -> String {
-    let challenge: Value = server
-        .client()
-        .post(format!("{}/api/v1/session/challenge", server.url))
-        .json(&json!({ "role": role, "name": name }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let ciphertext = STANDARD
-        .decode(challenge["challenge"].as_str().unwrap())
-        .unwrap();
-    let identity = demo_identity(identity_file);
-    let nonce = safehold::crypto::seal::decrypt(&ciphertext, &[&identity as &dyn age::Identity])
-        .expect("my key opens it");
-    String::from_utf8(nonce.to_vec()).unwrap()
-}
-
-/// Logs in over the API with a demo identity; returns the bearer token.
-pub async fn login(server: &TestServer, role: &str, name: &str, identity_file: &str) -> String {
-    let nonce = challenge_nonce(server, role, name, identity_file).await;
-    let response = server
-        .client()
-        .post(format!("{}/api/v1/session", server.url))
-        .json(&json!({ "role": role, "name": name, "nonce": nonce }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let session: Value = response.json().await.unwrap();
-    session["token"].as_str().unwrap().to_owned()
-}
-
-async fn get(server: &TestServer, path: &str, token: &str) -> (u16, Value) {
-    let response = server
-        .client()
-        .get(format!("{}{path}", server.url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// Runs the real `safehold` binary as a caseworker's CLI.
-fn cli(server: &TestServer, home: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_safehold"))
-        .args(args)
-        .args(["--server", &server.url, "--as", "caseworker/amina"])
-        .arg("--identity")
-        .arg(repo().join("keys/DEMO/identities/amina.age-identity"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+/// Runs the real `safehold` binary as the demo caseworker amina.
+fn amina(server: &TestServer, args: &[&str]) -> (bool, String, String) {
+    server.cli("caseworker/amina", args)
 }
 
 async fn a_caseworker_logs_in_lists_and_decrypts_on_their_machine(backend: Backend) {
     let server = TestServer::start(backend).await;
     let canary = marker("casework");
-    let (status, page) = submit_form(&server, &FormReport::simple(&canary)).await;
-    assert_eq!(status, 201);
-    let id = element_text(&page, "report-id").unwrap();
-    let home = tempfile::tempdir().unwrap();
+    let id = server.submit_form(&FormReport::simple(&canary)).await.id;
 
-    let (ok, out, err) = cli(&server, home.path(), &["case", "login"]);
+    let (ok, out, err) = amina(&server, &["case", "login"]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = cli(&server, home.path(), &["case", "list", "--json"]);
+    let (ok, out, err) = amina(&server, &["case", "list", "--json"]);
     assert!(ok, "{err}");
     let cases: Value = serde_json::from_str(&out).unwrap();
     assert!(
@@ -103,10 +33,10 @@ async fn a_caseworker_logs_in_lists_and_decrypts_on_their_machine(backend: Backe
             .any(|c| c["id"] == id.as_str() && c["status"] == "received"),
         "{out}"
     );
-    let (ok, out, err) = cli(&server, home.path(), &["case", "show", &id]);
+    let (ok, out, err) = amina(&server, &["case", "show", &id]);
     assert!(ok, "{err}");
     assert!(out.contains(&canary) && out.contains(&id), "{out}");
-    let (ok, out, err) = cli(&server, home.path(), &["case", "show", &id, "--json"]);
+    let (ok, out, err) = amina(&server, &["case", "show", &id, "--json"]);
     assert!(ok, "{err}");
     let shown: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["fields"]["what_happened"], canary.as_str());
@@ -140,39 +70,19 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
     let url = |p: &str| format!("{}{p}", server.url);
 
     // A replayed nonce is refused.
-    let nonce = challenge_nonce(&server, "caseworker", "amina", "amina").await;
+    let redeem = |body: &Value| {
+        let request = client.post(url("/api/v1/session")).json(body);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let nonce = server.challenge_nonce("caseworker", "amina", "amina").await;
     let body = json!({ "role": "caseworker", "name": "amina", "nonce": nonce });
-    assert_eq!(
-        client
-            .post(url("/api/v1/session"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let replay = client
-        .post(url("/api/v1/session"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), 401, "a nonce works once");
+    assert_eq!(redeem(&body).await, 200);
+    assert_eq!(redeem(&body).await, 401, "a nonce works once");
 
     // A nonce issued to one person does not log in another.
-    let nonce = challenge_nonce(&server, "caseworker", "amina", "amina").await;
+    let nonce = server.challenge_nonce("caseworker", "amina", "amina").await;
     let stolen = json!({ "role": "caseworker", "name": "chen", "nonce": nonce });
-    assert_eq!(
-        client
-            .post(url("/api/v1/session"))
-            .json(&stolen)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(redeem(&stolen).await, 401);
 
     // No token, a bad token, an expired token: 401.
     assert_eq!(
@@ -185,7 +95,7 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
         401
     );
     assert_eq!(
-        get(&server, "/api/v1/cases", "shs_not-a-token").await.0,
+        server.get_as("/api/v1/cases", "shs_not-a-token").await.0,
         401
     );
     let expired = "shs_expired-token-for-the-test";
@@ -194,7 +104,7 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
         expired,
     ))
     .into();
-    let who = safehold::store::StaffIdentity {
+    let who = StaffIdentity {
         role: "caseworker".into(),
         name: "amina".into(),
     };
@@ -207,7 +117,7 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
         )
         .await
         .unwrap();
-    let (status, body) = get(&server, "/api/v1/cases", expired).await;
+    let (status, body) = server.get_as("/api/v1/cases", expired).await;
     assert_eq!(status, 401);
     assert!(
         body["error"]["message"]
@@ -217,17 +127,17 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
     );
 
     // A rapporteur cannot see cases.
-    let rapporteur = login(&server, "rapporteur", "sr-defenders", "sr-defenders").await;
-    assert_eq!(get(&server, "/api/v1/cases", &rapporteur).await.0, 403);
+    let rapporteur = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    assert_eq!(server.get_as("/api/v1/cases", &rapporteur).await.0, 403);
 
     // A caseworker outside a route neither lists nor fetches its cases.
-    let mut treaty = FormReport::simple("for the treaty bodies team");
-    treaty.mechanism = "treaty_body";
-    let (_, page) = submit_form(&server, &treaty).await;
-    let treaty_id = element_text(&page, "report-id").unwrap();
-    let amina = login(&server, "caseworker", "amina", "amina").await;
-    let chen = login(&server, "caseworker", "chen", "chen").await;
-    let (_, listed) = get(&server, "/api/v1/cases", &amina).await;
+    let treaty = FormReport::simple("for the treaty bodies team").with_mechanism("treaty_body");
+    let treaty_id = server.submit_form(&treaty).await.id;
+    let amina = server.login("caseworker", "amina", "amina").await;
+    let chen = server.login("caseworker", "chen", "chen").await;
+    let (_, listed) = server.get_as("/api/v1/cases", &amina).await;
     assert!(
         !listed
             .as_array()
@@ -235,32 +145,36 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
             .iter()
             .any(|c| c["id"] == treaty_id.as_str())
     );
-    let (status, body) = get(&server, &format!("/api/v1/cases/{treaty_id}"), &amina).await;
+    let (status, body) = server
+        .get_as(&format!("/api/v1/cases/{treaty_id}"), &amina)
+        .await;
     assert_eq!(status, 404, "{body}");
-    let (status, unknown) = get(&server, "/api/v1/cases/0000-0000-0000", &amina).await;
+    let (status, unknown) = server.get_as("/api/v1/cases/0000-0000-0000", &amina).await;
     assert_eq!(
         (status, &unknown),
         (404, &body),
         "other routes' cases look like missing ones"
     );
     assert_eq!(
-        get(&server, &format!("/api/v1/cases/{treaty_id}"), &chen)
+        server
+            .get_as(&format!("/api/v1/cases/{treaty_id}"), &chen)
             .await
             .0,
         200
     );
     assert_eq!(
-        get(&server, "/api/v1/cases?route=treaty-bodies", &amina)
+        server
+            .get_as("/api/v1/cases?route=treaty-bodies", &amina)
             .await
             .0,
         403
     );
     assert_eq!(
-        get(&server, "/api/v1/cases?status=bogus", &amina).await.0,
+        server.get_as("/api/v1/cases?status=bogus", &amina).await.0,
         422
     );
     assert_eq!(
-        get(&server, "/api/v1/cases?surprise=1", &amina).await.0,
+        server.get_as("/api/v1/cases?surprise=1", &amina).await.0,
         400
     );
 
@@ -355,29 +269,18 @@ async fn an_unknown_name_gets_a_decoy_of_the_same_shape_and_timing() {
 
 async fn an_edited_audit_row_is_named_by_verify(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let token = login(&server, "caseworker", "amina", "amina").await;
+    let token = server.login("caseworker", "amina", "amina").await;
     for _ in 0..3 {
-        assert_eq!(get(&server, "/api/v1/cases", &token).await.0, 200);
+        assert_eq!(server.get_as("/api/v1/cases", &token).await.0, 200);
     }
     assert_eq!(
         safehold::audit::verify(&server.store.audit_log().await.unwrap()),
         Ok(())
     );
     // Someone with database access rewrites who did entry 3.
-    let url = server.config.database_url.clone();
-    let sql = "UPDATE audit_log SET actor = 'caseworker/bruno' WHERE seq = 3";
-    match backend {
-        Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-        Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-    }
+    server
+        .sql("UPDATE audit_log SET actor = 'caseworker/bruno' WHERE seq = 3")
+        .await;
     let err = safehold::audit::verify(&server.store.audit_log().await.unwrap()).unwrap_err();
     assert_eq!(err, safehold::audit::ChainError::Altered { seq: 3 });
     assert!(err.to_string().contains("entry 3"));
@@ -388,28 +291,31 @@ on_both_backends!(an_edited_audit_row_is_named_by_verify);
 async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: Backend) {
     let server = TestServer::start(backend).await;
     let canary = marker("thread");
-    let (status, page) = submit_form(&server, &FormReport::simple("first report")).await;
-    assert_eq!(status, 201);
-    let id = element_text(&page, "report-id").unwrap();
-    let codephrase = element_text(&page, "codephrase").unwrap();
-    let home = tempfile::tempdir().unwrap();
-    assert!(cli(&server, home.path(), &["case", "login"]).0);
+    let submitted = server
+        .submit_form(&FormReport::simple("first report"))
+        .await;
+    let (id, codephrase) = (submitted.id, submitted.codephrase);
+    assert!(amina(&server, &["case", "login"]).0);
 
     // The caseworker replies; the reporter reads it on the receipt page without JavaScript.
     let reply = format!("We received your report. {canary}");
-    let (ok, out, err) = cli(
-        &server,
-        home.path(),
-        &["case", "reply", &id, "--message", &reply],
-    );
+    let (ok, out, err) = amina(&server, &["case", "reply", &id, "--message", &reply]);
     assert!(ok, "{out}{err}");
-    let (status, page, cookie) = crate::common::receipt_lookup(&server, &codephrase).await;
+    let (status, page, cookie) = server.receipt_lookup(&codephrase).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(&reply), "the reply is readable in the page");
-    let csrf = crate::common::hidden_value(&page, "authenticity_token").unwrap();
-    let receipt_token = crate::common::hidden_value(&page, "receipt_token").unwrap();
+    let csrf = hidden_value(&page, "authenticity_token").unwrap();
+    let receipt_token = hidden_value(&page, "receipt_token").unwrap();
 
     // The reporter adds information; the caseworker reads it with `case show`.
+    let post_followup = |form: reqwest::multipart::Form| {
+        let request = server
+            .client()
+            .post(server.endpoint("/receipt/followup"))
+            .header("cookie", &cookie)
+            .multipart(form);
+        async move { request.send().await.unwrap() }
+    };
     let followup = format!("They came back yesterday. {canary}");
     let form = reqwest::multipart::Form::new()
         .text("authenticity_token", csrf.clone())
@@ -419,16 +325,9 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
             "attachments",
             reqwest::multipart::Part::bytes(b"photo bytes".to_vec()).file_name("p.bin"),
         );
-    let response = server
-        .client()
-        .post(format!("{}/receipt/followup", server.url))
-        .header("cookie", &cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_followup(form).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let (ok, out, err) = cli(&server, home.path(), &["case", "show", &id, "--json"]);
+    let (ok, out, err) = amina(&server, &["case", "show", &id, "--json"]);
     assert!(ok, "{err}");
     let shown: Value = serde_json::from_str(&out).unwrap();
     let thread = shown["thread"].as_array().unwrap();
@@ -444,46 +343,28 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
         .text("authenticity_token", csrf)
         .text("receipt_token", forged)
         .text("text", "forged");
-    let response = server
-        .client()
-        .post(format!("{}/receipt/followup", server.url))
-        .header("cookie", &cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_followup(form).await;
     assert_eq!(response.status(), 403);
     assert_eq!(server.store.messages(&id).await.unwrap().len(), 2);
 
     // The workflow: a skipped step is refused with the allowed next steps; close ends it.
-    let (ok, _, err) = cli(&server, home.path(), &["case", "status", &id, "referred"]);
+    let (ok, _, err) = amina(&server, &["case", "status", &id, "referred"]);
     assert!(
         !ok && err.contains("allowed next: under_assessment, closed"),
         "{err}"
     );
-    assert!(
-        cli(
-            &server,
-            home.path(),
-            &["case", "status", &id, "under_assessment"]
-        )
-        .0
-    );
-    assert!(cli(&server, home.path(), &["case", "status", &id, "credible"]).0);
-    let (ok, out, err) = cli(&server, home.path(), &["case", "close", &id]);
+    assert!(amina(&server, &["case", "status", &id, "under_assessment"]).0);
+    assert!(amina(&server, &["case", "status", &id, "credible"]).0);
+    let (ok, out, err) = amina(&server, &["case", "close", &id]);
     assert!(ok, "{err}");
     assert!(out.contains("closed"));
-    let (ok, _, err) = cli(
-        &server,
-        home.path(),
-        &["case", "status", &id, "under_assessment"],
-    );
+    let (ok, _, err) = amina(&server, &["case", "status", &id, "under_assessment"]);
     assert!(!ok && err.contains("closed"), "{err}");
-    let (_, page, _) = crate::common::receipt_lookup(&server, &codephrase).await;
+    let (_, page, _) = server.receipt_lookup(&codephrase).await;
     assert_eq!(element_text(&page, "status").as_deref(), Some("Closed."));
 
     // Each event raised a content-free alert for the route's targets.
-    let kinds: Vec<safehold::domain::AlertKind> = server
+    let kinds: Vec<AlertKind> = server
         .store
         .pending_alerts()
         .await
@@ -534,31 +415,17 @@ async fn plugin_identities_are_handed_to_their_age_plugin() {
     // A hardware key's identity file names its plugin; the CLI must go through age's plugin
     // protocol (here the plugin is not installed, so the error must say which binary to get).
     let server = TestServer::start(Backend::Sqlite).await;
-    let home = tempfile::tempdir().unwrap();
+    let home = server.cli_home();
     let hrp = bech32::Hrp::parse("age-plugin-safeholdtest-").unwrap();
     let identity = bech32::encode::<bech32::Bech32>(hrp, &[1, 2, 3, 4])
         .unwrap()
         .to_uppercase();
-    let file = home.path().join("hardware.age-identity");
+    let file = home.join("hardware.age-identity");
     std::fs::write(&file, format!("# a hardware key\n{identity}\n")).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_safehold"))
-        .args([
-            "case",
-            "login",
-            "--server",
-            &server.url,
-            "--as",
-            "caseworker/amina",
-        ])
-        .arg("--identity")
-        .arg(&file)
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("PATH", home.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let (ok, _, stderr) = run(server
+        .cli_command("caseworker/amina", &file, &["case", "login"])
+        .env("PATH", &home));
+    assert!(!ok);
     assert!(
         stderr.contains("age-plugin-safeholdtest"),
         "names the plugin binary: {stderr}"
@@ -569,17 +436,12 @@ async fn plugin_identities_are_handed_to_their_age_plugin() {
 async fn live_counts_cover_only_the_callers_routes_and_are_audited(backend: Backend) {
     let server = TestServer::start(backend).await;
     for _ in 0..2 {
-        assert_eq!(
-            submit_form(&server, &FormReport::simple("general")).await.0,
-            201
-        );
+        server.submit_form(&FormReport::simple("general")).await;
     }
-    let mut treaty = FormReport::simple("treaty");
-    treaty.mechanism = "treaty_body";
-    assert_eq!(submit_form(&server, &treaty).await.0, 201);
-    let home = tempfile::tempdir().unwrap();
-    assert!(cli(&server, home.path(), &["case", "login"]).0);
-    let (ok, out, err) = cli(&server, home.path(), &["stats", "live", "--json"]);
+    let treaty = FormReport::simple("treaty").with_mechanism("treaty_body");
+    server.submit_form(&treaty).await;
+    assert!(amina(&server, &["case", "login"]).0);
+    let (ok, out, err) = amina(&server, &["stats", "live", "--json"]);
     assert!(ok, "{err}");
     let live: Value = serde_json::from_str(&out).unwrap();
     let by_status = live["by_status"].as_array().unwrap();
@@ -593,14 +455,19 @@ async fn live_counts_cover_only_the_callers_routes_and_are_audited(backend: Back
         !by_status.iter().any(|c| c["group"] == "treaty-bodies"),
         "amina is not on the treaty route: {out}"
     );
-    let (ok, out, _) = cli(&server, home.path(), &["stats", "live"]);
+    let (ok, out, _) = amina(&server, &["stats", "live"]);
     assert!(ok && out.contains("Not for publication"), "{out}");
-    let rapporteur = login(&server, "rapporteur", "sr-defenders", "sr-defenders").await;
-    assert_eq!(get(&server, "/api/v1/stats/live", &rapporteur).await.0, 403);
+    let rapporteur = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    assert_eq!(
+        server.get_as("/api/v1/stats/live", &rapporteur).await.0,
+        403
+    );
     assert_eq!(
         server
             .client()
-            .get(format!("{}/api/v1/stats/live", server.url))
+            .get(server.endpoint("/api/v1/stats/live"))
             .send()
             .await
             .unwrap()
@@ -615,71 +482,19 @@ on_both_backends!(live_counts_cover_only_the_callers_routes_and_are_audited);
 
 /// A credible case on `route`, coded with statistics consent; returns its id.
 async fn credible_coded_case(server: &TestServer, route: &str) -> String {
-    use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
-    use safehold::store::{AlertEvent, NewReport, StoredCode, new_public_id};
-    let id = new_public_id();
-    let store = &server.store;
-    store
-        .insert_report(NewReport {
-            public_id: id.clone(),
-            route: route.into(),
-            received_day: "2025-07-01".into(),
-            ciphertext: b"age ciphertext stand-in".to_vec(),
-            reporter_recipient: "age1stand-in".into(),
-            receipt_hash: crate::common::random_bytes::<32>(),
-            urgent: false,
-            alert_targets: vec![],
-        })
-        .await
-        .unwrap();
-    let alert = AlertEvent {
-        kind: AlertKind::StatusChange,
+    let code = CodedCase::code;
+    let case = CodedCase {
         route,
-        targets: &[],
-    };
-    assert!(
-        store
-            .set_status(
-                &id,
-                CaseStatus::Received,
-                CaseStatus::UnderAssessment,
-                alert
-            )
-            .await
-            .unwrap()
-    );
-    assert!(
-        store
-            .set_status(
-                &id,
-                CaseStatus::UnderAssessment,
-                CaseStatus::Credible,
-                alert
-            )
-            .await
-            .unwrap()
-    );
-    let code = |field: &str, code: &str| StoredCode {
-        field: field.into(),
-        code: code.into(),
-        restricted: false,
-    };
-    let codes = [
-        code("country", "BY"),
-        code("reprisal_type", "travel_ban"),
-        code("incident_date", "2025-07"),
-    ];
-    let consent = ConsentRecord {
+        status: "credible",
+        codes: vec![
+            code("country", "BY"),
+            code("reprisal_type", "travel_ban"),
+            code("incident_date", "2025-07"),
+        ],
         statistics: true,
-        ..ConsentRecord::default()
+        coder: "caseworker/amina",
     };
-    assert!(
-        store
-            .set_coding(&id, "caseworker/amina", &codes, consent)
-            .await
-            .unwrap()
-    );
-    id
+    insert_coded_case(&server.store, case).await
 }
 
 async fn linked_cases_of_one_victim_count_once(backend: Backend) {
@@ -689,20 +504,18 @@ async fn linked_cases_of_one_victim_count_once(backend: Backend) {
     let elsewhere = credible_coded_case(&server, "treaty-bodies").await;
     let policy = safehold::policy::statistics::StatisticsPolicy::builtin().unwrap();
     let period = policy.parse_period("2025-05-01..2026-04-30").unwrap();
-    let victims = |rows: &[safehold::store::StatsCodeRow]| {
+    let victims = |rows: &[StatsCodeRow]| {
         let incidents = safehold::stats::publish::incidents_from_rows(rows);
         safehold::stats::tables::eligible(&policy, &period, &incidents).len()
     };
     assert_eq!(victims(&server.store.stats_code_rows().await.unwrap()), 3);
 
-    let token = login(&server, "caseworker", "amina", "amina").await;
+    let token = server.login("caseworker", "amina", "amina").await;
     let link = |id: &str, same_as: &str| {
-        let request = server
-            .client()
-            .post(format!("{}/api/v1/cases/{id}/victim", server.url))
-            .bearer_auth(&token)
-            .json(&json!({ "same_as": same_as }));
-        async move { request.send().await.unwrap().status().as_u16() }
+        let path = format!("/api/v1/cases/{id}/victim");
+        let body = json!({ "same_as": same_as });
+        let (server, token) = (&server, &token);
+        async move { server.call("POST", &path, token, Some(body)).await.0 }
     };
     assert_eq!(link(&second, &first).await, 200);
     assert_eq!(
@@ -717,8 +530,8 @@ async fn linked_cases_of_one_victim_count_once(backend: Backend) {
     assert_eq!(victims(&server.store.stats_code_rows().await.unwrap()), 2);
 
     // The link outlives retention with the kept codes.
-    let alert = safehold::store::AlertEvent {
-        kind: safehold::domain::AlertKind::StatusChange,
+    let alert = AlertEvent {
+        kind: AlertKind::StatusChange,
         route: "general",
         targets: &[],
     };
@@ -726,12 +539,7 @@ async fn linked_cases_of_one_victim_count_once(backend: Backend) {
         assert!(
             server
                 .store
-                .set_status(
-                    id,
-                    safehold::domain::CaseStatus::Credible,
-                    safehold::domain::CaseStatus::Closed,
-                    alert,
-                )
+                .set_status(id, CaseStatus::Credible, CaseStatus::Closed, alert)
                 .await
                 .unwrap()
         );

@@ -2,45 +2,24 @@
 
 use std::sync::Arc;
 
-use safehold::store::{Backend, Store};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use tokio::sync::Mutex;
 
-use crate::common::{fresh_database, on_both_backends};
+use crate::common::{Backend, Site, Store, fresh_database, on_both_backends, random_bytes};
 use crate::process::ServerProcess;
 
+/// A report body for the server at `url`; every copy needs [`with_fresh_verifier`].
 async fn api_body(url: &str) -> serde_json::Value {
-    let routes: safehold::wire::RoutesResponse = reqwest::get(format!("{url}/api/v1/routes"))
+    Site::at(url)
+        .api_submission("general", "durable")
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let route = routes.routes.iter().find(|r| r.name == "general").unwrap();
-    let recipients: Vec<age::x25519::Recipient> = route
-        .recipients
-        .iter()
-        .map(|r| r.parse().unwrap())
-        .collect();
-    let plaintext = crate::api_intake::sample_report("durable")
-        .to_padded_plaintext()
-        .unwrap();
-    let ciphertext = safehold::crypto::seal::encrypt(&plaintext, &recipients).unwrap();
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    serde_json::json!({
-        "route": "general",
-        "ciphertext": b64.encode(&ciphertext),
-        "reporter_recipient": route.recipients[0],
-        "receipt_verifier": "",
-    })
+        .body
 }
 
 fn with_fresh_verifier(body: &serde_json::Value) -> serde_json::Value {
-    use base64::Engine;
     let mut body = body.clone();
-    body["receipt_verifier"] = base64::engine::general_purpose::STANDARD
-        .encode(crate::common::random_bytes::<32>())
-        .into();
+    body["receipt_verifier"] = STANDARD.encode(random_bytes::<32>()).into();
     body
 }
 

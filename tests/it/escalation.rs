@@ -2,100 +2,16 @@
 //! of issue 3 through the real CLI binary and the real API, on both backends.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use safehold::envelope::{Channel, Consent, Escalation, Report, ReportFields, RoutingAnswers};
-use safehold::store::Backend;
 use serde_json::{Value, json};
 
-use crate::casework::login;
 use crate::common::{
-    FormReport, FormSession, TestServer, demo_identity, element_text, marker, on_both_backends,
-    repo,
+    Backend, Channel, Consent, Escalation, FormReport, Report, ReportFields, RoutingAnswers,
+    TestServer, age_cli_decrypt, contains_bytes, demo_identity, marker, on_both_backends, repo,
+    seal,
 };
-
-/// Runs the real `safehold` binary as `who` with `identity` from keys/DEMO/identities.
-fn cli(
-    server: &TestServer,
-    home: &Path,
-    who: &str,
-    identity: &str,
-    args: &[&str],
-) -> (bool, String, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_safehold"))
-        .args(args)
-        .args(["--server", &server.url, "--as", who])
-        .arg("--identity")
-        .arg(repo().join(format!("keys/DEMO/identities/{identity}.age-identity")))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .current_dir(home)
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// Runs `safehold admin …` against the server's database.
-fn admin(server: &TestServer, args: &[&str]) -> (bool, String, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_safehold"))
-        .arg("admin")
-        .args(args)
-        .args(["--database-url", &server.config.database_url])
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-/// Submits through the no-JavaScript form, with or without consent for the named mechanism.
-async fn submit(server: &TestServer, report: &FormReport, mechanism_consent: bool) -> String {
-    let client = server.client();
-    let session = FormSession::open(&client, &format!("{}/", server.url)).await;
-    let mut form = report.multipart(&session.token);
-    if mechanism_consent {
-        form = form.text("consent_mechanism", "yes");
-    }
-    let response = client
-        .post(format!("{}/report", server.url))
-        .header("cookie", &session.cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    element_text(&response.text().await.unwrap(), "report-id").unwrap()
-}
-
-async fn call(
-    server: &TestServer,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let client = server.client();
-    let url = format!("{}{path}", server.url);
-    let mut request = match method {
-        "POST" => client.post(url),
-        _ => client.get(url),
-    }
-    .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// A correctly padded package, encrypted to `recipients`, base64.
 fn package_for(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
@@ -114,20 +30,7 @@ fn package_for(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
     );
     let package = Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();
     let plaintext = package.to_padded_plaintext().unwrap();
-    STANDARD.encode(safehold::crypto::seal::encrypt(&plaintext, recipients).unwrap())
-}
-
-/// Every file of the SQLite database (main file, WAL, shared memory), concatenated.
-fn sqlite_bytes(server: &TestServer) -> Vec<u8> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(server.dir.path().join("data")).unwrap() {
-        all.extend(std::fs::read(entry.unwrap().path()).unwrap());
-    }
-    all
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    STANDARD.encode(seal::encrypt(&plaintext, recipients).unwrap())
 }
 
 /// 48 bytes from the middle of an age file's payload: unique to that file.
@@ -136,40 +39,15 @@ fn sample(ciphertext: &[u8]) -> Vec<u8> {
     ciphertext[mid..mid + 48].to_vec()
 }
 
-async fn sql(server: &TestServer, backend: Backend, statement: &'static str) {
-    let url = server.config.database_url.clone();
-    match backend {
-        Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            sqlx::query(statement).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-        Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(statement).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-    }
-}
-
 async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
     let canary = marker("escalation");
-    let amina = |args: &[&str]| cli(&server, home, "caseworker/amina", "amina", args);
-    let rapporteur = |args: &[&str]| {
-        cli(
-            &server,
-            home,
-            "rapporteur/sr-defenders",
-            "sr-defenders",
-            args,
-        )
-    };
+    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
 
     // Submit (no-JS form), log in, list, show, reply.
-    let id = submit(&server, &FormReport::simple(&canary), true).await;
+    let report = FormReport::simple(&canary).with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
     let (ok, out, err) = amina(&["case", "login"]);
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&["case", "list"]);
@@ -272,31 +150,20 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     );
 
     // Roles: caseworkers have no inbox, another rapporteur cannot see the package.
-    let amina_token = login(&server, "caseworker", "amina", "amina").await;
-    assert_eq!(
-        call(&server, "GET", "/api/v1/inbox", &amina_token, None)
-            .await
-            .0,
-        403
-    );
-    let cat = login(&server, "rapporteur", "cat-reprisals", "cat-reprisals").await;
-    let (status, listed) = call(&server, "GET", "/api/v1/inbox", &cat, None).await;
+    let amina_token = server.login("caseworker", "amina", "amina").await;
+    assert_eq!(server.get_as("/api/v1/inbox", &amina_token).await.0, 403);
+    let cat = server
+        .login("rapporteur", "cat-reprisals", "cat-reprisals")
+        .await;
+    let (status, listed) = server.get_as("/api/v1/inbox", &cat).await;
     assert_eq!((status, listed), (200, json!([])));
-    let (status, body) = call(
-        &server,
-        "GET",
-        &format!("/api/v1/inbox/{package}"),
-        &cat,
-        None,
-    )
-    .await;
+    let (status, body) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &cat)
+        .await;
     assert_eq!(status, 404, "{body}");
     let path = format!("/api/v1/inbox/{package}/ack");
-    assert_eq!(call(&server, "POST", &path, &cat, None).await.0, 404);
-    assert_eq!(
-        call(&server, "GET", "/api/v1/cases", &cat, None).await.0,
-        403
-    );
+    assert_eq!(server.call("POST", &path, &cat, None).await.0, 404);
+    assert_eq!(server.get_as("/api/v1/cases", &cat).await.0, 403);
 
     // The rapporteur lists, opens in memory, saves the age file, and acknowledges.
     let (ok, out, err) = rapporteur(&["inbox", "login"]);
@@ -321,7 +188,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         "restricted codes stay home"
     );
     assert_eq!(opened["consent"]["named_mechanism"], true);
-    let file = home.join("package.age");
+    let file = server.cli_home().join("package.age");
     let (ok, out, err) = rapporteur(&[
         "inbox",
         "pull",
@@ -330,27 +197,18 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         file.to_str().unwrap(),
     ]);
     assert!(ok, "{out}{err}");
-    match std::process::Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(repo().join("keys/DEMO/identities/sr-defenders.age-identity"))
-        .arg(&file)
-        .output()
-    {
-        Ok(output) => {
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let text = String::from_utf8(output.stdout).unwrap();
-            assert!(text.contains(&canary) && text.contains("[redacted]"));
-            assert!(
-                !text.contains("Geneva"),
-                "the redacted place is not in the package"
-            );
-        }
-        Err(_) => eprintln!("NOTICE: the age CLI is not installed; `age -d` check skipped"),
+    if let Some(output) = age_cli_decrypt(&file, "sr-defenders") {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains(&canary) && text.contains("[redacted]"));
+        assert!(
+            !text.contains("Geneva"),
+            "the redacted place is not in the package"
+        );
     }
     let (ok, out, err) = rapporteur(&["inbox", "ack", &package]);
     assert!(ok, "{out}{err}");
@@ -364,7 +222,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let coding = server.store.coding(&id).await.unwrap().unwrap();
     assert!(coding.codes.iter().all(|c| !c.code.contains("CANARY")));
     if backend == Backend::Sqlite {
-        assert!(!contains(&sqlite_bytes(&server), canary.as_bytes()));
+        assert!(!contains_bytes(&server.sqlite_bytes(), canary.as_bytes()));
     }
 
     // Keep samples of every ciphertext of the case, then close it and run retention at 0 days.
@@ -372,15 +230,12 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let message_ct = server.store.messages(&id).await.unwrap()[0]
         .ciphertext
         .clone();
-    let rapporteur_token = login(&server, "rapporteur", "sr-defenders", "sr-defenders").await;
-    let (_, detail) = call(
-        &server,
-        "GET",
-        &format!("/api/v1/inbox/{package}"),
-        &rapporteur_token,
-        None,
-    )
-    .await;
+    let rapporteur_token = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    let (_, detail) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &rapporteur_token)
+        .await;
     let package_ct = STANDARD
         .decode(detail["ciphertext"].as_str().unwrap())
         .unwrap();
@@ -392,7 +247,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     }
     let (ok, out, err) = amina(&["case", "close", &id]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = admin(&server, &["retention", "run", "--closed-case-days", "0"]);
+    let (ok, out, err) = server.admin(&["retention", "run", "--closed-case-days", "0"]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("1 closed case(s)"), "{out}");
     assert!(server.store.report(&id).await.unwrap().is_none());
@@ -408,10 +263,10 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     assert!(server.store.coding(&id).await.unwrap().is_none());
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
     if backend == Backend::Sqlite {
-        let bytes = sqlite_bytes(&server);
+        let bytes = server.sqlite_bytes();
         for ct in [&report_ct, &message_ct, &package_ct] {
             assert!(
-                !contains(&bytes, &sample(ct)),
+                !contains_bytes(&bytes, &sample(ct)),
                 "a ciphertext survived retention"
             );
         }
@@ -428,14 +283,9 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
             .iter()
             .all(|(incident, f, _)| incident != &id && f != "victim_gender")
     );
-    let (_, reply) = call(
-        &server,
-        "GET",
-        &format!("/api/v1/inbox/{package}"),
-        &rapporteur_token,
-        None,
-    )
-    .await;
+    let (_, reply) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &rapporteur_token)
+        .await;
     assert_eq!(reply["error"]["code"], "no_such_package");
 
     // The audit chain covers it all and verifies; an edited row is named.
@@ -447,20 +297,17 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
             "{action} missing from {actions:?}"
         );
     }
-    let (ok, out, err) = admin(&server, &["audit", "verify"]);
+    let (ok, out, err) = server.admin(&["audit", "verify"]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("intact"), "{out}");
-    let (ok, out, _) = admin(&server, &["audit", "show", "--json"]);
+    let (ok, out, _) = server.admin(&["audit", "show", "--json"]);
     assert!(ok);
     let shown: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown.as_array().unwrap().len(), log.len());
-    sql(
-        &server,
-        backend,
-        "UPDATE audit_log SET subject = 'XXXX-XXXX-XXXX' WHERE seq = 4",
-    )
-    .await;
-    let (ok, out, err) = admin(&server, &["audit", "verify"]);
+    server
+        .sql("UPDATE audit_log SET subject = 'XXXX-XXXX-XXXX' WHERE seq = 4")
+        .await;
+    let (ok, out, err) = server.admin(&["audit", "verify"]);
     assert!(!ok, "{out}");
     assert!(err.contains("audit entry 4 was altered"), "{err}");
     server.stop().await;
@@ -469,15 +316,20 @@ on_both_backends!(code_escalate_inbox_close_purge_and_audit);
 
 async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
-    let amina = |args: &[&str]| cli(&server, home, "caseworker/amina", "amina", args);
-    let token = login(&server, "caseworker", "amina", "amina").await;
+    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    let token = server.login("caseworker", "amina", "amina").await;
     let sr = demo_identity("sr-defenders").to_public();
+    // Posts `ciphertext` as a package of `case` for `to`, as amina's CLI would.
+    let escalate = |case: &str, to: &str, ciphertext: &str| {
+        let path = format!("/api/v1/cases/{case}/escalations");
+        let body = json!({ "to": to, "ciphertext": ciphertext });
+        let (server, token) = (&server, &token);
+        async move { server.call("POST", &path, token, Some(body)).await }
+    };
 
     // The reporter consented to OHCHR and statistics, not to the named mechanism.
     let canary = marker("no-consent");
-    let id = submit(&server, &FormReport::simple(&canary), false).await;
+    let id = server.submit_form(&FormReport::simple(&canary)).await.id;
     let (ok, out, err) = amina(&["case", "login"]);
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&[
@@ -503,10 +355,8 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
 
     // A CLI that skips its check is stopped by the server: a well-formed package, 403.
-    let path = format!("/api/v1/cases/{id}/escalations");
-    let body =
-        json!({ "to": "sr-defenders", "ciphertext": package_for(&id, std::slice::from_ref(&sr)) });
-    let (status, answer) = call(&server, "POST", &path, &token, Some(body.clone())).await;
+    let package = package_for(&id, std::slice::from_ref(&sr));
+    let (status, answer) = escalate(&id, "sr-defenders", &package).await;
     assert_eq!(status, 403, "{answer}");
     assert!(
         answer["error"]["message"]
@@ -526,10 +376,10 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     );
 
     // A case never coded has no recorded consent: 403, even if the report gave it.
-    let uncoded = submit(&server, &FormReport::simple("uncoded"), true).await;
-    let uncoded_path = format!("/api/v1/cases/{uncoded}/escalations");
-    let body = json!({ "to": "sr-defenders", "ciphertext": package_for(&uncoded, std::slice::from_ref(&sr)) });
-    let (status, answer) = call(&server, "POST", &uncoded_path, &token, Some(body)).await;
+    let uncoded = FormReport::simple("uncoded").with_mechanism_consent();
+    let uncoded = server.submit_form(&uncoded).await.id;
+    let package = package_for(&uncoded, std::slice::from_ref(&sr));
+    let (status, answer) = escalate(&uncoded, "sr-defenders", &package).await;
     assert_eq!(status, 403, "{answer}");
     assert!(
         answer["error"]["message"]
@@ -542,7 +392,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     let codes_path = format!("/api/v1/cases/{id}/codes");
     let consent = json!({ "ohchr_reprisals_team": true, "named_mechanism": true, "sg_report_named": false, "sg_report_anonymous": false, "statistics": true });
     let bad = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["XX"] }, "consent": consent });
-    let (status, answer) = call(&server, "POST", &codes_path, &token, Some(bad)).await;
+    let (status, answer) = server.call("POST", &codes_path, &token, Some(bad)).await;
     let message = answer["error"]["message"].as_str().unwrap();
     assert_eq!(status, 422);
     assert!(
@@ -550,7 +400,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         "{message}"
     );
     let bad = json!({ "codes": { "religion": ["x"] }, "consent": consent });
-    let (status, answer) = call(&server, "POST", &codes_path, &token, Some(bad)).await;
+    let (status, answer) = server.call("POST", &codes_path, &token, Some(bad)).await;
     assert_eq!(status, 422);
     assert!(
         answer["error"]["message"]
@@ -567,47 +417,27 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     // Ids that do not exist, other routes' cases, unknown recipients, bad ciphertext: 4xx and
     // nothing stored.
     let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] }, "consent": consent });
-    let (status, _) = call(&server, "POST", &codes_path, &token, Some(recode)).await;
+    let (status, _) = server.call("POST", &codes_path, &token, Some(recode)).await;
     assert_eq!(status, 200);
     let good = package_for(&id, std::slice::from_ref(&sr));
-    let missing = call(
-        &server,
-        "POST",
-        "/api/v1/cases/0000-0000-0000/escalations",
-        &token,
-        Some(json!({ "to": "sr-defenders", "ciphertext": good })),
-    )
-    .await;
+    let missing = escalate("0000-0000-0000", "sr-defenders", &good).await;
     assert_eq!(missing.0, 404);
-    let mut treaty = FormReport::simple("treaty team only");
-    treaty.mechanism = "treaty_body";
-    let theirs = submit(&server, &treaty, true).await;
-    let (status, _) = call(
-        &server,
-        "POST",
-        &format!("/api/v1/cases/{theirs}/escalations"),
-        &token,
-        Some(json!({ "to": "sr-defenders", "ciphertext": good })),
-    )
-    .await;
+    let treaty = FormReport::simple("treaty team only")
+        .with_mechanism("treaty_body")
+        .with_mechanism_consent();
+    let theirs = server.submit_form(&treaty).await.id;
+    let (status, _) = escalate(&theirs, "sr-defenders", &good).await;
     assert_eq!(status, 404);
-    let (status, _) = call(
-        &server,
-        "POST",
-        &format!("/api/v1/cases/{theirs}/codes"),
-        &token,
-        Some(json!({ "codes": {}, "consent": consent })),
-    )
-    .await;
+    let (status, _) = server
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{theirs}/codes"),
+            &token,
+            Some(json!({ "codes": {}, "consent": consent })),
+        )
+        .await;
     assert_eq!(status, 404);
-    let (status, answer) = call(
-        &server,
-        "POST",
-        &path,
-        &token,
-        Some(json!({ "to": "amina", "ciphertext": good })),
-    )
-    .await;
+    let (status, answer) = escalate(&id, "amina", &good).await;
     assert_eq!(status, 422);
     assert!(
         answer["error"]["message"]
@@ -615,46 +445,32 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
             .unwrap()
             .contains("sr-defenders")
     );
-    let (status, _) = call(
-        &server,
-        "POST",
-        &path,
-        &token,
-        Some(json!({ "to": "sr-defenders", "ciphertext": "not base64!" })),
-    )
-    .await;
+    let (status, _) = escalate(&id, "sr-defenders", "not base64!").await;
     assert_eq!(status, 400);
-    let (status, _) = call(&server, "POST", &path, &token,
-        Some(json!({ "to": "sr-defenders", "ciphertext": STANDARD.encode(b"age-encryption.org/v1\n-> X25519 junk\n") }))).await;
+    let junk = STANDARD.encode(b"age-encryption.org/v1\n-> X25519 junk\n");
+    let (status, _) = escalate(&id, "sr-defenders", &junk).await;
     assert_eq!(status, 422);
     let amina_key = demo_identity("amina").to_public();
-    let (status, answer) = call(&server, "POST", &path, &token,
-        Some(json!({ "to": "sr-defenders", "ciphertext": package_for(&id, &[sr.clone(), amina_key]) }))).await;
+    let two_recipients = package_for(&id, &[sr.clone(), amina_key]);
+    let (status, answer) = escalate(&id, "sr-defenders", &two_recipients).await;
     assert_eq!(status, 422, "{answer}");
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
-    let (status, _) = call(
-        &server,
-        "GET",
-        "/api/v1/inbox/0000-0000-0000",
-        &login(&server, "rapporteur", "sr-defenders", "sr-defenders").await,
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .get_as(
+            "/api/v1/inbox/0000-0000-0000",
+            &server
+                .login("rapporteur", "sr-defenders", "sr-defenders")
+                .await,
+        )
+        .await;
     assert_eq!(status, 404);
 
     // Now with consent recorded for the mechanism, the same package goes through.
-    let (status, answer) = call(
-        &server,
-        "POST",
-        &path,
-        &token,
-        Some(json!({ "to": "sr-defenders", "ciphertext": good })),
-    )
-    .await;
+    let (status, answer) = escalate(&id, "sr-defenders", &good).await;
     assert_eq!(status, 201, "{answer}");
     assert_eq!(server.store.count_escalations().await.unwrap(), 1);
     if backend == Backend::Sqlite {
-        assert!(!contains(&sqlite_bytes(&server), canary.as_bytes()));
+        assert!(!contains_bytes(&server.sqlite_bytes(), canary.as_bytes()));
     }
     server.stop().await;
 }
@@ -685,10 +501,9 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     .unwrap();
     let dir = policy.path().to_path_buf();
     let server = TestServer::start_with(backend, |c| c.policy = dir).await;
-    let home = tempfile::tempdir().unwrap();
-    let home = home.path();
-    let amina = |args: &[&str]| cli(&server, home, "caseworker/amina", "amina", args);
-    let id = submit(&server, &FormReport::simple("copied to OHCHR"), true).await;
+    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    let report = FormReport::simple("copied to OHCHR").with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
     assert!(amina(&["case", "login"]).0);
     let (ok, out, err) = amina(&[
         "case",
@@ -710,8 +525,10 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     assert_eq!(sent["to"], "sr-defenders");
     assert_eq!(sent["copies"][0]["to"], "cat-reprisals");
     assert_eq!(sent["copies"][0]["purpose"], "ohchr_reprisals_team");
-    let team = login(&server, "rapporteur", "cat-reprisals", "cat-reprisals").await;
-    let (_, inbox) = call(&server, "GET", "/api/v1/inbox", &team, None).await;
+    let team = server
+        .login("rapporteur", "cat-reprisals", "cat-reprisals")
+        .await;
+    let (_, inbox) = server.get_as("/api/v1/inbox", &team).await;
     assert_eq!(inbox.as_array().unwrap().len(), 1);
     let (ok, out, err) = amina(&[
         "case",

@@ -1,25 +1,8 @@
 //! The no-JavaScript form: the server seals the report for exactly the route's caseworkers.
 
-use safehold::crypto::seal;
-use safehold::envelope::Report;
-use safehold::store::Backend;
-
 use crate::common::{
-    FormReport, TestServer, demo_identity, element_text, on_both_backends, submit_form,
+    Backend, FormReport, Report, TestServer, age_cli_decrypt, on_both_backends, open_report, today,
 };
-
-/// Opens the stored ciphertext of `public_id` with a demo identity.
-pub async fn open_report(server: &TestServer, public_id: &str, who: &str) -> Option<Report> {
-    let stored = server
-        .store
-        .report(public_id)
-        .await
-        .unwrap()
-        .expect("stored report");
-    let identity = demo_identity(who);
-    let plaintext = seal::decrypt(&stored.ciphertext, &[&identity as &dyn age::Identity]).ok()?;
-    Some(Report::from_plaintext(&plaintext).expect("envelope parses"))
-}
 
 async fn form_report_decrypts_with_every_field_and_attachment(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -29,13 +12,11 @@ async fn form_report_decrypts_with_every_field_and_attachment(backend: Backend) 
         ("evidence.bin".into(), attachment.clone()),
         ("note.txt".into(), b"hello".to_vec()),
     ];
-    let (status, page) = submit_form(&server, &report).await;
-    assert_eq!(status, 201, "{page}");
-    let public_id = element_text(&page, "report-id").expect("report id on the receipt page");
-    let codephrase = element_text(&page, "codephrase").expect("codephrase shown");
+    let submitted = server.submit_form(&report).await;
+    let (public_id, codephrase) = (submitted.id, submitted.codephrase);
     assert!(codephrase.split(' ').count() >= 7, "{codephrase}");
     assert!(
-        page.contains("memory"),
+        submitted.page.contains("memory"),
         "the page says the server briefly handled the plaintext"
     );
 
@@ -64,7 +45,7 @@ async fn form_report_decrypts_with_every_field_and_attachment(backend: Backend) 
 
     let stored = server.store.report(&public_id).await.unwrap().unwrap();
     assert_eq!(stored.status, "received");
-    assert_eq!(stored.received_day, safehold::store::today());
+    assert_eq!(stored.received_day, today());
     assert!(stored.reporter_recipient.starts_with("age1"));
     let alerts = server.store.pending_alerts().await.unwrap();
     assert_eq!(alerts.len(), 1, "one alert written with the report");
@@ -79,22 +60,12 @@ on_both_backends!(form_report_decrypts_with_every_field_and_attachment);
 
 /// Debian's `age` opens the file too, when installed (`.ci/run` installs it).
 async fn age_cli_decrypts(ciphertext: &[u8]) {
-    let Ok(output) = std::process::Command::new("age").arg("--version").output() else {
-        eprintln!("age CLI not installed: interoperability check skipped");
-        return;
-    };
-    assert!(output.status.success());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.age");
     std::fs::write(&file, ciphertext).unwrap();
-    let identity = crate::common::repo().join("keys/DEMO/identities/amina.age-identity");
-    let out = std::process::Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&identity)
-        .arg(&file)
-        .output()
-        .unwrap();
+    let Some(out) = age_cli_decrypt(&file, "amina") else {
+        return;
+    };
     assert!(
         out.status.success(),
         "age -d failed: {}",
@@ -106,11 +77,8 @@ async fn age_cli_decrypts(ciphertext: &[u8]) {
 
 async fn routing_sends_a_report_only_to_its_routes_caseworkers(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let mut report = FormReport::simple("treaty body case");
-    report.mechanism = "treaty_body";
-    let (status, page) = submit_form(&server, &report).await;
-    assert_eq!(status, 201, "{page}");
-    let id = element_text(&page, "report-id").unwrap();
+    let report = FormReport::simple("treaty body case").with_mechanism("treaty_body");
+    let id = server.submit_form(&report).await.id;
     let stored = server.store.report(&id).await.unwrap().unwrap();
     assert_eq!(stored.route, "treaty-bodies");
     assert!(
@@ -122,11 +90,8 @@ async fn routing_sends_a_report_only_to_its_routes_caseworkers(backend: Backend)
         "amina (not on the route) cannot"
     );
 
-    let mut urgent = FormReport::simple("they are outside my door");
-    urgent.immediate_danger = "yes";
-    let (status, page) = submit_form(&server, &urgent).await;
-    assert_eq!(status, 201, "{page}");
-    let id = element_text(&page, "report-id").unwrap();
+    let urgent = FormReport::simple("they are outside my door").urgent();
+    let id = server.submit_form(&urgent).await.id;
     let stored = server.store.report(&id).await.unwrap().unwrap();
     assert_eq!(stored.route, "urgent-protection");
     assert!(open_report(&server, &id, "amina").await.is_some());

@@ -1,8 +1,6 @@
 //! Rate limits, forwarding headers, security headers, no third-party resources.
 
-use safehold::store::Backend;
-
-use crate::common::{FormSession, TestServer};
+use crate::common::{Backend, TestServer};
 
 async fn post_receipt(server: &TestServer, forwarded_for: Option<&str>) -> reqwest::Response {
     let mut request = server
@@ -179,22 +177,14 @@ async fn pages_carry_strict_security_headers_and_nothing_from_elsewhere() {
         cookies[0].contains("HttpOnly") && cookies[0].contains("SameSite=Strict"),
         "{cookies:?}"
     );
-    let _ = FormSession::open(&client, &format!("{}/", server.url)).await;
+    let _ = server.form_session("/").await;
     server.stop().await;
 }
 
 #[tokio::test]
 async fn the_form_is_labelled_and_translatable() {
     let server = TestServer::start(Backend::Sqlite).await;
-    let html = server
-        .client()
-        .get(format!("{}/?lang=en", server.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.get_text("/?lang=en").await;
     assert!(html.contains("<html lang=\"en\">"));
     // Every visible control has a label.
     let mut rest = html.as_str();
@@ -220,23 +210,10 @@ async fn published_script_hashes_match_what_is_served() {
     use sha2::Digest;
     let server = TestServer::start(Backend::Sqlite).await;
     let client = server.client();
-    let published: Vec<serde_json::Value> = client
-        .get(format!("{}/.well-known/safehold-scripts.json", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let published: Vec<serde_json::Value> =
+        server.get_json("/.well-known/safehold-scripts.json").await;
     assert_eq!(published.len(), 2);
-    let page = client
-        .get(format!("{}/", server.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = server.get_text("/").await;
     for script in published {
         let path = script["path"].as_str().unwrap();
         let bytes = client

@@ -2,16 +2,18 @@
 //! counts, the ledger refuses repeats and overspending, releases survive a restart byte for
 //! byte, and the public pages list every country with no JavaScript and nothing from outside.
 
-use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
 use safehold::policy::statistics::{BUILTIN, StatisticsPolicy};
 use safehold::stats::publish::{PublishError, release_period_with};
 use safehold::stats::{OsRandom, RandomSource};
-use safehold::store::{AlertEvent, Backend, NewReport, Store, StoredCode, new_public_id};
 
-use crate::common::{TestServer, on_both_backends, random_bytes};
+use crate::common::{
+    Backend, CodedCase, Store, StoredCode, TestServer, insert_coded_case, on_both_backends,
+};
 
 const TODAY: &str = "2026-05-02";
 
+/// A general-route case taken to `status`, coded for `country` and `reprisal_type`, with or
+/// without the reporter's consent to statistics.
 async fn coded_case(
     store: &Store,
     status: &str,
@@ -19,45 +21,8 @@ async fn coded_case(
     country: &str,
     reprisal_type: &str,
 ) {
-    let id = new_public_id();
-    store
-        .insert_report(NewReport {
-            public_id: id.clone(),
-            route: "general".into(),
-            received_day: "2025-07-01".into(),
-            ciphertext: b"age ciphertext stand-in".to_vec(),
-            reporter_recipient: "age1stand-in".into(),
-            receipt_hash: random_bytes::<32>(),
-            urgent: false,
-            alert_targets: vec![],
-        })
-        .await
-        .unwrap();
-    let alert = AlertEvent {
-        kind: AlertKind::StatusChange,
-        route: "general",
-        targets: &[],
-    };
-    let mut from = "received";
-    for to in ["under_assessment", status] {
-        if to == "received" || to == from {
-            break;
-        }
-        let (from_status, to_status) = (from.parse::<CaseStatus>(), to.parse::<CaseStatus>());
-        assert!(
-            store
-                .set_status(&id, from_status.unwrap(), to_status.unwrap(), alert)
-                .await
-                .unwrap()
-        );
-        from = to;
-    }
-    let code = |field: &str, code: &str| StoredCode {
-        field: field.into(),
-        code: code.into(),
-        restricted: false,
-    };
-    let codes = [
+    let code = CodedCase::code;
+    let codes = vec![
         code("country", country),
         code("reprisal_type", reprisal_type),
         code("mechanism", "upr"),
@@ -69,16 +34,14 @@ async fn coded_case(
             restricted: true,
         },
     ];
-    let consent = ConsentRecord {
+    let case = CodedCase {
+        route: "general",
+        status,
+        codes,
         statistics,
-        ..ConsentRecord::default()
+        coder: "caseworker/ana",
     };
-    assert!(
-        store
-            .set_coding(&id, "caseworker/ana", &codes, consent)
-            .await
-            .unwrap()
-    );
+    insert_coded_case(store, case).await;
 }
 
 fn policy(lifetime: &str) -> StatisticsPolicy {
@@ -199,20 +162,12 @@ async fn statistics_story(backend: Backend) {
             );
         }
     }
-    let noisy = get("/stats/2024-05-01_2025-04-30")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let noisy = server.get_text("/stats/2024-05-01_2025-04-30").await;
     assert!(noisy.contains("in 9 cases out of 10, the true count is within 3"));
     assert!(noisy.contains("<svg"));
     // Every country of the fixed list has a row, zeros included.
     let countries = p.dimensions.get("country").unwrap();
-    let page = get("/stats/2025-05-01_2026-04-30")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = server.get_text("/stats/2025-05-01_2026-04-30").await;
     let csv = get("/stats/2025-05-01_2026-04-30.csv").await;
     assert!(
         csv.headers()["content-type"]
@@ -234,16 +189,12 @@ async fn statistics_story(backend: Backend) {
         );
     }
     assert_eq!(countries.categories.len(), 196);
-    let json: serde_json::Value = get("/stats/2025-05-01_2026-04-30.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let json: serde_json::Value = server.get_json("/stats/2025-05-01_2026-04-30.json").await;
     assert_eq!(json["tables"][0]["rows"].as_array().unwrap().len(), 196);
     assert_eq!(get("/stats/1999-05-01_2000-04-30").await.status(), 404);
     assert_eq!(get("/stats/..%2Fetc").await.status(), 404);
     // The pages speak the request's language, from the message catalogue.
-    let about = get("/stats/about?lang=en").await.text().await.unwrap();
+    let about = server.get_text("/stats/about?lang=en").await;
     let english = safehold::i18n::Lang::negotiate(Some("en"), None);
     assert!(about.contains("<html lang=\"en\">"), "{about}");
     assert!(
@@ -252,11 +203,7 @@ async fn statistics_story(backend: Backend) {
     );
 
     // Restart: the release reads back byte for byte.
-    let noisy_csv = get("/stats/2024-05-01_2025-04-30.csv")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let noisy_csv = server.get_text("/stats/2024-05-01_2025-04-30.csv").await;
     let url = server.config.database_url.clone();
     // Keep the SQLite file's directory past the server's stop.
     let _dir = std::mem::replace(&mut server.dir, tempfile::tempdir().unwrap());

@@ -1,0 +1,78 @@
+//! The real `safehold` binary against a [`TestServer`]: the staff CLI as a demo caseworker or
+//! rapporteur, and `safehold admin` on the server's database.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::demo_identity_file;
+use super::server::TestServer;
+
+/// What a run of the binary gave: (exit status was success, stdout, stderr).
+pub type CliOutput = (bool, String, String);
+
+/// The `safehold` binary this test build made.
+pub fn safehold_command() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_safehold"))
+}
+
+/// Runs `command` to the end.
+pub fn run(command: &mut Command) -> CliOutput {
+    let output = command.output().expect("run safehold");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+impl TestServer {
+    /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions);
+    /// also the CLI's working directory.
+    pub fn cli_home(&self) -> PathBuf {
+        let home = self.dir.path().join("cli-home");
+        std::fs::create_dir_all(&home).unwrap();
+        home
+    }
+
+    /// `safehold ARGS --server URL --as WHO --identity FILE` in [`TestServer::cli_home`].
+    pub fn cli_command(&self, who: &str, identity: &Path, args: &[&str]) -> Command {
+        let home = self.cli_home();
+        let mut command = safehold_command();
+        command
+            .args(args)
+            .args(["--server", &self.url, "--as", who])
+            .arg("--identity")
+            .arg(identity)
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .current_dir(&home);
+        command
+    }
+
+    /// Runs the staff CLI as `who` (`caseworker/amina`, `rapporteur/sr-defenders`, …) with the
+    /// demo identity of that name.
+    pub fn cli(&self, who: &str, args: &[&str]) -> CliOutput {
+        let name = who.rsplit('/').next().unwrap();
+        run(&mut self.cli_command(who, &demo_identity_file(name), args))
+    }
+
+    /// `safehold admin ARGS` with the server's database, keys and policy.
+    pub fn admin_command(&self, args: &[&str]) -> Command {
+        let mut command = safehold_command();
+        command
+            .arg("admin")
+            .args(args)
+            .args(["--database-url", &self.config.database_url])
+            .arg("--keys")
+            .arg(&self.config.keys)
+            .arg("--policy")
+            .arg(&self.config.policy)
+            .arg("--demo");
+        command
+    }
+
+    /// Runs `safehold admin ARGS` against the server's database, keys and policy.
+    pub fn admin(&self, args: &[&str]) -> CliOutput {
+        run(&mut self.admin_command(args))
+    }
+}

@@ -1,0 +1,16 @@
+//! Every path into `safehold::{crypto, domain, envelope, store, wire}` the tests use, in one
+//! place: test files import these from `crate::common`, so when the library's modules move
+//! only this file changes.
+
+pub use safehold::crypto::codephrase::Codephrase;
+pub use safehold::crypto::receipt::ReceiptKeys;
+pub use safehold::crypto::seal;
+pub use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
+pub use safehold::envelope::{
+    Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, Report, ReportFields, RoutingAnswers,
+};
+pub use safehold::store::{
+    AlertEvent, Backend, NewReport, StaffIdentity, StatsCodeRow, Store, StoredCode, new_public_id,
+    today,
+};
+pub use safehold::wire::{RoutesResponse, SubmitResponse};

@@ -1,0 +1,124 @@
+//! A real server in this process, on 127.0.0.1:0, with a fresh database per test.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::path::Path;
+
+use safehold::config::{ServeArgs, ServeConfig};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::library::{Backend, Store};
+use super::site::Site;
+use super::{fresh_database, repo};
+
+/// A running in-process server. It dereferences to its [`Site`], so `server.url`,
+/// `server.submit_form(..)`, `server.login(..)` and the other endpoint helpers work on it.
+pub struct TestServer {
+    site: Site,
+    pub addr: SocketAddr,
+    pub backend: Backend,
+    pub store: Store,
+    pub config: ServeConfig,
+    pub dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Deref for TestServer {
+    type Target = Site;
+
+    fn deref(&self) -> &Site {
+        &self.site
+    }
+}
+
+/// Demo configuration rooted in `dir`.
+pub fn demo_config(dir: &Path, database_url: String) -> ServeConfig {
+    let mut config = ServeArgs {
+        demo: true,
+        listen: Some("127.0.0.1:0".parse().unwrap()),
+        database_url: Some(database_url),
+        secret_file: Some(dir.join("server-secret")),
+        ..ServeArgs::default()
+    }
+    .resolve()
+    .expect("demo config");
+    config.keys = repo().join("keys/DEMO");
+    config.policy = repo().join("policy/DEMO");
+    config
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut ServeConfig)) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = fresh_database(backend, dir.path()).await;
+        let mut config = demo_config(dir.path(), url);
+        tweak(&mut config);
+        let server = safehold::server::build(&config)
+            .await
+            .expect("server builds");
+        let listener = TcpListener::bind(config.listen).await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let router = server.router;
+        let task = tokio::spawn(async move {
+            safehold::http::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        TestServer {
+            site: Site::at(&format!("http://{addr}")),
+            addr,
+            backend,
+            store: server.store,
+            config,
+            dir,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// Runs one SQL statement on the server's database behind its back (to tamper with it).
+    pub async fn sql(&self, statement: &'static str) {
+        let url = &self.config.database_url;
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    /// Every file of the SQLite database (main file, WAL, shared memory), concatenated.
+    pub fn sqlite_bytes(&self) -> Vec<u8> {
+        let mut all = Vec::new();
+        for entry in std::fs::read_dir(self.dir.path().join("data")).unwrap() {
+            all.extend(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        all
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.store.close().await;
+    }
+}

@@ -1,0 +1,267 @@
+//! The server's endpoints at a base URL, as a reporter's browser, a reporter's API client or a
+//! staff client uses them. A [`crate::common::TestServer`] dereferences to its `Site`; for a
+//! `ServerProcess`, use [`Site::at`].
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+
+use super::form::{FormReport, FormSession, Submitted};
+use super::library::{
+    Channel, Codephrase, Consent, ReceiptKeys, Report, ReportFields, RoutesResponse,
+    RoutingAnswers, SubmitResponse, seal,
+};
+use super::open_as;
+
+/// A Safehold server's HTTP endpoints at `url`.
+#[derive(Clone)]
+pub struct Site {
+    pub url: String,
+    client: reqwest::Client,
+}
+
+/// A report built, padded and encrypted on the client, and the JSON body that submits it.
+pub struct ApiSubmission {
+    pub ciphertext: Vec<u8>,
+    pub body: Value,
+    pub keys: ReceiptKeys,
+    /// The codephrase the receipt keys were derived from.
+    pub codephrase: String,
+}
+
+impl Site {
+    /// The server at `url`, through the CLI's HTTP client with redirects left to the caller.
+    pub fn at(url: &str) -> Site {
+        let client = safehold::cli::http_client()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Site::with_client(url, client)
+    }
+
+    /// The server at `url`, through `client` (a reporter with its own address, say).
+    pub fn with_client(url: &str, client: reqwest::Client) -> Site {
+        Site {
+            url: url.to_owned(),
+            client,
+        }
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        self.client.clone()
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    // ─── The reporter's pages, without JavaScript ─────────────────────────────────────────
+
+    /// Opens the form page at `path` for its CSRF cookie and token.
+    pub async fn form_session(&self, path: &str) -> FormSession {
+        FormSession::open(&self.client, &self.endpoint(path)).await
+    }
+
+    /// Submits a report through the no-JavaScript form; it must be accepted (201).
+    pub async fn submit_form(&self, report: &FormReport) -> Submitted {
+        let session = self.form_session("/").await;
+        let response = self
+            .client
+            .post(self.endpoint("/report"))
+            .header("cookie", &session.cookie)
+            .multipart(report.multipart(&session.token))
+            .send()
+            .await
+            .expect("POST /report");
+        let status = response.status().as_u16();
+        let page = response.text().await.unwrap();
+        assert_eq!(status, 201, "{page}");
+        Submitted::from_page(page)
+    }
+
+    /// Opens the receipt page with a codephrase, without JavaScript: (status, page, CSRF
+    /// cookie). Every answer must forbid caching, as it may show replies.
+    pub async fn receipt_lookup(&self, codephrase: &str) -> (u16, String, String) {
+        let session = self.form_session("/receipt").await;
+        let response = self
+            .client
+            .post(self.endpoint("/receipt"))
+            .header("cookie", &session.cookie)
+            .form(&[
+                ("authenticity_token", session.token.as_str()),
+                ("codephrase", codephrase),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let no_store = response
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(
+            no_store.as_deref(),
+            Some("no-store"),
+            "receipt pages are never cached"
+        );
+        (status, response.text().await.unwrap(), session.cookie)
+    }
+
+    // ─── The report API ───────────────────────────────────────────────────────────────────
+
+    /// `GET path` without credentials, read as JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.client.get(self.endpoint(path)).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
+    /// `GET path` without credentials, read as text (a page, a CSV file).
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self.client.get(self.endpoint(path)).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
+    pub async fn routes(&self) -> RoutesResponse {
+        self.get_json("/api/v1/routes").await
+    }
+
+    /// Builds, pads and encrypts a report with `text` for the recipients of `route`, as an API
+    /// client does, with fresh receipt keys.
+    pub async fn api_submission(&self, route: &str, text: &str) -> ApiSubmission {
+        let routes = self.routes().await;
+        let route = routes
+            .routes
+            .iter()
+            .find(|r| r.name == route)
+            .expect("route");
+        let recipients: Vec<age::x25519::Recipient> = route
+            .recipients
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        let plaintext = sample_report(text).to_padded_plaintext().unwrap();
+        let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+        let codephrase = Codephrase::generate();
+        let keys = ReceiptKeys::derive(&codephrase).unwrap();
+        let body = json!({
+            "route": route.name,
+            "ciphertext": STANDARD.encode(&ciphertext),
+            "reporter_recipient": keys.recipient().to_string(),
+            "receipt_verifier": STANDARD.encode(keys.lookup_key()),
+        });
+        ApiSubmission {
+            ciphertext,
+            body,
+            keys,
+            codephrase: codephrase.expose().to_owned(),
+        }
+    }
+
+    /// `POST /api/v1/reports` with `body`.
+    pub async fn post_report(&self, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.endpoint("/api/v1/reports"))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Builds and submits a report through the API; it must be accepted (201).
+    pub async fn submit_api(&self, route: &str, text: &str) -> (ApiSubmission, SubmitResponse) {
+        let submission = self.api_submission(route, text).await;
+        let response = self.post_report(&submission.body).await;
+        assert_eq!(response.status(), 201);
+        let accepted = response.json().await.unwrap();
+        (submission, accepted)
+    }
+
+    // ─── Staff ────────────────────────────────────────────────────────────────────────────
+
+    /// Asks for a login challenge for `role/name` and opens it with a demo identity: the nonce.
+    pub async fn challenge_nonce(&self, role: &str, name: &str, identity: &str) -> String {
+        let challenge: Value = self
+            .client
+            .post(self.endpoint("/api/v1/session/challenge"))
+            .json(&json!({ "role": role, "name": name }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ciphertext = STANDARD
+            .decode(challenge["challenge"].as_str().unwrap())
+            .unwrap();
+        let nonce = open_as(&ciphertext, identity).expect("my key opens it");
+        String::from_utf8(nonce).unwrap()
+    }
+
+    /// Logs in over the API with a demo identity; returns the bearer token.
+    pub async fn login(&self, role: &str, name: &str, identity: &str) -> String {
+        let nonce = self.challenge_nonce(role, name, identity).await;
+        let response = self
+            .client
+            .post(self.endpoint("/api/v1/session"))
+            .json(&json!({ "role": role, "name": name, "nonce": nonce }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let session: Value = response.json().await.unwrap();
+        session["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A staff API call with a bearer token: (status, JSON body or null). `method` is `GET`
+    /// or `POST`.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let url = self.endpoint(path);
+        let mut request = match method {
+            "POST" => self.client.post(url),
+            "GET" => self.client.get(url),
+            other => panic!("no helper for {other}"),
+        }
+        .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `GET path` with a bearer token: (status, JSON body or null).
+    pub async fn get_as(&self, path: &str, token: &str) -> (u16, Value) {
+        self.call("GET", path, token, None).await
+    }
+}
+
+/// A report with only `text` filled in, as the CLI would send it.
+pub fn sample_report(text: &str) -> Report {
+    Report::new(
+        "en",
+        Channel::Cli,
+        RoutingAnswers {
+            mechanism: None,
+            region: None,
+            immediate_danger: None,
+        },
+        ReportFields {
+            what_happened: text.into(),
+            when: String::new(),
+            location: String::new(),
+            un_engagement: String::new(),
+            people_affected: String::new(),
+            contact: String::new(),
+        },
+        Consent::default(),
+        vec![],
+    )
+}
