@@ -20,6 +20,7 @@ pub mod http;
 pub mod i18n;
 pub mod keyring;
 pub mod policy;
+pub mod retention;
 pub mod secrets;
 pub mod server;
 pub mod stats;
