@@ -234,6 +234,41 @@ impl ServeArgs {
     }
 }
 
+/// `--keys`, `--policy` and `--demo` of the commands that read keys and policy without serving
+/// (`check`, `admin`, `stats`); `serve` has its own in [`ServeArgs`], where a config file may
+/// set them too.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeysAndPolicyArgs {
+    /// Directory of public age recipients [default: keys, or keys/DEMO with --demo].
+    #[arg(long, env = "SAFEHOLD_KEYS")]
+    pub keys: Option<PathBuf>,
+    /// Directory of policy files [default: policy, or policy/DEMO with --demo].
+    #[arg(long, env = "SAFEHOLD_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// Use the DEMO keys and policy.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl KeysAndPolicyArgs {
+    /// The keys directory: the flag, else the default for `--demo` or not.
+    pub fn keys_dir(&self) -> PathBuf {
+        let (keys, _) = default_dirs(self.demo);
+        self.keys.clone().unwrap_or(keys)
+    }
+
+    /// The policy directory: the flag, else the default for `--demo` or not.
+    pub fn policy_dir(&self) -> PathBuf {
+        let (_, policy) = default_dirs(self.demo);
+        self.policy.clone().unwrap_or(policy)
+    }
+
+    /// Loads keys and policy as `serve` would, refusing DEMO keys without `--demo`.
+    pub fn load(&self) -> anyhow::Result<(crate::keyring::Keyring, crate::policy::Policy)> {
+        crate::server::load_keys_and_policy(&self.keys_dir(), &self.policy_dir(), self.demo)
+    }
+}
+
 /// The keys and policy directories used unless told otherwise: the DEMO set with `--demo`.
 pub fn default_dirs(demo: bool) -> (PathBuf, PathBuf) {
     if demo {

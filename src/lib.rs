@@ -23,6 +23,7 @@ pub mod keyring;
 pub mod mac;
 pub mod padding;
 pub mod policy;
+pub mod retention;
 pub mod secrets;
 pub mod server;
 pub mod stats;

@@ -24,43 +24,9 @@ pub struct Server {
     /// The alert worker, not yet running: `safehold serve` starts it with
     /// [`AlertWorker::spawn`] and stops it after the last request.
     pub alerts: AlertWorker,
-    /// `retention.toml`, if any: `safehold serve` applies it daily with [`spawn_retention`].
+    /// `retention.toml`, if any: `safehold serve` applies it daily with
+    /// [`crate::retention::spawn_daily`].
     pub retention: Option<crate::policy::Retention>,
-}
-
-/// Who the audit chain names for deletions made by the retention policy.
-pub const RETENTION_ACTOR: &str = "operator/retention";
-
-/// Applies the retention policy once: deletes the ciphertext of every closed case whose time
-/// is up (see `policy/retention.toml`). Returns how many cases were purged.
-pub async fn run_retention(
-    store: &Store,
-    retention: crate::policy::Retention,
-) -> anyhow::Result<usize> {
-    let cutoff = retention.cutoff(time::OffsetDateTime::now_utc().date());
-    let purged = store
-        .purge_closed_before(&cutoff, RETENTION_ACTOR)
-        .await
-        .context("retention could not delete closed cases; it will retry at the next run")?;
-    Ok(purged.len())
-}
-
-/// Runs [`run_retention`] now and then once a day until the task is aborted.
-pub fn spawn_retention(
-    store: Store,
-    retention: crate::policy::Retention,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut day = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
-        loop {
-            day.tick().await;
-            match run_retention(&store, retention).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(cases = n, "retention deleted closed cases"),
-                Err(e) => tracing::warn!(error = %format!("{e:#}"), "retention run failed"),
-            }
-        }
-    })
 }
 
 /// Loads and validates keys and policy, refusing DEMO keys unless `demo` is set.

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use crate::alerts::AlertWorker;
+use crate::config::KeysAndPolicyArgs;
 use crate::store::Store;
 
 /// Operator subcommands.
@@ -83,15 +84,8 @@ pub struct Connection {
     /// sqlite://PATH or postgres://… [default: sqlite://data/safehold.db].
     #[arg(long, env = "SAFEHOLD_DATABASE_URL")]
     database_url: Option<String>,
-    /// Directory of public age recipients [default: keys, or keys/DEMO with --demo].
-    #[arg(long, env = "SAFEHOLD_KEYS")]
-    keys: Option<PathBuf>,
-    /// Directory of policy files [default: policy, or policy/DEMO with --demo].
-    #[arg(long, env = "SAFEHOLD_POLICY")]
-    policy: Option<PathBuf>,
-    /// Use the DEMO keys and policy.
-    #[arg(long)]
-    demo: bool,
+    #[command(flatten)]
+    dirs: KeysAndPolicyArgs,
 }
 
 impl Connection {
@@ -106,25 +100,17 @@ impl Connection {
     }
 
     pub(super) fn policy_dir(&self) -> PathBuf {
-        let (_, policy) = crate::config::default_dirs(self.demo);
-        self.policy.clone().unwrap_or(policy)
+        self.dirs.policy_dir()
     }
 
     async fn worker(&self, store: Store) -> anyhow::Result<AlertWorker> {
-        let (keys, policy) = crate::config::default_dirs(self.demo);
-        let keys = self.keys.clone().unwrap_or(keys);
-        let policy = self.policy.clone().unwrap_or(policy);
-        let (_, policy) = crate::server::load_keys_and_policy(&keys, &policy, self.demo)?;
+        let (_, policy) = self.dirs.load()?;
         AlertWorker::new(store, policy.alerts).context("cannot prepare alert delivery")
     }
 }
 
 pub fn run(command: AdminCommand) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    super::async_runtime(super::Threads::PerCore)?.block_on(async {
         match command {
             AdminCommand::Alerts(command) => alerts(command).await,
             AdminCommand::Audit(command) => audit(command).await,
@@ -280,7 +266,7 @@ async fn retention(command: RetentionCommand) -> anyhow::Result<()> {
                 }
             };
             let store = connection.store().await?;
-            let purged = crate::server::run_retention(&store, policy).await;
+            let purged = crate::retention::run_once(&store, policy).await;
             store.close().await;
             let purged = purged?;
             println!(

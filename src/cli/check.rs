@@ -1,29 +1,22 @@
 //! `safehold check`: validates keys and policy the way `serve` would, without serving.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use clap::Args;
 
+use crate::config::KeysAndPolicyArgs;
+
 /// Options of `safehold check`.
 #[derive(Debug, Args)]
+#[command(mut_arg("demo", |arg| arg.help("Check the DEMO keys and policy shipped in the repository")))]
 pub struct CheckArgs {
-    /// Directory of public age recipients [default: keys, or keys/DEMO with --demo].
-    #[arg(long, env = "SAFEHOLD_KEYS")]
-    keys: Option<PathBuf>,
-    /// Directory of policy files [default: policy, or policy/DEMO with --demo].
-    #[arg(long, env = "SAFEHOLD_POLICY")]
-    policy: Option<PathBuf>,
-    /// Check the DEMO keys and policy shipped in the repository.
-    #[arg(long)]
-    demo: bool,
+    #[command(flatten)]
+    dirs: KeysAndPolicyArgs,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
-    let (keys_dir, policy_dir) = crate::config::default_dirs(args.demo);
-    let keys_dir = args.keys.unwrap_or(keys_dir);
-    let policy_dir = args.policy.unwrap_or(policy_dir);
-    let (keyring, policy) = crate::server::load_keys_and_policy(&keys_dir, &policy_dir, args.demo)?;
+    let keys_dir = args.dirs.keys_dir();
+    let policy_dir = args.dirs.policy_dir();
+    let (keyring, policy) = args.dirs.load()?;
     let people = keyring.people().count();
     println!("keys:   {} ({people} people)", keys_dir.display());
     println!(

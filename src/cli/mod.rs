@@ -13,6 +13,7 @@ mod submit;
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 /// Safehold: encrypted intake of reports of reprisals against people who cooperate with the
@@ -57,6 +58,28 @@ pub fn http_client() -> reqwest::ClientBuilder {
     // Installing twice is harmless: the first provider stays.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
+}
+
+/// How many threads a command's async runtime runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// The calling thread only: client commands that wait on one request at a time.
+    One,
+    /// One worker per core: the server, the load test, database work.
+    PerCore,
+}
+
+/// The tokio runtime of a command; every command that needs one builds it here, so they fail
+/// with the same message.
+pub fn async_runtime(threads: Threads) -> anyhow::Result<tokio::runtime::Runtime> {
+    let mut builder = match threads {
+        Threads::One => tokio::runtime::Builder::new_current_thread(),
+        Threads::PerCore => tokio::runtime::Builder::new_multi_thread(),
+    };
+    builder
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 /// Runs a parsed command line and turns its outcome into an exit code.

@@ -9,11 +9,7 @@ use crate::http;
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.resolve()?;
     init_logging();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(serve(config))
+    super::async_runtime(super::Threads::PerCore)?.block_on(serve(config))
 }
 
 /// Logs go to stderr. The HTTP layer logs routes and statuses only, never addresses or
@@ -59,7 +55,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     // Closed cases' ciphertext is deleted once retention.toml says so, checked daily.
     let retention = server
         .retention
-        .map(|r| crate::server::spawn_retention(server.store.clone(), r));
+        .map(|r| crate::retention::spawn_daily(server.store.clone(), r));
     let served = http::serve(listener, server.router, shutdown_signal()).await;
     if let Some(task) = retention {
         task.abort();

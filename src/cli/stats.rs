@@ -1,6 +1,5 @@
 //! `safehold stats …`: operator commands for statistics releases on the server's database.
 
-use anyhow::Context;
 use clap::Subcommand;
 
 use crate::policy::statistics::StatisticsPolicy;
@@ -32,11 +31,7 @@ pub enum StatsCommand {
 
 /// Runs a `safehold stats` command.
 pub fn run(command: StatsCommand) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    super::async_runtime(super::Threads::PerCore)?.block_on(async {
         match command {
             StatsCommand::Live { staff } => live(&super::staff_client::StaffClient::new(&staff)?).await,
             StatsCommand::Release {
