@@ -10,7 +10,6 @@ use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
 use super::staff_client::{StaffArgs, StaffClient};
-use crate::crypto::seal;
 use crate::envelope::Escalation;
 use crate::wire::{EscalationView, PackageDetail};
 
@@ -106,12 +105,7 @@ async fn pull(
         .decode(&detail.ciphertext)
         .context("the server sent malformed ciphertext")?;
     if show {
-        let identities = client.identities()?;
-        let refs: Vec<&dyn age::Identity> = identities
-            .iter()
-            .map(|i| i.as_ref() as &dyn age::Identity)
-            .collect();
-        let plaintext = seal::decrypt(&ciphertext, &refs).map_err(|_| {
+        let plaintext = client.identities()?.open(&ciphertext).ok_or_else(|| {
             anyhow!("your identity cannot open package {id}: it was not encrypted to your keys")
         })?;
         let package = Escalation::from_plaintext(&plaintext)

@@ -146,12 +146,7 @@ impl StaffClient {
         let ciphertext = STANDARD
             .decode(&challenge.challenge)
             .context("the server sent a malformed challenge")?;
-        let identities = load_identities(&self.identity)?;
-        let refs: Vec<&dyn age::Identity> = identities
-            .iter()
-            .map(|i| i.as_ref() as &dyn age::Identity)
-            .collect();
-        let nonce = seal::decrypt(&ciphertext, &refs).map_err(|_| {
+        let nonce = self.identities()?.open(&ciphertext).ok_or_else(|| {
             anyhow!(
                 "your identity {} cannot open the server's challenge: is {}/{} the right name, and is your key in the server's keys/?",
                 self.identity.display(),
@@ -216,8 +211,23 @@ impl StaffClient {
     }
 
     /// The identities in the configured file.
-    pub fn identities(&self) -> anyhow::Result<Vec<Box<dyn age::Identity + Send + Sync>>> {
-        load_identities(&self.identity)
+    pub fn identities(&self) -> anyhow::Result<Identities> {
+        load_identities(&self.identity).map(Identities)
+    }
+}
+
+/// The user's own age identities, loaded once, to open what was encrypted to them.
+pub struct Identities(Vec<Box<dyn age::Identity + Send + Sync>>);
+
+impl Identities {
+    /// Decrypts `ciphertext`; `None` if none of the user's identities opens it.
+    pub fn open(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let refs: Vec<&dyn age::Identity> = self
+            .0
+            .iter()
+            .map(|i| i.as_ref() as &dyn age::Identity)
+            .collect();
+        seal::decrypt(ciphertext, &refs).ok()
     }
 }
 

@@ -23,11 +23,7 @@ pub(super) async fn open_case(
         .decode(&case.ciphertext)
         .context("the server sent malformed ciphertext")?;
     let identities = client.identities()?;
-    let refs: Vec<&dyn age::Identity> = identities
-        .iter()
-        .map(|i| i.as_ref() as &dyn age::Identity)
-        .collect();
-    let plaintext = seal::decrypt(&ciphertext, &refs).map_err(|_| {
+    let plaintext = identities.open(&ciphertext).ok_or_else(|| {
         anyhow!("your identity cannot open case {id}: it was not encrypted to any of your keys")
     })?;
     let report = Report::from_plaintext(&plaintext)
@@ -43,8 +39,8 @@ pub(super) async fn open_case(
         } else {
             REPLY_FORMAT
         };
-        let text = seal::decrypt(&bytes, &refs)
-            .ok()
+        let text = identities
+            .open(&bytes)
             .and_then(|p| Message::from_plaintext(&p, format).ok())
             .map(|msg| msg.text.clone())
             .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
