@@ -23,5 +23,6 @@ pub mod policy;
 pub mod retention;
 pub mod secrets;
 pub mod server;
+pub mod server_process;
 pub mod stats;
 pub mod store;
