@@ -30,6 +30,7 @@ pub mod policy;
 pub mod retention;
 pub mod secrets;
 pub mod server;
+pub mod server_process;
 pub mod stats;
 pub mod store;
 pub mod wire;

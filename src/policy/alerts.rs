@@ -6,7 +6,6 @@
 //! error that names the target and the variable. This module sees names and settings only.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -14,7 +13,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::PolicyError;
+use super::{PolicyError, Problem};
 
 /// The validated alert policy.
 #[derive(Clone, Debug, Default)]
@@ -142,26 +141,6 @@ pub enum SmtpSecurity {
     PlainLoopbackOnly,
 }
 
-/// One problem in `alerts.toml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlertProblem {
-    /// The target, when the problem is inside one.
-    pub target: Option<String>,
-    /// The field.
-    pub field: &'static str,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for AlertProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.target {
-            Some(t) => write!(f, "target `{t}`, field `{}`: {}", self.field, self.message),
-            None => write!(f, "field `{}`: {}", self.field, self.message),
-        }
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAlerts {
@@ -238,10 +217,7 @@ impl AlertPolicy {
         if problems.is_empty() {
             Ok(policy)
         } else {
-            Err(PolicyError::InvalidAlerts {
-                path: path.to_path_buf(),
-                problems,
-            })
+            Err(PolicyError::invalid(path, problems))
         }
     }
 
@@ -256,19 +232,19 @@ impl AlertPolicy {
     }
 }
 
-fn problem(problems: &mut Vec<AlertProblem>, target: Option<&str>, field: &'static str, m: String) {
-    problems.push(AlertProblem {
-        target: target.map(str::to_owned),
-        field,
-        message: m,
-    });
+fn problem(problems: &mut Vec<Problem>, target: Option<&str>, field: &'static str, m: String) {
+    let context = match target {
+        Some(target) => format!("target `{target}`, field `{field}`"),
+        None => format!("field `{field}`"),
+    };
+    problems.push(Problem::new(m).about(context));
 }
 
 fn validate(
     raw: RawAlerts,
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
-    problems: &mut Vec<AlertProblem>,
+    problems: &mut Vec<Problem>,
 ) -> AlertPolicy {
     let defaults = Delivery::default();
     let mut duration = |value: Option<String>, field: &'static str, default: Duration| match value {
@@ -438,7 +414,7 @@ fn validate(
 fn validate_smtp(
     s: RawSmtp,
     env: &dyn Fn(&str) -> Option<String>,
-    problems: &mut Vec<AlertProblem>,
+    problems: &mut Vec<Problem>,
 ) -> SmtpSettings {
     if s.host.trim().is_empty() {
         problem(
@@ -521,7 +497,7 @@ fn read_secret(
     t: &RawTarget,
     dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
-    problems: &mut Vec<AlertProblem>,
+    problems: &mut Vec<Problem>,
 ) -> SecretString {
     let n = Some(t.name.as_str());
     let value = match (&t.secret_env, &t.secret_file) {

@@ -10,6 +10,7 @@
 
 pub mod alerts;
 pub mod escalation;
+pub mod problem;
 pub mod questions;
 pub mod retention;
 pub mod routing;
@@ -21,10 +22,11 @@ use std::path::{Path, PathBuf};
 
 use crate::keyring::Keyring;
 
-pub use alerts::{AlertPolicy, AlertProblem, AlertTarget};
+pub use alerts::{AlertPolicy, AlertTarget};
 pub use escalation::{EscalationPolicy, EscalationRecipient};
+pub use problem::Problem;
 pub use retention::Retention;
-pub use routing::{Answers, Route, RouteSelector, Routing, RoutingProblem, RoutingReason};
+pub use routing::{Answers, Route, RouteSelector, Routing, RoutingReason};
 pub use taxonomy::{CodingError, Taxonomy, ValidCode};
 
 /// Every policy the server runs with, validated against the keyring.
@@ -110,31 +112,25 @@ pub enum PolicyError {
         /// toml's message, with line, column and the offending text.
         message: String,
     },
-    /// Valid TOML that breaks the rules; every problem is listed.
-    #[error("{} has {} problem(s); fix them all, then restart:\n{}", path.display(), problems.len(), list(path, problems))]
+    /// Valid TOML that breaks the rules (or, in `alerts.toml`, names a secret that is
+    /// missing); every problem is listed, each with the file and, where known, the line.
+    #[error("{} has {} problem(s); fix them all, then restart:\n{}", path.display(), problems.len(), problem::bulleted(problems))]
     Invalid {
         /// The file.
         path: PathBuf,
         /// Every problem found.
-        problems: Vec<RoutingProblem>,
-    },
-    /// `alerts.toml` breaks the rules (or a secret it names is missing); every problem is
-    /// listed.
-    #[error("{} has {} problem(s); fix them all, then restart:\n{}", path.display(), problems.len(), problems.iter().map(|p| format!("  - {}: {p}", path.display())).collect::<Vec<_>>().join("\n"))]
-    InvalidAlerts {
-        /// The file.
-        path: PathBuf,
-        /// Every problem found.
-        problems: Vec<AlertProblem>,
+        problems: Vec<Problem>,
     },
 }
 
-fn list(path: &Path, problems: &[RoutingProblem]) -> String {
-    problems
-        .iter()
-        .map(|problem| format!("  - {}", problem.located(path)))
-        .collect::<Vec<_>>()
-        .join("\n")
+impl PolicyError {
+    /// Refuses `path` for `problems`, each located in that file.
+    pub(crate) fn invalid(path: &Path, problems: Vec<Problem>) -> PolicyError {
+        PolicyError::Invalid {
+            path: path.to_path_buf(),
+            problems: problems.into_iter().map(|p| p.in_file(path)).collect(),
+        }
+    }
 }
 
 #[cfg(test)]

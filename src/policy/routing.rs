@@ -8,15 +8,14 @@
 //! and names only, never report content.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use age::x25519::Recipient;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::PolicyError;
 use super::questions::{self, MECHANISM, REGION, UnknownCode};
+use super::{PolicyError, Problem};
 use crate::keyring::{Keyring, Role};
 
 /// The validated routing table: routes in file order plus the default route.
@@ -126,10 +125,8 @@ impl Routing {
             path: path.to_path_buf(),
             message: err.to_string(),
         })?;
-        validate(raw, text, keyring, targets).map_err(|problems| PolicyError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        })
+        validate(raw, text, keyring, targets)
+            .map_err(|problems| PolicyError::invalid(path, problems))
     }
 
     /// The route for these answers: the first route, in file order, with a non-empty selector
@@ -173,47 +170,6 @@ impl Routing {
             }
         }
         out
-    }
-}
-
-/// One problem in `routing.toml`, located by line, route and field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RoutingProblem {
-    /// 1-based line of the offending value, when known.
-    pub line: Option<usize>,
-    /// The route's name, when the problem is inside a route.
-    pub route: Option<String>,
-    /// The field, e.g. `caseworkers` or `when.mechanism`.
-    pub field: &'static str,
-    /// What is wrong and what to do.
-    pub reason: RoutingReason,
-}
-
-impl RoutingProblem {
-    /// `"{path}:{line}: route `x`, field `y`: reason"`, the way compilers print locations, so
-    /// editors and operators can jump to it.
-    pub(super) fn located(&self, path: &Path) -> String {
-        match self.line {
-            Some(line) => format!("{}:{line}: {}", path.display(), self.what()),
-            None => format!("{}: {}", path.display(), self.what()),
-        }
-    }
-
-    fn what(&self) -> String {
-        match &self.route {
-            Some(route) => format!("route `{route}`, field `{}`: {}", self.field, self.reason),
-            None => format!("field `{}`: {}", self.field, self.reason),
-        }
-    }
-}
-
-impl fmt::Display for RoutingProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(line) = self.line {
-            write!(f, "line {line}: ")?;
-        }
-        f.write_str(&self.what())
     }
 }
 
@@ -322,7 +278,7 @@ struct RawSelector {
 
 struct Checker<'t> {
     text: &'t str,
-    problems: Vec<RoutingProblem>,
+    problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
@@ -341,12 +297,12 @@ impl Checker<'_> {
         field: &'static str,
         reason: RoutingReason,
     ) {
-        self.problems.push(RoutingProblem {
-            line,
-            route: route.map(str::to_owned),
-            field,
-            reason,
-        });
+        let context = match route {
+            Some(route) => format!("route `{route}`, field `{field}`"),
+            None => format!("field `{field}`"),
+        };
+        self.problems
+            .push(Problem::new(reason).at_line(line).about(context));
     }
 
     /// Checks a list of codes and returns it unwrapped.
@@ -421,7 +377,7 @@ fn validate(
     text: &str,
     keyring: &Keyring,
     targets: Option<&[String]>,
-) -> Result<Routing, Vec<RoutingProblem>> {
+) -> Result<Routing, Vec<Problem>> {
     let mut checker = Checker {
         text,
         problems: Vec::new(),

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use time::{Date, Month};
 
+use super::Problem;
+
 /// The file's path under a policy directory.
 pub fn statistics_path(dir: &Path) -> PathBuf {
     dir.join("statistics.toml")
@@ -207,12 +209,12 @@ pub enum StatisticsPolicyError {
         message: String,
     },
     /// Valid TOML that breaks the rules; every problem is listed.
-    #[error("{} has {} problem(s); fix them all:\n{}", path.display(), problems.len(), problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} has {} problem(s); fix them all:\n{}", path.display(), problems.len(), super::problem::bulleted(problems))]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// Every problem found.
-        problems: Vec<String>,
+        /// Every problem found, each located in the file.
+        problems: Vec<Problem>,
     },
 }
 
@@ -481,7 +483,10 @@ impl StatisticsPolicy {
         if !problems.is_empty() {
             return Err(StatisticsPolicyError::Invalid {
                 path: path.to_path_buf(),
-                problems,
+                problems: problems
+                    .into_iter()
+                    .map(|message| Problem::new(message).in_file(path))
+                    .collect(),
             });
         }
         Ok(StatisticsPolicy {
