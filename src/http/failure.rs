@@ -338,15 +338,3 @@ impl IntoResponse for PageError {
         response
     }
 }
-
-/// The answer when a page's template fails to render (a bug: templates are checked at build
-/// time). Static HTML, since rendering is what failed; it says nothing was lost.
-pub fn page_not_rendered() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        axum::response::Html(
-            "<!doctype html><title>Safehold</title><p>The page could not be shown. Please try again.</p>",
-        ),
-    )
-        .into_response()
-}

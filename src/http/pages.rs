@@ -2,6 +2,7 @@
 //! Every visible string comes from the message catalogue through `lang`.
 
 use askama::Template;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::i18n::Lang;
@@ -13,9 +14,21 @@ pub fn render<T: Template>(template: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            super::failure::page_not_rendered()
+            page_not_rendered()
         }
     }
+}
+
+/// The answer when a page's template fails to render (a bug: templates are checked at build
+/// time). Static HTML, since rendering is what failed; it says nothing was lost.
+pub fn page_not_rendered() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(
+            "<!doctype html><title>Safehold</title><p>The page could not be shown. Please try again.</p>",
+        ),
+    )
+        .into_response()
 }
 
 /// A message of the thread as shown to its reporter.
