@@ -10,6 +10,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::domain::{CaseStatus, list};
 use time::{Date, Month};
 
 use super::Problem;
@@ -275,15 +277,6 @@ struct RawRegion {
     countries: Vec<String>,
 }
 
-const STATUSES: &[&str] = &[
-    "received",
-    "under_assessment",
-    "credible",
-    "not_substantiated",
-    "referred",
-    "closed",
-];
-
 impl StatisticsPolicy {
     /// Loads `<dir>/statistics.toml`, or the shipped file when the directory has none.
     pub fn load(dir: &Path) -> Result<StatisticsPolicy, StatisticsPolicyError> {
@@ -332,12 +325,13 @@ impl StatisticsPolicy {
             Month::May
         });
         for s in &raw.counted_statuses {
-            if !STATUSES.contains(&s.as_str()) {
+            let status = s.parse::<CaseStatus>();
+            if status.is_err() {
                 problems.push(format!(
                     "counted_statuses: unknown status {s:?} (known: {})",
-                    STATUSES.join(", ")
+                    list(CaseStatus::ALL)
                 ));
-            } else if s == "received" || s == "under_assessment" {
+            } else if status.is_ok_and(|status| !status.may_count_in_statistics()) {
                 problems.push(format!(
                     "counted_statuses: {s:?} is not past the initial assessment and may not count"
                 ));
