@@ -143,14 +143,7 @@ fn print_package(p: &Escalation) {
         println!("Redacted by the caseworker: {}", p.redacted.join(", "));
     }
     let f = &p.fields;
-    for (label, text) in [
-        ("What happened", &f.what_happened),
-        ("When", &f.when),
-        ("Where", &f.location),
-        ("UN engagement", &f.un_engagement),
-        ("People affected", &f.people_affected),
-        ("Contact", &f.contact),
-    ] {
+    for (label, text) in f.labelled() {
         println!("\n{label}:\n{}", if text.is_empty() { "-" } else { text });
     }
     for m in &p.thread {

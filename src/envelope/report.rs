@@ -121,6 +121,18 @@ impl Report {
 }
 
 impl ReportFields {
+    /// The fields with the labels every reader shows them under, in form order.
+    pub fn labelled(&self) -> [(&'static str, &str); 6] {
+        [
+            ("What happened", &self.what_happened),
+            ("When", &self.when),
+            ("Where", &self.location),
+            ("UN engagement", &self.un_engagement),
+            ("People affected", &self.people_affected),
+            ("Contact", &self.contact),
+        ]
+    }
+
     /// Turns CRLF and lone CR into LF in every field.
     ///
     /// Browsers submit textareas with CRLF while JavaScript's `textarea.value` has LF; both

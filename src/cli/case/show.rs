@@ -172,14 +172,7 @@ pub(super) fn print_report(case: &CaseDetail, report: &Report) -> anyhow::Result
             .map_or("-", |d| if d { "YES" } else { "no" })
     )?;
     let f = &report.fields;
-    for (label, text) in [
-        ("What happened", &f.what_happened),
-        ("When", &f.when),
-        ("Where", &f.location),
-        ("UN engagement", &f.un_engagement),
-        ("People affected", &f.people_affected),
-        ("Contact", &f.contact),
-    ] {
+    for (label, text) in f.labelled() {
         writeln!(
             out,
             "\n{label}:\n{}",
