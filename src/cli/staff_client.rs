@@ -242,11 +242,40 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> anyhow::Res
         return serde_json::from_slice(&bytes)
             .context("the server's answer is not what Safehold sends");
     }
-    let message = serde_json::from_slice::<ErrorBody>(&bytes)
+    let (code, message) = serde_json::from_slice::<ErrorBody>(&bytes)
         .ok()
-        .map(|body| body.error.message)
-        .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
-    bail!("{message} (HTTP {})", status.as_u16())
+        .map(|body| (body.error.code, body.error.message))
+        .unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(&bytes).chars().take(200).collect();
+            (String::new(), text)
+        });
+    Err(Refused {
+        status: status.as_u16(),
+        code,
+        message,
+    }
+    .into())
+}
+
+/// The server answered with an error: its HTTP status, machine code and message.
+#[derive(Debug, thiserror::Error)]
+#[error("{message} (HTTP {status})")]
+pub struct Refused {
+    /// HTTP status.
+    pub status: u16,
+    /// The `error.code` of the JSON body, or empty.
+    pub code: String,
+    /// What the server said.
+    pub message: String,
+}
+
+impl Refused {
+    /// Whether `error` is the server's refusal with this `code`.
+    pub fn is(error: &anyhow::Error, code: &str) -> bool {
+        error
+            .downcast_ref::<Refused>()
+            .is_some_and(|r| r.code == code)
+    }
 }
 
 /// Reads an age identity file; a passphrase-protected one (an age file itself) is decrypted

@@ -134,6 +134,9 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
             ConsentPurpose::Statistics => consent.statistics = true,
         }
     }
+    // The receipt first: the report carries the reporter's reply recipient and thread key.
+    let codephrase = Codephrase::generate();
+    let keys = ReceiptKeys::derive(&codephrase)?;
     let report = Report::new(
         args.language.clone(),
         Channel::Cli,
@@ -152,6 +155,7 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
         }
         .normalized(),
         consent,
+        keys.reply_to(),
         attachments,
     );
     let plaintext = report.to_padded_plaintext()?;
@@ -159,13 +163,10 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
     let ciphertext = seal::encrypt(&plaintext, &recipients)?;
     drop(plaintext);
 
-    let codephrase = Codephrase::generate();
-    let keys = ReceiptKeys::derive(&codephrase)?;
     let request = SubmitRequest {
         route: route.name.clone(),
         urgent: args.urgent,
         ciphertext: STANDARD.encode(&ciphertext),
-        reporter_recipient: keys.recipient().to_string(),
         receipt_verifier: STANDARD.encode(keys.lookup_key()),
     };
     let response = client

@@ -1,5 +1,6 @@
 //! Keys derived from the codephrase: the lookup key the server indexes (through a keyed
-//! hash) and the X25519 identity that replies are encrypted to.
+//! hash), the X25519 identity that replies are encrypted to, and the thread key that
+//! authenticates every message of the case's thread.
 //!
 //! The browser re-implements this byte for byte; `docs/receipt-derivation.md` is the
 //! contract and `tests/vectors/receipt.json` the known answers.
@@ -13,6 +14,8 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::codephrase::Codephrase;
+use super::thread::ThreadKey;
+use crate::envelope::ReplyTo;
 
 /// Fixed, domain-separated Argon2id salt. A per-user salt is impossible (the codephrase is
 /// the only thing the reporter has); the codephrase's ~103 bits make a global salt safe.
@@ -27,6 +30,8 @@ pub const ARGON2_P: u32 = 1;
 pub const LOOKUP_INFO: &[u8] = b"safehold.receipt.v1 lookup";
 /// HKDF-SHA256 `info` for the X25519 identity.
 pub const X25519_INFO: &[u8] = b"safehold.receipt.v1 x25519";
+/// HKDF-SHA256 `info` for the thread key.
+pub const THREAD_INFO: &[u8] = b"safehold.receipt.v1 thread";
 
 /// Why keys could not be derived. Never caused by the codephrase's content.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +48,7 @@ pub enum ReceiptError {
 pub struct ReceiptKeys {
     lookup_key: Zeroizing<[u8; 32]>,
     identity: age::x25519::Identity,
+    thread_key: ThreadKey,
 }
 
 impl ReceiptKeys {
@@ -61,9 +67,14 @@ impl ReceiptKeys {
             .map_err(|_| ReceiptError::Kdf("HKDF output length"))?;
         let identity = identity_from_bytes(&identity_bytes)?;
 
+        let mut thread_bytes = Zeroizing::new([0u8; 32]);
+        hkdf.expand(THREAD_INFO, &mut thread_bytes[..])
+            .map_err(|_| ReceiptError::Kdf("HKDF output length"))?;
+
         Ok(ReceiptKeys {
             lookup_key,
             identity,
+            thread_key: ThreadKey::from_bytes(&thread_bytes),
         })
     }
 
@@ -78,9 +89,25 @@ impl ReceiptKeys {
         &self.identity
     }
 
-    /// The reporter's age recipient, which the server stores to encrypt replies.
+    /// The reporter's age recipient. It travels only inside the encrypted report
+    /// ([`ReplyTo`]): the server never stores it, so a codephrase alone finds nothing in a
+    /// copied database.
     pub fn recipient(&self) -> age::x25519::Recipient {
         self.identity.to_public()
+    }
+
+    /// The key that authenticates the thread's messages (see [`ThreadKey`]).
+    pub fn thread_key(&self) -> &ThreadKey {
+        &self.thread_key
+    }
+
+    /// What the report carries, inside its ciphertext, so the route's caseworkers can answer:
+    /// the recipient and the thread key.
+    pub fn reply_to(&self) -> ReplyTo {
+        ReplyTo {
+            recipient: self.recipient().to_string(),
+            thread_key: self.thread_key.to_base64(),
+        }
     }
 }
 
@@ -173,6 +200,7 @@ mod tests {
         lookup_key: String,
         identity: String,
         recipient: String,
+        thread_key: String,
         pepper: String,
         receipt_hash: String,
     }
@@ -197,6 +225,7 @@ mod tests {
                 v.identity.as_str()
             );
             assert_eq!(keys.recipient().to_string(), v.recipient);
+            assert_eq!(hex::encode(keys.thread_key().expose()), v.thread_key);
             let pepper = hex::decode(&v.pepper).unwrap();
             assert_eq!(
                 hex::encode(receipt_hash(&pepper, keys.lookup_key())),
@@ -237,6 +266,7 @@ mod tests {
                 "lookup_key": hex::encode(keys.lookup_key()),
                 "identity": keys.identity().to_string().expose_secret(),
                 "recipient": keys.recipient().to_string(),
+                "thread_key": hex::encode(keys.thread_key().expose()),
                 "pepper": hex::encode(pepper),
                 "receipt_hash": hex::encode(receipt_hash(pepper, keys.lookup_key())),
             }));

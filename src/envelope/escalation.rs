@@ -181,7 +181,7 @@ impl fmt::Debug for ThreadEntry {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Channel, RoutingAnswers};
+    use super::super::{Channel, ReplyTo, RoutingAnswers};
     use super::*;
 
     #[test]
@@ -199,6 +199,10 @@ mod tests {
             Consent {
                 named_mechanism: true,
                 ..Consent::default()
+            },
+            ReplyTo {
+                recipient: "age1reporter".into(),
+                thread_key: "SECRET-THREAD-KEY".into(),
             },
             vec![],
         );
@@ -221,6 +225,9 @@ mod tests {
         assert_eq!(package.fields.what_happened, "detained");
         let bytes = package.to_padded_plaintext().unwrap();
         assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-PLACE"));
+        // The reporter's reply channel stays with the route: a package never carries it.
+        assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-THREAD-KEY"));
+        assert!(!String::from_utf8_lossy(&bytes).contains("age1reporter"));
         assert_eq!(Escalation::from_plaintext(&bytes).unwrap(), package);
         assert!(!format!("{package:?}").contains("detained"));
         assert_eq!(

@@ -23,7 +23,9 @@ pub use escalation::{
     ESCALATION_FORMAT, Escalation, EscalationError, REDACTABLE, REDACTED, ThreadEntry,
 };
 pub use message::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT};
-pub use report::{Attachment, Channel, REPORT_FORMAT, Report, ReportFields, RoutingAnswers};
+pub use report::{
+    Attachment, Channel, REPORT_FORMAT, ReplyTo, Report, ReportFields, RoutingAnswers,
+};
 
 /// Why a report could not be encoded or decoded.
 ///
@@ -207,6 +209,10 @@ mod tests {
             Consent {
                 statistics: true,
                 ..Consent::default()
+            },
+            ReplyTo {
+                recipient: "age1example".into(),
+                thread_key: "AAAA".into(),
             },
             vec![Attachment::new(
                 "a.bin",

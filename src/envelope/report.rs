@@ -77,6 +77,20 @@ pub struct Attachment {
     pub metadata_stripped: bool,
 }
 
+/// What the route's caseworkers need to answer the reporter. It travels only inside the
+/// ciphertext: the server stores neither the recipient nor the key, so a seized database
+/// cannot be searched with a known codephrase, and the server cannot forge a reply.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Default, Zeroize, ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyTo {
+    /// The reporter's X25519 age recipient (`age1…`), derived from the codephrase: replies
+    /// are encrypted to it.
+    pub recipient: String,
+    /// The thread key derived from the codephrase, standard base64 of 32 bytes: every reply
+    /// carries a MAC under it (`docs/receipt-derivation.md`).
+    pub thread_key: String,
+}
+
 /// One report as the reporter wrote it; wiped from memory when dropped.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Zeroize, ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +108,8 @@ pub struct Report {
     pub fields: ReportFields,
     /// Consent per purpose.
     pub consent: Consent,
+    /// Where replies go and how they are authenticated.
+    pub reply_to: ReplyTo,
     /// Attached files.
     pub attachments: Vec<Attachment>,
 }
@@ -106,6 +122,7 @@ impl Report {
         routing: RoutingAnswers,
         fields: ReportFields,
         consent: Consent,
+        reply_to: ReplyTo,
         attachments: Vec<Attachment>,
     ) -> Self {
         Report {
@@ -115,6 +132,7 @@ impl Report {
             routing,
             fields: fields.normalized(),
             consent,
+            reply_to,
             attachments,
         }
     }
@@ -227,6 +245,7 @@ impl fmt::Debug for Report {
             .field("routing", &self.routing)
             .field("fields", &self.fields)
             .field("consent", &"<redacted>")
+            .field("reply_to", &"<redacted>")
             .field("attachments", &self.attachments)
             .finish()
     }

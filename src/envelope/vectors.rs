@@ -32,6 +32,7 @@ fn envelope_vectors() {
             parsed.routing.clone(),
             parsed.fields.clone(),
             parsed.consent,
+            parsed.reply_to.clone(),
             parsed.attachments.clone(),
         );
 

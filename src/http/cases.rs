@@ -105,7 +105,6 @@ async fn pull(
         route: report.route,
         received_day: report.received_day,
         status: report.status,
-        reporter_recipient: report.reporter_recipient,
         ciphertext: STANDARD.encode(&report.ciphertext),
         messages: messages
             .into_iter()
@@ -114,6 +113,7 @@ async fn pull(
                 author: m.author,
                 day: m.day,
                 ciphertext: STANDARD.encode(&m.ciphertext),
+                thread_mac: m.thread_mac.map(|mac| STANDARD.encode(mac)),
             })
             .collect(),
         route_recipients,

@@ -30,6 +30,7 @@ mod sessions;
 mod staff;
 mod state;
 pub mod stats;
+mod thread;
 mod traffic;
 
 use std::future::Future;

@@ -37,8 +37,11 @@ pub struct ThreadEntry {
     pub from: String,
     /// Day it was added.
     pub day: String,
-    /// The reply's words, or a note for the reporter's own sealed follow-ups.
+    /// The reply's words, or a note for the reporter's own sealed follow-ups, or the
+    /// warning that replaces a message whose thread MAC does not verify.
     pub text: String,
+    /// The message failed verification: `text` is a warning, shown as one.
+    pub forged: bool,
 }
 
 /// The parts every page's frame (`base.html`) needs.
@@ -143,6 +146,8 @@ page!(
         csrf_token: String,
         /// Signed token naming the case, for the follow-up form.
         followup_token: String,
+        /// The reporter's thread key sealed for this page's follow-up form.
+        sealed_thread_key: String,
     }
 );
 

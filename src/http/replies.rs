@@ -12,6 +12,7 @@ use super::client_ciphertext::client_ciphertext;
 use super::failure::ApiError;
 use super::json::ApiJson;
 use super::staff::{Staff, no_such_case};
+use super::thread::{decode_thread_mac, placed};
 use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::domain::{AlertKind, Author};
@@ -39,17 +40,20 @@ async fn reply(
         route_recipients + 1,
         state.max_body_bytes(),
     )?;
-    let added = state
+    let mac = decode_thread_mac(&request.thread_mac)?;
+    let outcome = state
         .add_message(
             &case.public_id,
             &case.route,
             &Author::Caseworker(staff.name.clone()),
             AlertKind::Reply,
+            request.seq,
             &bytes,
+            &mac,
         )
         .await
-        .map_err(ApiError::not_stored)?
-        .ok_or_else(no_such_case)?;
+        .map_err(ApiError::not_stored)?;
+    let added = placed(outcome, no_such_case)?;
     state
         .store()
         .append_audit(&staff.actor(), Action::Reply, &case.public_id)

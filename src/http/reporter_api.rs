@@ -14,6 +14,7 @@ use super::AppState;
 use super::client_ciphertext::client_ciphertext;
 use super::failure::ApiError;
 use super::json::ApiJson;
+use super::thread;
 use super::traffic::Traffic;
 use crate::domain::{AlertKind, Author, CaseStatus};
 use crate::mac::receipt_hash;
@@ -96,27 +97,13 @@ async fn submit(
             ),
         )
     })?;
-    let reporter_recipient: age::x25519::Recipient =
-        request.reporter_recipient.parse().map_err(|_| {
-            ApiError::unprocessable(
-                "bad_reporter_recipient",
-                "reporter_recipient must be an X25519 age recipient (age1…)",
-            )
-        })?;
     let verifier = decode_verifier(&request.receipt_verifier)?;
     let expected = state.route_recipients(route).len();
     let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
 
-    let public_id = store_report(
-        &state,
-        route,
-        bytes,
-        reporter_recipient.to_string(),
-        &verifier,
-        request.urgent,
-    )
-    .await
-    .map_err(ApiError::not_stored)?;
+    let public_id = store_report(&state, route, bytes, &verifier, request.urgent)
+        .await
+        .map_err(ApiError::not_stored)?;
     let body = SubmitResponse {
         id: public_id,
         status: CaseStatus::Received,
@@ -131,7 +118,6 @@ pub async fn store_report(
     state: &AppState,
     route: &Route,
     ciphertext: Vec<u8>,
-    reporter_recipient: String,
     lookup_key: &[u8; 32],
     urgent: bool,
 ) -> Result<String, StoreError> {
@@ -143,7 +129,6 @@ pub async fn store_report(
             route: route.name.clone(),
             received_day: today(),
             ciphertext,
-            reporter_recipient,
             receipt_hash: receipt_hash(state.secrets().receipt_pepper(), lookup_key),
             urgent,
             alert_targets: route.alerts.clone(),
@@ -152,28 +137,14 @@ pub async fn store_report(
     Ok(public_id)
 }
 
-/// The thread of a case for its reporter: replies as ciphertext, follow-ups only as entries
-/// (the reporter cannot open them), and never which caseworker wrote.
+/// The thread of a case as its reporter sees it (see [`thread::for_reporter`]).
 async fn reporter_thread(state: &AppState, case_id: &str) -> Result<Vec<ThreadMessage>, ApiError> {
     Ok(state
         .store()
         .messages(case_id)
         .await?
         .into_iter()
-        .map(|m| {
-            let from_reporter = m.author.is_reporter();
-            ThreadMessage {
-                seq: m.seq,
-                from: if from_reporter {
-                    "reporter"
-                } else {
-                    "caseworker"
-                }
-                .to_owned(),
-                day: m.day,
-                ciphertext: (!from_reporter).then(|| STANDARD.encode(&m.ciphertext)),
-            }
-        })
+        .map(thread::for_reporter)
         .collect())
 }
 
@@ -228,17 +199,20 @@ async fn followup(
     })?;
     let expected = state.route_recipients(route).len();
     let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
-    let message = state
+    let mac = thread::decode_thread_mac(&request.thread_mac)?;
+    let outcome = state
         .add_message(
             &view.public_id,
             &view.route,
             &Author::Reporter,
             AlertKind::FollowUp,
+            request.seq,
             &bytes,
+            &mac,
         )
         .await
-        .map_err(ApiError::not_stored)?
-        .ok_or_else(no_such_receipt)?;
+        .map_err(ApiError::not_stored)?;
+    let message = thread::placed(outcome, no_such_receipt)?;
     Ok((
         StatusCode::CREATED,
         Json(FollowupResponse { seq: message.seq }),

@@ -12,7 +12,7 @@ use crate::keyring::{Keyring, Person, Role};
 use crate::policy::Policy;
 use crate::policy::routing::Route;
 use crate::secrets::ServerSecrets;
-use crate::store::{AlertEvent, Store, StoreError, StoredMessage};
+use crate::store::{AlertEvent, MessageOutcome, Store, StoreError};
 
 /// Everything a handler needs, shared by all requests.
 #[derive(Clone)]
@@ -139,8 +139,10 @@ impl AppState {
         route: &str,
         author: &Author,
         kind: AlertKind,
+        seq: i64,
         ciphertext: &[u8],
-    ) -> Result<Option<StoredMessage>, StoreError> {
+        thread_mac: &[u8; 32],
+    ) -> Result<MessageOutcome, StoreError> {
         let targets = self.alert_targets(route);
         let alert = AlertEvent {
             kind,
@@ -148,7 +150,7 @@ impl AppState {
             targets: &targets,
         };
         self.store()
-            .add_message(case_id, author, ciphertext, alert)
+            .add_message(case_id, author, seq, ciphertext, thread_mac, alert)
             .await
     }
 

@@ -1,4 +1,5 @@
-//! A case's thread: the caseworkers' replies and the reporter's follow-ups, ciphertext only.
+//! A case's thread: the caseworkers' replies and the reporter's follow-ups, ciphertext only,
+//! each with the thread MAC its writer computed (the server cannot compute or check it).
 
 use super::outbox::queue_alerts;
 use super::{
@@ -20,52 +21,92 @@ pub struct StoredMessage {
     pub day: String,
     /// The age file.
     pub ciphertext: Vec<u8>,
+    /// The writer's thread MAC over author side, position and ciphertext; `None` only on
+    /// messages stored before thread MACs existed, which no reader trusts.
+    pub thread_mac: Option<Vec<u8>>,
+}
+
+/// What became of a new message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageOutcome {
+    /// Stored at the position its writer asked for.
+    Added(StoredMessage),
+    /// The case does not exist.
+    NoSuchCase,
+    /// Another message took that position first; the writer's MAC covers the position, so
+    /// it must read the thread again and write for `next`.
+    PlaceTaken {
+        /// The position a new message would take now.
+        next: i64,
+    },
 }
 
 impl Store {
-    /// Appends a message to a case's thread and queues its alert. `None` if the case does
-    /// not exist.
+    /// Appends a message at position `seq` of a case's thread and queues its alert, if that
+    /// is the next free position.
     pub async fn add_message(
         &self,
         case_id: &str,
         author: &Author,
+        seq: i64,
         ciphertext: &[u8],
+        thread_mac: &[u8; 32],
         alert: AlertEvent<'_>,
-    ) -> Result<Option<StoredMessage>, StoreError> {
+    ) -> Result<MessageOutcome, StoreError> {
         let id = new_public_id();
         let day = today();
-        let added = with_pool!(&self.pool, |p| {
+        let placed = with_pool!(&self.pool, |p| {
             let mut tx = p.begin().await?;
             // Two messages cannot take the same place in the thread.
             if !lock_case!(tx, case_id) {
-                None
+                Err(None)
             } else {
-                let seq: i64 = sqlx::query_scalar(
+                let next: i64 = sqlx::query_scalar(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE case_id = $1",
                 )
                 .bind(case_id)
                 .fetch_one(&mut *tx)
                 .await?;
-                sqlx::query("INSERT INTO messages (id, case_id, seq, author, day, ciphertext) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(&id)
-                    .bind(case_id)
-                    .bind(seq)
-                    .bind(author.to_string())
-                    .bind(&day)
-                    .bind(ciphertext)
-                    .execute(&mut *tx)
-                    .await?;
-                queue_alerts!(tx, case_id, alert);
-                tx.commit().await?;
-                Some(seq)
+                if next != seq {
+                    Err(Some(next))
+                } else {
+                    sqlx::query("INSERT INTO messages (id, case_id, seq, author, day, ciphertext, thread_mac) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(&id)
+                        .bind(case_id)
+                        .bind(seq)
+                        .bind(author.to_string())
+                        .bind(&day)
+                        .bind(ciphertext)
+                        .bind(&thread_mac[..])
+                        .execute(&mut *tx)
+                        .await?;
+                    queue_alerts!(tx, case_id, alert);
+                    tx.commit().await?;
+                    Ok(())
+                }
             }
         });
-        Ok(added.map(|seq| StoredMessage {
-            id,
-            seq,
-            author: author.clone(),
-            day,
-            ciphertext: ciphertext.to_vec(),
+        Ok(match placed {
+            Ok(()) => MessageOutcome::Added(StoredMessage {
+                id,
+                seq,
+                author: author.clone(),
+                day,
+                ciphertext: ciphertext.to_vec(),
+                thread_mac: Some(thread_mac.to_vec()),
+            }),
+            Err(None) => MessageOutcome::NoSuchCase,
+            Err(Some(next)) => MessageOutcome::PlaceTaken { next },
+        })
+    }
+
+    /// The position the next message of a case's thread would take.
+    pub async fn next_message_seq(&self, case_id: &str) -> Result<i64, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_one(p)
+                .await?
         }))
     }
 
@@ -73,7 +114,7 @@ impl Store {
     pub async fn messages(&self, case_id: &str) -> Result<Vec<StoredMessage>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, seq, author, day, ciphertext FROM messages WHERE case_id = $1 ORDER BY seq",
+                "SELECT id, seq, author, day, ciphertext, thread_mac FROM messages WHERE case_id = $1 ORDER BY seq",
             )
             .bind(case_id)
             .fetch_all(p)

@@ -15,8 +15,6 @@ pub struct NewReport {
     pub received_day: String,
     /// The age file.
     pub ciphertext: Vec<u8>,
-    /// The reporter's age recipient, derived from the codephrase, for replies.
-    pub reporter_recipient: String,
     /// HMAC of the receipt lookup key under the server's pepper.
     pub receipt_hash: [u8; 32],
     /// The reporter said someone is in immediate danger: the alert says "urgent".
@@ -54,8 +52,6 @@ pub struct StoredReport {
     pub status: CaseStatus,
     /// The age file, byte for byte as stored.
     pub ciphertext: Vec<u8>,
-    /// The reporter's age recipient.
-    pub reporter_recipient: String,
 }
 
 impl Store {
@@ -86,7 +82,7 @@ impl Store {
     pub async fn report(&self, public_id: &str) -> Result<Option<StoredReport>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT public_id, route, received_day, status, ciphertext, reporter_recipient \
+                "SELECT public_id, route, received_day, status, ciphertext \
                  FROM reports WHERE public_id = $1",
             )
             .bind(public_id)

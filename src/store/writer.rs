@@ -84,14 +84,13 @@ async fn insert_batch(pool: &Pool, reports: &[&NewReport]) -> Result<(), StoreEr
         let mut tx = p.begin().await?;
         let mut insert = QueryBuilder::new(
             "INSERT INTO reports \
-             (public_id, route, received_day, ciphertext, reporter_recipient, receipt_hash) ",
+             (public_id, route, received_day, ciphertext, receipt_hash) ",
         );
         insert.push_values(reports, |mut row, r| {
             row.push_bind(r.public_id.as_str())
                 .push_bind(r.route.as_str())
                 .push_bind(r.received_day.as_str())
                 .push_bind(r.ciphertext.as_slice())
-                .push_bind(r.reporter_recipient.as_str())
                 .push_bind(&r.receipt_hash[..]);
         });
         insert.build().execute(&mut *tx).await?;

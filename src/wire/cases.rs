@@ -39,8 +39,6 @@ pub struct CaseDetail {
     pub received_day: String,
     /// Allegation status.
     pub status: CaseStatus,
-    /// The reporter's age recipient, for replies.
-    pub reporter_recipient: String,
     /// The report's age file, base64.
     pub ciphertext: String,
     /// The thread: replies and follow-ups, encrypted.
@@ -60,6 +58,8 @@ pub struct MessageView {
     pub day: String,
     /// The age file, base64.
     pub ciphertext: String,
+    /// The writer's thread MAC, base64 (absent on messages older than thread MACs).
+    pub thread_mac: Option<String>,
 }
 
 /// `POST /api/v1/cases/{id}/replies` body.
@@ -68,6 +68,11 @@ pub struct MessageView {
 pub struct ReplyRequest {
     /// A `safehold.reply.v1` document encrypted to the reporter and the route's recipients.
     pub ciphertext: String,
+    /// The position the reply takes in the thread: the next one, as the caseworker read it.
+    pub seq: i64,
+    /// The thread MAC over the reply (side `caseworker`, `seq`, ciphertext) under the thread
+    /// key from the report, standard base64 of 32 bytes.
+    pub thread_mac: String,
 }
 
 /// Answer to a new message.

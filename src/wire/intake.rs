@@ -70,8 +70,6 @@ pub struct SubmitRequest {
     pub urgent: bool,
     /// The binary age file, standard base64.
     pub ciphertext: String,
-    /// The reporter's age recipient derived from the codephrase.
-    pub reporter_recipient: String,
     /// The receipt lookup key derived from the codephrase, standard base64 (32 bytes).
     pub receipt_verifier: String,
 }

@@ -39,6 +39,11 @@ pub struct ThreadMessage {
     pub day: String,
     /// The age file, base64 (replies only; the reporter cannot open their own follow-ups).
     pub ciphertext: Option<String>,
+    /// SHA-256 of the age file, hex: with it the reporter checks the MAC of a follow-up
+    /// without downloading it. For a reply, the reporter hashes the ciphertext itself.
+    pub ciphertext_sha256: String,
+    /// The writer's thread MAC, base64 (absent on messages older than thread MACs).
+    pub thread_mac: Option<String>,
 }
 
 /// `POST /api/v1/receipt/followups` body.
@@ -49,6 +54,10 @@ pub struct FollowupRequest {
     pub receipt_verifier: String,
     /// A `safehold.followup.v1` document encrypted to the route's recipients, base64.
     pub ciphertext: String,
+    /// The position the follow-up takes in the thread: the next one, as the receipt showed.
+    pub seq: i64,
+    /// The thread MAC (side `reporter`), standard base64 of 32 bytes.
+    pub thread_mac: String,
 }
 
 /// `POST /api/v1/receipt/followups` answer.

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
-use crate::common::{Backend, TestServer, on_both_backends};
+use crate::common::{Backend, TestServer, on_both_backends, open_report};
 
 async fn api_ciphertext_is_stored_byte_identical(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -20,7 +20,25 @@ async fn api_ciphertext_is_stored_byte_identical(backend: Backend) {
         stored.ciphertext, submission.ciphertext,
         "stored byte for byte"
     );
-    assert_eq!(stored.reporter_recipient, keys.recipient().to_string());
+    // Unlinkable at rest: the reporter's recipient and thread key, both functions of the
+    // codephrase alone, are inside the ciphertext and nowhere in the database.
+    let opened = open_report(&server, &accepted.id, "amina").await.unwrap();
+    assert_eq!(opened.reply_to.recipient, keys.recipient().to_string());
+    let dump = server.database_text().await;
+    assert!(
+        dump.contains(&accepted.id),
+        "the dump holds the report's row"
+    );
+    for derived in [
+        keys.recipient().to_string(),
+        opened.reply_to.thread_key.clone(),
+        hex::encode(keys.thread_key().expose()),
+    ] {
+        assert!(
+            !dump.contains(&derived),
+            "a value derived from the codephrase alone is stored"
+        );
+    }
 
     // The reporter's client can look the report up with the derived verifier alone.
     let lookup = json!({ "receipt_verifier": STANDARD.encode(keys.lookup_key()) });

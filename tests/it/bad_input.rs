@@ -126,7 +126,7 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
             b["route"] = json!("nowhere");
             b
         }),
-        ("bad reporter recipient", 422, {
+        ("a reporter recipient beside the ciphertext", 400, {
             let mut b = body.clone();
             b["reporter_recipient"] = json!("age1pq1xyz");
             b

@@ -10,8 +10,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Backend, Channel, FOLLOWUP_FORMAT, Message, TestServer, marker, open_as, open_report, repo,
-    seal,
+    AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, TestServer,
+    ThreadKey, marker, open_as, open_report, random_bytes, repo, seal,
 };
 
 fn browser_ready() -> bool {
@@ -195,12 +195,13 @@ async fn story(js: bool) {
 
     // A caseworker replies (encrypted with the age crate to the reporter and the route), and
     // the reporter reads it with the codephrase, then adds information.
+    // The reporter's recipient and thread key come from the report itself.
     let token = server.login("caseworker", "amina", "amina").await;
     let reply_text = format!("We have your report {id}. Stay safe.");
-    let stored = server.store.report(id).await.unwrap().unwrap();
     let (_, case) = server.get_as(&format!("/api/v1/cases/{id}"), &token).await;
-    let mut recipients: Vec<age::x25519::Recipient> =
-        vec![stored.reporter_recipient.parse().unwrap()];
+    let reporter: age::x25519::Recipient = report.reply_to.recipient.parse().unwrap();
+    let thread_key = ThreadKey::from_base64(&report.reply_to.thread_key).unwrap();
+    let mut recipients = vec![reporter.clone()];
     for r in case["route_recipients"].as_array().unwrap() {
         recipients.push(r.as_str().unwrap().parse().unwrap());
     }
@@ -208,7 +209,12 @@ async fn story(js: bool) {
         .to_padded_plaintext()
         .unwrap();
     let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
-    let body = json!({ "ciphertext": STANDARD.encode(&ciphertext) });
+    let amina = Author::Caseworker("amina".into());
+    let body = json!({
+        "ciphertext": STANDARD.encode(&ciphertext),
+        "seq": 1,
+        "thread_mac": STANDARD.encode(thread_key.tag(&amina, 1, &ciphertext)),
+    });
     let (status, _) = server
         .call(
             "POST",
@@ -218,6 +224,26 @@ async fn story(js: bool) {
         )
         .await;
     assert_eq!(status, 201);
+    // Whoever holds the server's database adds a "reply" (encrypted to the reporter, as the
+    // strongest such attacker could): without the thread key its MAC cannot verify.
+    let forged_text = format!("{canary} FORGED: come to the ministry annex on Monday");
+    let forged = seal::encrypt(
+        &Message::reply("en", forged_text.clone())
+            .to_padded_plaintext()
+            .unwrap(),
+        &[reporter],
+    )
+    .unwrap();
+    let alert = AlertEvent {
+        kind: AlertKind::Reply,
+        route: "general",
+        targets: &[],
+    };
+    server
+        .store
+        .add_message(id, &amina, 2, &forged, &random_bytes::<32>(), alert)
+        .await
+        .unwrap();
     let followup = format!("{canary} follow-up: they called again");
     let back = drive(json!({
         "url": server.url, "scenario": "receipt", "js": js, "marker": canary,
@@ -227,7 +253,16 @@ async fn story(js: bool) {
     .await;
     assert_eq!(back["foreignRequests"], json!([]));
     assert_eq!(back["consoleErrors"], json!([]));
-    assert!(back["threadText"].as_str().unwrap().contains(&reply_text));
+    let thread_text = back["threadText"].as_str().unwrap();
+    assert!(thread_text.contains(&reply_text), "{thread_text}");
+    assert!(
+        !thread_text.contains("FORGED"),
+        "a reply whose MAC fails is never shown as words: {thread_text}"
+    );
+    assert!(
+        thread_text.contains("not written by the caseworkers"),
+        "the forged reply is shown as a warning: {thread_text}"
+    );
     assert!(back["statusText"].as_str().unwrap().starts_with("Received"));
     if js {
         assert_eq!(
@@ -248,8 +283,16 @@ async fn story(js: bool) {
         );
     }
     let messages = server.store.messages(id).await.unwrap();
-    assert_eq!(messages.len(), 2);
-    let opened = open_as(&messages[1].ciphertext, "amina").unwrap();
+    assert_eq!(messages.len(), 3);
+    // The follow-up carries the reporter's thread MAC, made in the browser or, without
+    // JavaScript, from the key sealed into the receipt page.
+    assert!(thread_key.verifies(
+        &Author::Reporter,
+        3,
+        &messages[2].ciphertext,
+        messages[2].thread_mac.as_deref()
+    ));
+    let opened = open_as(&messages[2].ciphertext, "amina").unwrap();
     let message = Message::from_plaintext(&opened, FOLLOWUP_FORMAT).unwrap();
     assert_eq!(message.text, followup);
     server.stop().await;

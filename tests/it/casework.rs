@@ -320,6 +320,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
     let form = reqwest::multipart::Form::new()
         .text("authenticity_token", csrf.clone())
         .text("receipt_token", receipt_token.clone())
+        .text("thread_key", hidden_value(&page, "thread_key").unwrap())
         .text("text", followup.clone())
         .part(
             "attachments",

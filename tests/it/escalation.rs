@@ -8,9 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Backend, Channel, Consent, Escalation, FormReport, Report, ReportFields, RoutingAnswers,
-    TestServer, age_cli_decrypt, contains_bytes, demo_identity, marker, on_both_backends, repo,
-    seal,
+    Backend, Channel, Consent, Escalation, FormReport, ReplyTo, Report, ReportFields,
+    RoutingAnswers, TestServer, age_cli_decrypt, contains_bytes, demo_identity, marker,
+    on_both_backends, repo, seal,
 };
 
 /// A correctly padded package, encrypted to `recipients`, base64.
@@ -26,6 +26,7 @@ fn package_for(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
             fields
         },
         Consent::default(),
+        ReplyTo::default(),
         vec![],
     );
     let package = Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();

@@ -1,7 +1,8 @@
 //! The no-JavaScript form: the server seals the report for exactly the route's caseworkers.
 
 use crate::common::{
-    Backend, FormReport, Report, TestServer, age_cli_decrypt, on_both_backends, open_report, today,
+    Backend, FormReport, Report, TestServer, ThreadKey, age_cli_decrypt, on_both_backends,
+    open_report, today,
 };
 
 async fn form_report_decrypts_with_every_field_and_attachment(backend: Backend) {
@@ -46,7 +47,9 @@ async fn form_report_decrypts_with_every_field_and_attachment(backend: Backend) 
     let stored = server.store.report(&public_id).await.unwrap().unwrap();
     assert_eq!(stored.status, "received");
     assert_eq!(stored.received_day, today());
-    assert!(stored.reporter_recipient.starts_with("age1"));
+    // The reporter's reply channel travels inside the ciphertext only.
+    assert!(opened.reply_to.recipient.starts_with("age1"));
+    assert!(ThreadKey::from_base64(&opened.reply_to.thread_key).is_ok());
     let alerts = server.store.pending_alerts().await.unwrap();
     assert_eq!(alerts.len(), 1, "one alert written with the report");
     assert_eq!(alerts[0].case_id, public_id);

@@ -16,3 +16,4 @@ mod form_intake;
 mod protection;
 mod receipt;
 mod statistics;
+mod thread;

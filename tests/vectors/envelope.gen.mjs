@@ -22,7 +22,13 @@ function attachment(name, media_type, bytes, metadata_stripped) {
   return { name, media_type, sha256: sha256(data), size: data.length, data: data.toString("base64"), metadata_stripped };
 }
 
-function report({ language = "en", channel = "browser", routing = {}, fields = {}, consent = {}, attachments = [] }) {
+// A real receipt's reply channel (the first vector of tests/vectors/receipt.json).
+const REPLY_TO = {
+  recipient: "age1rg9vg69ww35qdrcf7awuv6jgmahuqvqeuj4y67cummj9mt2ckywqlu2hdw",
+  thread_key: Buffer.from("1d7d469bdb3f55c32d512b10e1850b82761461eceedc32fa1245b5976f5d3393", "hex").toString("base64"),
+};
+
+function report({ language = "en", channel = "browser", routing = {}, fields = {}, consent = {}, replyTo = REPLY_TO, attachments = [] }) {
   return {
     format: "safehold.report.v1",
     language,
@@ -47,6 +53,7 @@ function report({ language = "en", channel = "browser", routing = {}, fields = {
       sg_report_anonymous: consent.sg_report_anonymous ?? false,
       statistics: consent.statistics ?? false,
     },
+    reply_to: { recipient: replyTo.recipient, thread_key: replyTo.thread_key },
     attachments,
   };
 }

@@ -33,7 +33,7 @@ export function attachment(name, mediaType, bytes, metadataStripped) {
 }
 
 /** The envelope object, keys in canonical order. */
-export function report({ language, channel = "browser", routing = {}, fields = {}, consent = {}, attachments = [] }) {
+export function report({ language, channel = "browser", routing = {}, fields = {}, consent = {}, replyTo, attachments = [] }) {
   const field = (name) => lf(fields[name] ?? "");
   return {
     format: REPORT_FORMAT,
@@ -59,6 +59,7 @@ export function report({ language, channel = "browser", routing = {}, fields = {
       sg_report_anonymous: !!consent.sg_report_anonymous,
       statistics: !!consent.statistics,
     },
+    reply_to: { recipient: replyTo.recipient, thread_key: replyTo.thread_key },
     attachments,
   };
 }

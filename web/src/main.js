@@ -1,12 +1,14 @@
 // Progressive enhancement of the reporter pages. Without this script every page works through
 // the server. With it, the report is encrypted here, in the browser, and only ciphertext, the
-// reporter's public recipient and a lookup value leave the device. Every visible string comes
-// from the page (data-* attributes rendered from the server's message catalogue).
+// lookup value leave the device (the reporter's recipient and thread key travel inside the
+// ciphertext). Every message of the thread is shown only if its thread MAC verifies. Every
+// visible string comes from the page (data-* attributes rendered from the server's catalogue).
 import { Decrypter, Encrypter } from "age-encryption";
-import { base64 } from "@scure/base";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { base64, hex } from "@scure/base";
 import { FOLLOWUP_FORMAT, REPLY_FORMAT, attachment, message, paddedPlaintext, parsePadded, report } from "./envelope.js";
 import { stripMetadata } from "./metadata.js";
-import { deriveReceiptKeys, generateCodephrase, normalizeCodephrase } from "./receipt.js";
+import { deriveReceiptKeys, generateCodephrase, normalizeCodephrase, threadMac, threadMacVerifies } from "./receipt.js";
 import { keyringFingerprint, selectRoute } from "./routing.js";
 
 const $ = (id) => document.getElementById(id);
@@ -83,23 +85,27 @@ async function submitEncrypted(form, routes, status) {
     sg_report_anonymous: form.elements.consent_sg_anonymous?.checked,
     statistics: form.elements.consent_statistics?.checked,
   };
+  // The receipt first: the report carries the reporter's recipient and thread key.
+  say(status, text.deriving, "mode");
+  const codephrase = generateCodephrase();
+  const keys = await deriveReceiptKeys(codephrase);
   say(status, text.encrypting, "mode");
   const envelope = report({
     language: document.documentElement.lang || "en",
     routing: answers,
     fields,
     consent,
+    replyTo: { recipient: keys.recipient, thread_key: base64.encode(keys.threadKey) },
     attachments: await readAttachments(form),
   });
   const plaintext = paddedPlaintext(envelope);
+  envelope.reply_to.thread_key = "";
+  keys.threadKey.fill(0);
   const encrypter = new Encrypter();
   for (const recipient of route.recipients) encrypter.addRecipient(recipient);
   const ciphertext = await encrypter.encrypt(plaintext);
   plaintext.fill(0);
 
-  say(status, text.deriving, "mode");
-  const codephrase = generateCodephrase();
-  const keys = await deriveReceiptKeys(codephrase);
   const { ok, status: code, body } = await fetchJson("/api/v1/reports", {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -107,7 +113,6 @@ async function submitEncrypted(form, routes, status) {
       route: route.name,
       urgent: answers.immediate_danger === true,
       ciphertext: base64.encode(ciphertext),
-      reporter_recipient: keys.recipient,
       receipt_verifier: base64.encode(keys.lookupKey),
     }),
   });
@@ -226,19 +231,70 @@ async function showThread(receipt, keys, verifier, fingerprint) {
   if (receipt.messages.length === 0) thread.append(element("p", text.threadEmpty, { id: "thread-empty" }));
   const list = element("ol", null, { class: "thread", id: "thread" });
   for (const m of receipt.messages) {
+    const item = element("li");
+    if (!verifies(keys.threadKey, m)) {
+      // Not written by the reporter or the route's caseworkers: never shown as their words.
+      item.className = "forged";
+      item.append(
+        element("p", `${text.threadFromUnknown} · ${m.day}`, { class: "meta" }),
+        element("p", text.threadForged, { class: "warning", role: "alert" }),
+      );
+      list.append(item);
+      continue;
+    }
     const body =
       m.from === "reporter" ? text.threadFollowupSealed : ((await openReply(keys.identity, m.ciphertext)) ?? text.threadUnreadable);
     const from = m.from === "reporter" ? text.threadFromYou : text.threadFromCaseworker;
-    const item = element("li");
     item.append(element("p", `${from} · ${m.day}`, { class: "meta" }), element("p", body, { class: "text" }));
     list.append(item);
   }
   thread.append(list);
   main.append(thread);
-  main.append(followupForm(receipt, verifier, fingerprint));
+  main.append(followupForm(receipt, keys, verifier, fingerprint));
 }
 
-function followupForm(receipt, verifier, fingerprint) {
+/** Whether a thread message's MAC verifies: replies are hashed here, follow-ups by digest. */
+function verifies(threadKey, m) {
+  try {
+    const side = m.from === "reporter" ? "reporter" : "caseworker";
+    const digest = m.from === "reporter" ? hex.decode(m.ciphertext_sha256) : sha256(base64.decode(m.ciphertext));
+    const mac = m.thread_mac ? base64.decode(m.thread_mac) : null;
+    return threadMacVerifies(threadKey, side, m.seq, digest, mac);
+  } catch {
+    return false;
+  }
+}
+
+/** Posts a follow-up at the next place in the thread; if a reply took it first, the next. */
+async function postFollowup(keys, verifier, ciphertext, firstSeq) {
+  const digest = sha256(ciphertext);
+  let seq = firstSeq;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const result = await fetchJson("/api/v1/receipt/followups", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        receipt_verifier: verifier,
+        ciphertext: base64.encode(ciphertext),
+        seq,
+        thread_mac: base64.encode(threadMac(keys.threadKey, "reporter", seq, digest)),
+      }),
+    });
+    if (result.body?.error?.code !== "thread_changed") return result;
+    const again = await fetchJson("/api/v1/receipt", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ receipt_verifier: verifier }),
+    });
+    if (!again.ok) return again;
+    seq = nextSeq(again.body.messages);
+  }
+  return { ok: false, status: 409, body: null };
+}
+
+const nextSeq = (messages) => (messages.length === 0 ? 1 : messages[messages.length - 1].seq + 1);
+
+function followupForm(receipt, keys, verifier, fingerprint) {
   const text = messages();
   const section = element("section", null, { "aria-labelledby": "followup-heading" });
   const form = element("form", null, { id: "followup-form" });
@@ -253,6 +309,7 @@ function followupForm(receipt, verifier, fingerprint) {
     element("button", text.followupSubmit, { type: "submit", class: "primary" }),
   );
   section.append(element("h2", text.followupHeading, { id: "followup-heading" }), form);
+  let next = nextSeq(receipt.messages);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector("button");
@@ -284,15 +341,12 @@ function followupForm(receipt, verifier, fingerprint) {
       for (const recipient of route.recipients) encrypter.addRecipient(recipient);
       const ciphertext = await encrypter.encrypt(plaintext);
       plaintext.fill(0);
-      const { ok, status: code, body } = await fetchJson("/api/v1/receipt/followups", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ receipt_verifier: verifier, ciphertext: base64.encode(ciphertext) }),
-      });
+      const { ok, status: code, body } = await postFollowup(keys, verifier, ciphertext, next);
       if (!ok) {
         say(status, text.sendFailed.replace("{detail}", body?.error?.message ?? `HTTP ${code}`), "error");
         return;
       }
+      next = body.seq + 1;
       form.elements.text.value = "";
       form.elements.attachments.value = "";
       say(status, text.followupSent, "mode");

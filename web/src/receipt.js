@@ -1,7 +1,9 @@
 // The codephrase receipt (docs/receipt-derivation.md): 8 diceware words; Argon2id then
-// HKDF-SHA256 give the lookup key (sent) and the X25519 identity (kept in the browser).
+// HKDF-SHA256 give the lookup key (sent), the X25519 identity and the thread key (both kept in
+// the browser, and carried to the caseworkers only inside the encrypted report).
 import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
+import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bech32 } from "@scure/base";
 import { identityToRecipient } from "age-encryption";
@@ -15,6 +17,8 @@ export const MAX_WORDS = 32;
 const ARGON2_SALT = "safehold.receipt.v1 argon2id salt";
 const LOOKUP_INFO = "safehold.receipt.v1 lookup";
 const X25519_INFO = "safehold.receipt.v1 x25519";
+const THREAD_INFO = "safehold.receipt.v1 thread";
+const THREAD_MAC_LABEL = "safehold.thread.v1";
 
 /** Eight uniform words from a CSPRNG, by rejection sampling (no modulo bias). */
 export function generateCodephrase(random = (buffer) => crypto.getRandomValues(buffer)) {
@@ -43,7 +47,7 @@ export function normalizeCodephrase(input) {
   return { codephrase: lowered.join(" ") };
 }
 
-/** {lookupKey, identity, recipient} from a normalised codephrase. */
+/** {lookupKey, identity, recipient, threadKey} from a normalised codephrase. */
 export async function deriveReceiptKeys(codephrase) {
   const encoder = new TextEncoder();
   const master = await argon2idAsync(encoder.encode(codephrase), encoder.encode(ARGON2_SALT), {
@@ -54,9 +58,38 @@ export async function deriveReceiptKeys(codephrase) {
   });
   const lookupKey = hkdf(sha256, master, new Uint8Array(0), encoder.encode(LOOKUP_INFO), 32);
   const secret = hkdf(sha256, master, new Uint8Array(0), encoder.encode(X25519_INFO), 32);
+  const threadKey = hkdf(sha256, master, new Uint8Array(0), encoder.encode(THREAD_INFO), 32);
   master.fill(0);
   const identity = bech32.encode("age-secret-key-", bech32.toWords(secret), 120).toUpperCase();
   secret.fill(0);
   const recipient = await identityToRecipient(identity);
-  return { lookupKey, identity, recipient };
+  return { lookupKey, identity, recipient, threadKey };
+}
+
+/**
+ * The thread MAC of a message (src/crypto/thread.rs): HMAC-SHA256(threadKey, label || 0 ||
+ * side || 0 || seq as 8 bytes big-endian || SHA-256(ciphertext)). `digest` is the ciphertext's
+ * SHA-256 (32 bytes); side is "caseworker" or "reporter".
+ */
+export function threadMac(threadKey, side, seq, digest) {
+  const encoder = new TextEncoder();
+  const position = new Uint8Array(8);
+  new DataView(position.buffer).setBigUint64(0, BigInt(seq));
+  const parts = [encoder.encode(THREAD_MAC_LABEL), [0], encoder.encode(side), [0], position, digest];
+  const input = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    input.set(p, at);
+    at += p.length;
+  }
+  return hmac(sha256, threadKey, input);
+}
+
+/** Whether `mac` (bytes, or null) is the message's thread MAC; compared in constant time. */
+export function threadMacVerifies(threadKey, side, seq, digest, mac) {
+  if (!mac || mac.length !== 32) return false;
+  const expected = threadMac(threadKey, side, seq, digest);
+  let difference = 0;
+  for (let i = 0; i < 32; i++) difference |= expected[i] ^ mac[i];
+  return difference === 0;
 }

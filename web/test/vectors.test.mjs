@@ -4,7 +4,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { canonicalJson, paddedLen, paddedPlaintext } from "../src/envelope.js";
-import { deriveReceiptKeys, generateCodephrase, normalizeCodephrase, WORDS } from "../src/receipt.js";
+import {
+  deriveReceiptKeys,
+  generateCodephrase,
+  normalizeCodephrase,
+  threadMac,
+  threadMacVerifies,
+  WORDS,
+} from "../src/receipt.js";
+import { createHash } from "node:crypto";
 import { stripMetadata } from "../src/metadata.js";
 import { keyringFingerprint, selectRoute } from "../src/routing.js";
 
@@ -25,7 +33,12 @@ test("envelope vectors: canonical JSON and padding match byte for byte", () => {
 test("report() normalises CRLF like the server", async () => {
   const { report } = await import("../src/envelope.js");
   const vector = read("tests/vectors/envelope.json").find((v) => v.name.includes("crlf"));
-  const built = report({ language: vector.input.language, channel: vector.input.channel, fields: vector.input.fields });
+  const built = report({
+    language: vector.input.language,
+    channel: vector.input.channel,
+    fields: vector.input.fields,
+    replyTo: vector.input.reply_to,
+  });
   assert.equal(new TextDecoder().decode(canonicalJson(built)), vector.canonical_json);
   const padded = paddedPlaintext(built);
   assert.equal(padded.length, vector.padded_len);
@@ -38,6 +51,25 @@ test("receipt known answers match the Rust and Python derivations", async () => 
     assert.equal(hex(keys.lookupKey), vector.lookup_key);
     assert.equal(keys.identity, vector.identity);
     assert.equal(keys.recipient, vector.recipient);
+    assert.equal(hex(keys.threadKey), vector.thread_key);
+  }
+});
+
+test("thread MAC known answers match the Rust and Python code", () => {
+  const vectors = read("tests/vectors/thread.json");
+  assert.ok(vectors.length >= 3);
+  for (const v of vectors) {
+    const key = Buffer.from(v.thread_key, "hex");
+    const side = v.author === "reporter" ? "reporter" : "caseworker";
+    const digest = createHash("sha256").update(Buffer.from(v.ciphertext, "hex")).digest();
+    assert.equal(hex(threadMac(key, side, v.seq, digest)), v.thread_mac);
+    const mac = Buffer.from(v.thread_mac, "hex");
+    assert.ok(threadMacVerifies(key, side, v.seq, digest, mac));
+    // Any other side, position or key fails.
+    assert.ok(!threadMacVerifies(key, side === "reporter" ? "caseworker" : "reporter", v.seq, digest, mac));
+    assert.ok(!threadMacVerifies(key, side, v.seq + 1, digest, mac));
+    assert.ok(!threadMacVerifies(Buffer.alloc(32, 1), side, v.seq, digest, mac));
+    assert.ok(!threadMacVerifies(key, side, v.seq, digest, null));
   }
 });
 

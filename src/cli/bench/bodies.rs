@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::setup::{ChosenRoute, FormAnswers};
-use crate::crypto::seal;
+use crate::crypto::{Codephrase, ReceiptKeys, seal};
 use crate::envelope::{Channel, Consent, Report, ReportFields, RoutingAnswers};
 use crate::wire::SubmitRequest;
 
@@ -55,7 +55,8 @@ pub(super) fn build_api_templates(
     recipients: &[age::x25519::Recipient],
     report_bytes: usize,
 ) -> anyhow::Result<Arc<Vec<Template>>> {
-    let reporter_recipient = age::x25519::Identity::generate().to_public().to_string();
+    // Any receipt's reply_to has the same shape; one real derivation gives it.
+    let reply_to = ReceiptKeys::derive(&Codephrase::generate())?.reply_to();
     let mut templates = Vec::with_capacity(API_TEMPLATES);
     for _ in 0..API_TEMPLATES {
         let report = Report::new(
@@ -79,6 +80,7 @@ pub(super) fn build_api_templates(
                 statistics: true,
                 ..Consent::default()
             },
+            reply_to.clone(),
             Vec::new(),
         );
         let plaintext = report.to_padded_plaintext()?;
@@ -87,7 +89,6 @@ pub(super) fn build_api_templates(
             route: route.name.clone(),
             urgent: route.answers.immediate_danger == Some(true),
             ciphertext: STANDARD.encode(&ciphertext),
-            reporter_recipient: reporter_recipient.clone(),
             receipt_verifier: VERIFIER_PLACEHOLDER.to_owned(),
         };
         let json = serde_json::to_string(&request)?;

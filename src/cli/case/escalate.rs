@@ -79,6 +79,12 @@ pub(super) async fn escalate(
         .into_iter()
         .filter(|(field, _)| !coding.restricted.contains(field))
         .collect();
+    // Only messages whose thread MAC verifies travel; a server-added one never does.
+    let thread = thread
+        .into_iter()
+        .filter(|item| item.verified)
+        .map(|item| item.entry)
+        .collect();
     let package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
     drop(report);
     let plaintext = package.to_padded_plaintext()?;

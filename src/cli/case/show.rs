@@ -8,16 +8,41 @@ use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::super::staff_client::StaffClient;
-use crate::crypto::seal;
+use super::super::staff_client::{Refused, StaffClient};
+use crate::crypto::{ThreadKey, seal};
+use crate::domain::Author;
 use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
 use crate::wire::{CaseDetail, MessageAdded, ReplyRequest};
 
-/// Fetches a case and decrypts its report and thread in memory with your identity.
+/// A message of the thread, opened here, and whether its thread MAC verified.
+pub(super) struct ThreadItem {
+    /// The message; its text is empty when it did not verify (it is never opened).
+    pub entry: ThreadEntry,
+    /// Written by the reporter or a caseworker of the route (its MAC verifies under the
+    /// report's thread key); otherwise the server, or whoever holds its database, added it.
+    pub verified: bool,
+}
+
+/// What a message that fails verification shows instead of its words.
+pub(super) const NOT_VERIFIED: &str = "WARNING: NOT VERIFIED. This message's thread MAC does not match the report's thread key: neither the reporter nor a caseworker of this route wrote it. Someone with access to the server added it. Its content is not shown; do not act on it, and tell your administrator.";
+
+/// The report's reply channel, checked: where replies go and the key their MAC uses.
+pub(super) fn reply_channel(
+    report: &Report,
+) -> anyhow::Result<(age::x25519::Recipient, ThreadKey)> {
+    let recipient = report.reply_to.recipient.parse().map_err(|_| {
+        anyhow!("the report's reply recipient is not an age X25519 recipient; it was not made by a Safehold encoder, so no reply can reach its sender")
+    })?;
+    let thread_key = ThreadKey::from_base64(&report.reply_to.thread_key)?;
+    Ok((recipient, thread_key))
+}
+
+/// Fetches a case and decrypts its report and thread in memory with your identity. Messages
+/// are opened only if their thread MAC verifies.
 pub(super) async fn open_case(
     client: &StaffClient,
     id: &str,
-) -> anyhow::Result<(CaseDetail, Report, Vec<ThreadEntry>)> {
+) -> anyhow::Result<(CaseDetail, Report, Vec<ThreadItem>)> {
     let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
     let ciphertext = STANDARD
         .decode(&case.ciphertext)
@@ -29,26 +54,42 @@ pub(super) async fn open_case(
     let report = Report::from_plaintext(&plaintext)
         .context("the decrypted report is not a safehold.report.v1 envelope")?;
     drop(plaintext);
+    // A report without a valid thread key verifies no message at all.
+    let thread_key = reply_channel(&report).ok().map(|(_, key)| key);
     let mut thread = Vec::new();
     for m in &case.messages {
         let bytes = STANDARD
             .decode(&m.ciphertext)
             .context("the server sent malformed ciphertext")?;
+        let mac = m
+            .thread_mac
+            .as_deref()
+            .and_then(|t| STANDARD.decode(t).ok());
+        let verified = thread_key
+            .as_ref()
+            .is_some_and(|key| key.verifies(&m.author, m.seq, &bytes, mac.as_deref()));
         let format = if m.author.is_reporter() {
             FOLLOWUP_FORMAT
         } else {
             REPLY_FORMAT
         };
-        let text = identities
-            .open(&bytes)
-            .and_then(|p| Message::from_plaintext(&p, format).ok())
-            .map(|msg| msg.text.clone())
-            .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
-        thread.push(ThreadEntry {
-            seq: m.seq,
-            from: m.author.to_string(),
-            day: m.day.clone(),
-            text,
+        let text = if verified {
+            identities
+                .open(&bytes)
+                .and_then(|p| Message::from_plaintext(&p, format).ok())
+                .map(|msg| msg.text.clone())
+                .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned())
+        } else {
+            String::new()
+        };
+        thread.push(ThreadItem {
+            entry: ThreadEntry {
+                seq: m.seq,
+                from: m.author.to_string(),
+                day: m.day.clone(),
+                text,
+            },
+            verified,
         });
     }
     Ok((case, report, thread))
@@ -63,12 +104,26 @@ pub(super) async fn show(
     if client.json {
         let mut value = serde_json::to_value(&report)?;
         value["case"] = serde_json::json!({ "id": case.id, "route": case.route, "status": case.status, "received_day": case.received_day });
-        value["thread"] = serde_json::to_value(&thread)?;
+        value["thread"] = thread
+            .iter()
+            .map(|item| {
+                let mut entry = serde_json::to_value(&item.entry)?;
+                entry["verified"] = item.verified.into();
+                Ok(entry)
+            })
+            .collect::<serde_json::Result<Vec<_>>>()?
+            .into();
+        // The reply channel is for this machine only; scripts never need the thread key.
+        if let Some(object) = value.as_object_mut() {
+            object.remove("reply_to");
+        }
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_report(&case, &report)?;
-        for m in &thread {
-            println!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
+        for item in &thread {
+            let m = &item.entry;
+            let text = if item.verified { &m.text } else { NOT_VERIFIED };
+            println!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, text);
         }
     }
     if let Some(dir) = save_attachments {
@@ -113,12 +168,11 @@ pub(super) async fn reply(
     if text.trim().is_empty() {
         anyhow::bail!("the reply is empty; pass it with --message or on standard input");
     }
-    let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
-    let mut recipients: Vec<age::x25519::Recipient> = vec![
-        case.reporter_recipient
-            .parse()
-            .map_err(|e| anyhow!("the case's reporter recipient is invalid: {e}"))?,
-    ];
+    // The reporter's recipient and thread key travel only inside the report.
+    let (case, report, _) = open_case(client, id).await?;
+    let (reporter, thread_key) = reply_channel(&report)?;
+    drop(report);
+    let mut recipients: Vec<age::x25519::Recipient> = vec![reporter];
     for r in &case.route_recipients {
         recipients.push(
             r.parse()
@@ -129,15 +183,34 @@ pub(super) async fn reply(
     let ciphertext = seal::encrypt(&plaintext, &recipients)?;
     drop(plaintext);
     let token = client.token()?;
-    let added: MessageAdded = client
-        .post_json(
-            &format!("/api/v1/cases/{id}/replies"),
-            &ReplyRequest {
-                ciphertext: STANDARD.encode(&ciphertext),
-            },
-            Some(&token),
-        )
-        .await?;
+    let author = Author::Caseworker(String::new());
+    let mut seq = case.messages.last().map_or(1, |m| m.seq + 1);
+    // The MAC covers the reply's position: if someone wrote first, sign for the next one (a
+    // few times; a server that keeps moving the goalposts gets its error shown).
+    let mut attempts = 0;
+    let added: MessageAdded = loop {
+        attempts += 1;
+        let request = ReplyRequest {
+            ciphertext: STANDARD.encode(&ciphertext),
+            seq,
+            thread_mac: STANDARD.encode(thread_key.tag(&author, seq, &ciphertext)),
+        };
+        match client
+            .post_json(
+                &format!("/api/v1/cases/{id}/replies"),
+                &request,
+                Some(&token),
+            )
+            .await
+        {
+            Ok(added) => break added,
+            Err(e) if attempts < 5 && Refused::is(&e, "thread_changed") => {
+                let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
+                seq = case.messages.last().map_or(1, |m| m.seq + 1);
+            }
+            Err(e) => return Err(e),
+        }
+    };
     if client.json {
         println!("{}", serde_json::json!({ "case": id, "seq": added.seq }));
     } else {

@@ -90,29 +90,25 @@ pub async fn submit(
     let recipients: Vec<age::x25519::Recipient> =
         state.route_recipients(route).into_iter().cloned().collect();
 
+    // The receipt comes first: the report carries its reply recipient and thread key.
+    let (codephrase, keys) = new_receipt(&state)
+        .await
+        .ok_or_else(|| PageError::unavailable(&lang))?;
     let report = Report::new(
         lang.tag(),
         Channel::Server,
         form.routing,
         form.fields.normalized(),
         form.consent,
+        keys.reply_to(),
         form.attachments,
     );
     let ciphertext = seal_report(report, &recipients).map_err(|_| PageError::unavailable(&lang))?;
-
-    let (codephrase, keys) = new_receipt(&state)
+    let lookup_key = *keys.lookup_key();
+    drop(keys);
+    let public_id = store_report(&state, route, ciphertext, &lookup_key, urgent)
         .await
-        .ok_or_else(|| PageError::unavailable(&lang))?;
-    let public_id = store_report(
-        &state,
-        route,
-        ciphertext,
-        keys.recipient().to_string(),
-        keys.lookup_key(),
-        urgent,
-    )
-    .await
-    .map_err(|e| PageError::not_stored(e, &lang))?;
+        .map_err(|e| PageError::not_stored(e, &lang))?;
 
     let page = SubmittedPage::framed(
         Frame::new(&lang, "/receipt"),

@@ -10,6 +10,7 @@ mod form;
 mod intake;
 mod receipt_keys;
 mod receipt_page;
+mod thread_key_seal;
 
 use axum::Router;
 use axum::routing::{get, post};

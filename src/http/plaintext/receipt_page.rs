@@ -21,6 +21,8 @@ use super::super::followup_token;
 use super::super::pages::{Frame, MessagePage, ReceiptPage, StatusPage, ThreadEntry, render};
 use super::form::{FormReader, drain, unexpected_field};
 use super::receipt_keys::derive;
+use super::thread_key_seal;
+use crate::crypto::ThreadKey;
 use crate::crypto::codephrase::{Codephrase, CodephraseError};
 use crate::crypto::receipt::ReceiptKeys;
 use crate::crypto::seal;
@@ -28,7 +30,7 @@ use crate::domain::{AlertKind, Author};
 use crate::envelope::{Attachment, Message, REPLY_FORMAT};
 use crate::i18n::Lang;
 use crate::mac::receipt_hash;
-use crate::store::StoredMessage;
+use crate::store::{MessageOutcome, StoredMessage};
 
 /// `GET /receipt`: the codephrase form.
 pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -> Response {
@@ -125,9 +127,11 @@ pub async fn lookup(
         .iter()
         .map(|m| thread_entry(&lang, &keys, m))
         .collect();
+    let token_key = state.secrets().receipt_token_key();
+    let followup_token = followup_token::issue(token_key, &view.public_id);
+    let sealed_thread_key = thread_key_seal::seal(token_key, &followup_token, keys.thread_key())
+        .ok_or_else(|| PageError::unavailable(&lang))?;
     drop(keys);
-    let followup_token =
-        followup_token::issue(state.secrets().receipt_token_key(), &view.public_id);
     let csrf_token = token.authenticity_token().unwrap_or_default();
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt"),
@@ -137,18 +141,36 @@ pub async fn lookup(
         thread,
         csrf_token,
         followup_token,
+        sealed_thread_key,
     );
     Ok((token, render(&page)).into_response())
 }
 
 /// A message as its reporter sees it: their own follow-ups stay sealed (only the route can
-/// open them), replies are decrypted with the codephrase's identity.
+/// open them), replies are decrypted with the codephrase's identity. A message whose thread
+/// MAC does not verify was not written by the reporter or the route's caseworkers (the server,
+/// or whoever holds its database, added it): it is shown as a warning, never as their words.
 fn thread_entry(lang: &Lang, keys: &ReceiptKeys, message: &StoredMessage) -> ThreadEntry {
+    let genuine = keys.thread_key().verifies(
+        &message.author,
+        message.seq,
+        &message.ciphertext,
+        message.thread_mac.as_deref(),
+    );
+    if !genuine {
+        return ThreadEntry {
+            from: lang.t("thread-from-unknown"),
+            day: message.day.clone(),
+            text: lang.t("thread-forged"),
+            forged: true,
+        };
+    }
     if message.author.is_reporter() {
         return ThreadEntry {
             from: lang.t("thread-from-you"),
             day: message.day.clone(),
             text: lang.t("thread-followup-sealed"),
+            forged: false,
         };
     }
     let text = seal::decrypt(
@@ -163,6 +185,7 @@ fn thread_entry(lang: &Lang, keys: &ReceiptKeys, message: &StoredMessage) -> Thr
         from: lang.t("thread-from-caseworker"),
         day: message.day.clone(),
         text,
+        forged: false,
     }
 }
 
@@ -182,14 +205,18 @@ pub async fn followup(
             &[],
         )
     })?;
-    let (case_id, text, attachments) =
-        match read_followup(&mut multipart, &token, &lang, &state).await {
-            Ok(parts) => parts,
-            Err(e) => {
-                drain(&mut multipart).await;
-                return Err(e.back_to("/receipt"));
-            }
-        };
+    let FollowupForm {
+        case_id,
+        thread_key,
+        text,
+        attachments,
+    } = match read_followup(&mut multipart, &token, &lang, &state).await {
+        Ok(parts) => parts,
+        Err(e) => {
+            drain(&mut multipart).await;
+            return Err(e.back_to("/receipt"));
+        }
+    };
     let report = state
         .store()
         .report(&case_id)
@@ -209,25 +236,54 @@ pub async fn followup(
     let ciphertext =
         seal::encrypt(&plaintext, &recipients).map_err(|_| PageError::unavailable(&lang))?;
     drop(plaintext);
-    state
-        .add_message(
-            &case_id,
-            &report.route,
-            &Author::Reporter,
-            AlertKind::FollowUp,
-            &ciphertext,
-        )
+    let not_found = || PageError::new(StatusCode::NOT_FOUND, &lang, "not-found-text", &[]);
+    // The MAC covers the position; a caseworker replying at the same moment may take it, so
+    // the follow-up is placed (and its MAC computed) again for the next one.
+    let mut seq = state
+        .store()
+        .next_message_seq(&case_id)
         .await
-        .map_err(|e| PageError::not_stored(e, &lang))?
-        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, &lang, "not-found-text", &[]))?;
+        .map_err(|e| PageError::not_read(e, &lang))?;
+    for _ in 0..3 {
+        let mac = thread_key.tag(&Author::Reporter, seq, &ciphertext);
+        let outcome = state
+            .add_message(
+                &case_id,
+                &report.route,
+                &Author::Reporter,
+                AlertKind::FollowUp,
+                seq,
+                &ciphertext,
+                &mac,
+            )
+            .await
+            .map_err(|e| PageError::not_stored(e, &lang))?;
+        match outcome {
+            MessageOutcome::Added(_) => return Ok(followup_sent(&lang)),
+            MessageOutcome::NoSuchCase => return Err(not_found()),
+            MessageOutcome::PlaceTaken { next } => seq = next,
+        }
+    }
+    Err(PageError::unavailable(&lang))
+}
+
+fn followup_sent(lang: &Lang) -> Response {
     let page = MessagePage::new(
-        &lang,
+        lang,
         "/receipt",
         lang.t("followup-sent-title"),
         lang.t("followup-sent-text"),
         lang.t("receipt-link"),
     );
-    Ok((StatusCode::CREATED, render(&page)).into_response())
+    (StatusCode::CREATED, render(&page)).into_response()
+}
+
+/// A follow-up form's content: its case, the reporter's thread key, the words and files.
+struct FollowupForm {
+    case_id: String,
+    thread_key: ThreadKey,
+    text: String,
+    attachments: Vec<Attachment>,
 }
 
 async fn read_followup(
@@ -235,19 +291,23 @@ async fn read_followup(
     token: &CsrfToken,
     lang: &Lang,
     state: &AppState,
-) -> Result<(String, String, Vec<Attachment>), PageError> {
+) -> Result<FollowupForm, PageError> {
     let expired = || PageError::new(StatusCode::FORBIDDEN, lang, "error-followup-expired", &[]);
     let mut reader = FormReader::start(multipart, token, lang, state.max_body_bytes()).await?;
+    let key = state.secrets().receipt_token_key();
     let mut case_id = None;
+    let mut receipt_token = None;
+    let mut sealed_thread_key = None;
     let mut text = String::new();
     let mut attachments = Vec::new();
     while let Some((name, field)) = reader.next(multipart).await? {
         match name.as_str() {
             "receipt_token" => {
                 let value = reader.text(field, &name).await?;
-                let key = state.secrets().receipt_token_key();
                 case_id = Some(followup_token::verify(key, &value).ok_or_else(expired)?);
+                receipt_token = Some(value);
             }
+            "thread_key" => sealed_thread_key = Some(reader.text(field, &name).await?),
             "text" => text = reader.text(field, &name).await?,
             "attachments" => {
                 if let Some(a) = reader.attachment(field).await? {
@@ -258,6 +318,10 @@ async fn read_followup(
         }
     }
     let case_id = case_id.ok_or_else(expired)?;
+    let thread_key = receipt_token
+        .zip(sealed_thread_key)
+        .and_then(|(token, sealed)| thread_key_seal::open(key, &token, &sealed))
+        .ok_or_else(expired)?;
     if text.trim().is_empty() && attachments.is_empty() {
         return Err(PageError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -266,7 +330,12 @@ async fn read_followup(
             &[],
         ));
     }
-    Ok((case_id, text, attachments))
+    Ok(FollowupForm {
+        case_id,
+        thread_key,
+        text,
+        attachments,
+    })
 }
 
 fn codephrase_message(lang: &Lang, error: &CodephraseError) -> String {

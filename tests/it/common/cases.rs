@@ -15,7 +15,6 @@ pub fn stand_in_report(route: &str, received_day: &str, alert_targets: &[&str]) 
         route: route.into(),
         received_day: received_day.into(),
         ciphertext: b"age ciphertext stand-in".to_vec(),
-        reporter_recipient: "age1stand-in".into(),
         receipt_hash: random_bytes::<32>(),
         urgent: false,
         alert_targets: alert_targets.iter().map(|t| (*t).to_owned()).collect(),

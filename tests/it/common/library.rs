@@ -5,9 +5,12 @@
 pub use safehold::crypto::codephrase::Codephrase;
 pub use safehold::crypto::receipt::ReceiptKeys;
 pub use safehold::crypto::seal;
+pub use safehold::crypto::thread::ThreadKey;
+pub use safehold::domain::Author;
 pub use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
 pub use safehold::envelope::{
-    Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, Report, ReportFields, RoutingAnswers,
+    Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, ReplyTo, Report, ReportFields,
+    RoutingAnswers,
 };
 pub use safehold::store::{
     AlertEvent, Backend, NewReport, StaffIdentity, StatsCodeRow, Store, StoredCode, new_public_id,

@@ -111,6 +111,48 @@ impl TestServer {
         all
     }
 
+    /// Everything the database holds, as text a test can search: on SQLite every file's bytes
+    /// (lossy UTF-8, then again as hex so raw blobs are found by their hex), on PostgreSQL
+    /// every row of every table of the schema (`bytea` prints as hex).
+    pub async fn database_text(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => {
+                let bytes = self.sqlite_bytes();
+                format!(
+                    "{}\n{}",
+                    String::from_utf8_lossy(&bytes),
+                    hex::encode(&bytes)
+                )
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.config.database_url)
+                    .await
+                    .unwrap();
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+                )
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+                let mut all = String::new();
+                for table in tables {
+                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT t::text FROM \"{table}\" t"
+                    )))
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+                    for row in rows {
+                        all.push_str(&row);
+                        all.push('\n');
+                    }
+                }
+                pool.close().await;
+                all
+            }
+        }
+    }
+
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -140,14 +140,15 @@ impl Site {
             .iter()
             .map(|r| r.parse().unwrap())
             .collect();
-        let plaintext = sample_report(text).to_padded_plaintext().unwrap();
-        let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
         let codephrase = Codephrase::generate();
         let keys = ReceiptKeys::derive(&codephrase).unwrap();
+        let plaintext = sample_report_for(text, &keys)
+            .to_padded_plaintext()
+            .unwrap();
+        let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
         let body = json!({
             "route": route.name,
             "ciphertext": STANDARD.encode(&ciphertext),
-            "reporter_recipient": keys.recipient().to_string(),
             "receipt_verifier": STANDARD.encode(keys.lookup_key()),
         });
         ApiSubmission {
@@ -243,8 +244,8 @@ impl Site {
     }
 }
 
-/// A report with only `text` filled in, as the CLI would send it.
-pub fn sample_report(text: &str) -> Report {
+/// A report with only `text` filled in, as the CLI would send it, answerable with `keys`.
+fn sample_report_for(text: &str, keys: &ReceiptKeys) -> Report {
     Report::new(
         "en",
         Channel::Cli,
@@ -262,6 +263,7 @@ pub fn sample_report(text: &str) -> Report {
             contact: String::new(),
         },
         Consent::default(),
+        keys.reply_to(),
         vec![],
     )
 }
