@@ -16,6 +16,7 @@ use super::thread::{decode_thread_mac, placed};
 use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::domain::{AlertKind, Author};
+use crate::store::NewMessage;
 use crate::wire::{MessageAdded, ReplyRequest};
 
 /// `POST /api/v1/cases/{id}/replies`.
@@ -45,11 +46,13 @@ async fn reply(
         .add_message(
             &case.public_id,
             &case.route,
-            &Author::Caseworker(staff.name.clone()),
             AlertKind::Reply,
-            request.seq,
-            &bytes,
-            &mac,
+            NewMessage {
+                author: &Author::Caseworker(staff.name.clone()),
+                seq: request.seq,
+                ciphertext: &bytes,
+                thread_mac: &mac,
+            },
         )
         .await
         .map_err(ApiError::not_stored)?;

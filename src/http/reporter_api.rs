@@ -20,7 +20,7 @@ use crate::domain::{AlertKind, Author, CaseStatus};
 use crate::mac::receipt_hash;
 use crate::policy::questions;
 use crate::policy::routing::Route;
-use crate::store::{NewReport, ReceiptView, StoreError, new_public_id, today};
+use crate::store::{NewMessage, NewReport, ReceiptView, StoreError, new_public_id, today};
 use crate::wire::{
     FollowupRequest, FollowupResponse, PersonView, QuestionsView, ReceiptRequest, ReceiptResponse,
     RouteView, RoutesResponse, SubmitRequest, SubmitResponse, ThreadMessage,
@@ -204,11 +204,13 @@ async fn followup(
         .add_message(
             &view.public_id,
             &view.route,
-            &Author::Reporter,
             AlertKind::FollowUp,
-            request.seq,
-            &bytes,
-            &mac,
+            NewMessage {
+                author: &Author::Reporter,
+                seq: request.seq,
+                ciphertext: &bytes,
+                thread_mac: &mac,
+            },
         )
         .await
         .map_err(ApiError::not_stored)?;

@@ -7,12 +7,12 @@ use axum_csrf::{CsrfConfig, Key, SameSite};
 use tokio::sync::Semaphore;
 
 use crate::config::ServeConfig;
-use crate::domain::{AlertKind, Author};
+use crate::domain::AlertKind;
 use crate::keyring::{Keyring, Person, Role};
 use crate::policy::Policy;
 use crate::policy::routing::Route;
 use crate::secrets::ServerSecrets;
-use crate::store::{AlertEvent, MessageOutcome, Store, StoreError};
+use crate::store::{AlertEvent, MessageOutcome, NewMessage, Store, StoreError};
 
 /// Everything a handler needs, shared by all requests.
 #[derive(Clone)]
@@ -137,11 +137,8 @@ impl AppState {
         &self,
         case_id: &str,
         route: &str,
-        author: &Author,
         kind: AlertKind,
-        seq: i64,
-        ciphertext: &[u8],
-        thread_mac: &[u8; 32],
+        message: NewMessage<'_>,
     ) -> Result<MessageOutcome, StoreError> {
         let targets = self.alert_targets(route);
         let alert = AlertEvent {
@@ -149,9 +146,7 @@ impl AppState {
             route,
             targets: &targets,
         };
-        self.store()
-            .add_message(case_id, author, seq, ciphertext, thread_mac, alert)
-            .await
+        self.store().add_message(case_id, message, alert).await
     }
 
     /// A person in the keyring.

@@ -26,6 +26,20 @@ pub struct StoredMessage {
     pub thread_mac: Option<Vec<u8>>,
 }
 
+/// A message to append: who wrote it, the position its writer signed for, the age file and
+/// the writer's thread MAC.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    /// The reporter or a caseworker.
+    pub author: &'a Author,
+    /// The position the writer's MAC covers: it must be the next free one.
+    pub seq: i64,
+    /// The age file.
+    pub ciphertext: &'a [u8],
+    /// The writer's thread MAC.
+    pub thread_mac: &'a [u8; 32],
+}
+
 /// What became of a new message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessageOutcome {
@@ -47,12 +61,15 @@ impl Store {
     pub async fn add_message(
         &self,
         case_id: &str,
-        author: &Author,
-        seq: i64,
-        ciphertext: &[u8],
-        thread_mac: &[u8; 32],
+        message: NewMessage<'_>,
         alert: AlertEvent<'_>,
     ) -> Result<MessageOutcome, StoreError> {
+        let NewMessage {
+            author,
+            seq,
+            ciphertext,
+            thread_mac,
+        } = message;
         let id = new_public_id();
         let day = today();
         let placed = with_pool!(&self.pool, |p| {

@@ -25,7 +25,7 @@ pub use cases::CaseSummary;
 pub use coding::{CaseCoding, StoredCode};
 pub use error::StoreError;
 pub use escalations::{EscalationOutcome, EscalationSummary, NewEscalation, StoredPackage};
-pub use messages::{MessageOutcome, StoredMessage};
+pub use messages::{MessageOutcome, NewMessage, StoredMessage};
 pub use outbox::{AlertEvent, ClaimFilter, ClaimedAlert, DeadLetter, OutboxAlert, new_alert_id};
 pub use reports::{NewReport, ReceiptView, StoredReport};
 pub use retention::PurgeOutcome;

@@ -10,8 +10,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, TestServer,
-    ThreadKey, marker, open_as, open_report, random_bytes, repo, seal,
+    AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, NewMessage,
+    TestServer, ThreadKey, marker, open_as, open_report, random_bytes, repo, seal,
 };
 
 fn browser_ready() -> bool {
@@ -241,7 +241,16 @@ async fn story(js: bool) {
     };
     server
         .store
-        .add_message(id, &amina, 2, &forged, &random_bytes::<32>(), alert)
+        .add_message(
+            id,
+            NewMessage {
+                author: &amina,
+                seq: 2,
+                ciphertext: &forged,
+                thread_mac: &random_bytes::<32>(),
+            },
+            alert,
+        )
         .await
         .unwrap();
     let followup = format!("{canary} follow-up: they called again");

@@ -8,8 +8,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    AlertEvent, AlertKind, Author, Backend, FormReport, Message, TestServer, ThreadKey, marker,
-    on_both_backends, open_report, random_bytes, seal,
+    AlertEvent, AlertKind, Author, Backend, FormReport, Message, NewMessage, TestServer, ThreadKey,
+    marker, on_both_backends, open_report, random_bytes, seal,
 };
 
 /// Stores a message the way a seized server would: straight into the store, with `mac`.
@@ -28,7 +28,16 @@ async fn plant(
     };
     server
         .store
-        .add_message(id, author, seq, ciphertext, &mac, alert)
+        .add_message(
+            id,
+            NewMessage {
+                author,
+                seq,
+                ciphertext,
+                thread_mac: &mac,
+            },
+            alert,
+        )
         .await
         .unwrap();
 }

@@ -30,7 +30,7 @@ use crate::domain::{AlertKind, Author};
 use crate::envelope::{Attachment, Message, REPLY_FORMAT};
 use crate::i18n::Lang;
 use crate::mac::receipt_hash;
-use crate::store::{MessageOutcome, StoredMessage};
+use crate::store::{MessageOutcome, NewMessage, StoredMessage};
 
 /// `GET /receipt`: the codephrase form.
 pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -> Response {
@@ -250,11 +250,13 @@ pub async fn followup(
             .add_message(
                 &case_id,
                 &report.route,
-                &Author::Reporter,
                 AlertKind::FollowUp,
-                seq,
-                &ciphertext,
-                &mac,
+                NewMessage {
+                    author: &Author::Reporter,
+                    seq,
+                    ciphertext: &ciphertext,
+                    thread_mac: &mac,
+                },
             )
             .await
             .map_err(|e| PageError::not_stored(e, &lang))?;

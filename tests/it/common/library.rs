@@ -13,7 +13,7 @@ pub use safehold::envelope::{
     RoutingAnswers,
 };
 pub use safehold::store::{
-    AlertEvent, Backend, NewReport, StaffIdentity, StatsCodeRow, Store, StoredCode, new_public_id,
-    today,
+    AlertEvent, Backend, NewMessage, NewReport, StaffIdentity, StatsCodeRow, Store, StoredCode,
+    new_public_id, today,
 };
 pub use safehold::wire::{RoutesResponse, SubmitResponse};
