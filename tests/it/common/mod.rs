@@ -84,11 +84,15 @@ macro_rules! on_both_backends {
                 super::$scenario($crate::common::Backend::Sqlite).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(safehold_postgres_tests),
+                ignore = "SAFEHOLD_TEST_POSTGRES_URL was not set when the tests were built"
+            )]
             async fn postgres() {
-                if $crate::common::postgres_base_url().is_none() {
-                    eprintln!("SAFEHOLD_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
-                    return;
-                }
+                assert!(
+                    $crate::common::postgres_base_url().is_some(),
+                    "SAFEHOLD_TEST_POSTGRES_URL was set when the tests were built, but not now"
+                );
                 super::$scenario($crate::common::Backend::Postgres).await;
             }
         }
