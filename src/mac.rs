@@ -7,7 +7,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// The label of the receipt hash; see `docs/receipt-derivation.md`.
-pub const RECEIPT_HASH_LABEL: &[u8] = b"safehold.receipt.v1 hash";
+pub const RECEIPT_HASH_LABEL: &[u8] = b"safehold.receipt.v2 hash";
 
 /// HMAC-SHA256 under `key` over the concatenation of `parts`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
@@ -21,7 +21,7 @@ pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The server-side index of a receipt: HMAC-SHA256(key = pepper, "safehold.receipt.v1 hash"
+/// The server-side index of a receipt: HMAC-SHA256(key = pepper, "safehold.receipt.v2 hash"
 /// ‖ lookup_key). It takes the lookup key, never the codephrase, and without the pepper a
 /// stolen database cannot be searched for a known codephrase.
 pub fn receipt_hash(pepper: &[u8], lookup_key: &[u8; 32]) -> [u8; 32] {

@@ -8,7 +8,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use argon2::{Algorithm, Argon2, Params, Version};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -17,30 +16,23 @@ use super::codephrase::Codephrase;
 use super::thread::ThreadKey;
 use crate::envelope::ReplyTo;
 
-/// Fixed, domain-separated Argon2id salt. A per-user salt is impossible (the codephrase is
-/// the only thing the reporter has); the codephrase's ~103 bits make a global salt safe.
-pub const ARGON2_SALT: &[u8] = b"safehold.receipt.v1 argon2id salt";
-/// Argon2id memory in KiB (12 MiB), from the OWASP password storage cheat sheet's list.
-pub const ARGON2_M_KIB: u32 = 12288;
-/// Argon2id passes.
-pub const ARGON2_T: u32 = 3;
-/// Argon2id lanes.
-pub const ARGON2_P: u32 = 1;
+/// HKDF-SHA256 salt: fixes the derivation's version and separates it from every other use
+/// of the codephrase. A per-reporter salt is impossible (the codephrase is all they hold), and
+/// not needed: 8 uniform words carry ~103 bits (`docs/receipt-derivation.md`, §2).
+pub const SALT: &[u8] = b"safehold.receipt.v2";
 /// HKDF-SHA256 `info` for the lookup key.
-pub const LOOKUP_INFO: &[u8] = b"safehold.receipt.v1 lookup";
+pub const LOOKUP_INFO: &[u8] = b"safehold.receipt.v2 lookup";
 /// HKDF-SHA256 `info` for the X25519 identity.
-pub const X25519_INFO: &[u8] = b"safehold.receipt.v1 x25519";
+pub const X25519_INFO: &[u8] = b"safehold.receipt.v2 x25519";
 /// HKDF-SHA256 `info` for the thread key.
-pub const THREAD_INFO: &[u8] = b"safehold.receipt.v1 thread";
+pub const THREAD_INFO: &[u8] = b"safehold.receipt.v2 thread";
 
 /// Why keys could not be derived. Never caused by the codephrase's content.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReceiptError {
-    /// Argon2id failed (it cannot with these parameters unless memory is exhausted).
-    #[error(
-        "deriving the receipt keys failed ({0}); the server may be out of memory, try again later"
-    )]
+    /// A step of the derivation failed (it cannot with these sizes; a bug if it does).
+    #[error("deriving the receipt keys failed ({0}); this is a bug in Safehold, please report it")]
     Kdf(&'static str),
 }
 
@@ -52,11 +44,10 @@ pub struct ReceiptKeys {
 }
 
 impl ReceiptKeys {
-    /// Runs Argon2id then HKDF-SHA256 as in `docs/receipt-derivation.md` (≈ 12 MiB, tens of
-    /// milliseconds: run it off the async runtime).
+    /// Runs HKDF-SHA256 as in `docs/receipt-derivation.md` (microseconds, no memory to
+    /// speak of: no queue, no thread pool).
     pub fn derive(codephrase: &Codephrase) -> Result<ReceiptKeys, ReceiptError> {
-        let master = master_key(codephrase.expose().as_bytes())?;
-        let hkdf = Hkdf::<Sha256>::new(None, &master[..]);
+        let hkdf = Hkdf::<Sha256>::new(Some(SALT), codephrase.expose().as_bytes());
 
         let mut lookup_key = Zeroizing::new([0u8; 32]);
         hkdf.expand(LOOKUP_INFO, &mut lookup_key[..])
@@ -119,57 +110,6 @@ impl fmt::Debug for ReceiptKeys {
     }
 }
 
-/// Argon2id(password, [`ARGON2_SALT`], m = 12288 KiB, t = 3, p = 1, v = 0x13) → 32 bytes.
-///
-/// The codephrase already carries ~103 bits; the memory-hard KDF is defence in depth should
-/// a shorter phrase ever be accepted or the lookup key leak.
-fn master_key(password: &[u8]) -> Result<Zeroizing<[u8; 32]>, ReceiptError> {
-    let params = Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, Some(32))
-        .map_err(|_| ReceiptError::Kdf("Argon2 parameters"))?;
-    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-    let mut master = Zeroizing::new([0u8; 32]);
-    let mut blocks = BlockBuffer::take();
-    let result = argon2.hash_password_into_with_memory(
-        password,
-        ARGON2_SALT,
-        &mut master[..],
-        &mut blocks.0[..],
-    );
-    blocks.give_back();
-    result.map_err(|_| ReceiptError::Kdf("Argon2id"))?;
-    Ok(master)
-}
-
-/// Argon2's 12 MiB working memory, kept for reuse. Allocating it per derivation let the
-/// allocator hold on to freed blocks (a server reached ~500 MiB under load); a few reused
-/// buffers, one per concurrent derivation, keep memory flat. Every buffer is wiped before it
-/// is put back, as its blocks held values derived from a codephrase.
-struct BlockBuffer(Vec<argon2::Block>);
-
-/// Idle buffers; never more than the number of derivations that ran at once.
-static IDLE_BLOCKS: std::sync::Mutex<Vec<Vec<argon2::Block>>> = std::sync::Mutex::new(Vec::new());
-
-impl BlockBuffer {
-    fn take() -> BlockBuffer {
-        let reused = IDLE_BLOCKS.lock().ok().and_then(|mut idle| idle.pop());
-        BlockBuffer(reused.unwrap_or_else(|| vec![argon2::Block::default(); ARGON2_M_KIB as usize]))
-    }
-
-    fn give_back(mut self) {
-        self.0.iter_mut().for_each(zeroize::Zeroize::zeroize);
-        if let Ok(mut idle) = IDLE_BLOCKS.lock() {
-            idle.push(std::mem::take(&mut self.0));
-        }
-    }
-}
-
-impl Drop for BlockBuffer {
-    // A buffer dropped without `give_back` (a panic) is still wiped.
-    fn drop(&mut self) {
-        self.0.iter_mut().for_each(zeroize::Zeroize::zeroize);
-    }
-}
-
 /// Turns 32 secret bytes into an age identity through its Bech32 text form (the only
 /// constructor age offers), in a buffer of fixed capacity that is wiped afterwards.
 fn identity_from_bytes(bytes: &[u8; 32]) -> Result<age::x25519::Identity, ReceiptError> {
@@ -181,10 +121,13 @@ fn identity_from_bytes(bytes: &[u8; 32]) -> Result<age::x25519::Identity, Receip
     age::x25519::Identity::from_str(&text).map_err(|_| ReceiptError::Kdf("age identity"))
 }
 
-/// Test-only access to the intermediate master key, for the known-answer vectors.
+/// Test-only access to HKDF's pseudorandom key, for the known-answer vectors.
 #[cfg(test)]
-pub(crate) fn master_key_for_tests(codephrase: &Codephrase) -> [u8; 32] {
-    *master_key(codephrase.expose().as_bytes()).expect("argon2")
+pub(crate) fn prk_for_tests(codephrase: &Codephrase) -> [u8; 32] {
+    let (prk, _) = Hkdf::<Sha256>::extract(Some(SALT), codephrase.expose().as_bytes());
+    prk.as_slice()
+        .try_into()
+        .expect("SHA-256 output is 32 bytes")
 }
 
 #[cfg(test)]
@@ -196,7 +139,7 @@ mod tests {
     #[derive(serde::Deserialize)]
     struct Vector {
         codephrase: String,
-        master: String,
+        prk: String,
         lookup_key: String,
         identity: String,
         recipient: String,
@@ -217,7 +160,7 @@ mod tests {
                 v.codephrase,
                 "vectors hold normalised codephrases"
             );
-            assert_eq!(hex::encode(master_key_for_tests(&c)), v.master);
+            assert_eq!(hex::encode(prk_for_tests(&c)), v.prk);
             let keys = ReceiptKeys::derive(&c).unwrap();
             assert_eq!(hex::encode(keys.lookup_key()), v.lookup_key);
             assert_eq!(
@@ -262,7 +205,7 @@ mod tests {
             let keys = ReceiptKeys::derive(&c).unwrap();
             out.push(serde_json::json!({
                 "codephrase": c.expose(),
-                "master": hex::encode(master_key_for_tests(&c)),
+                "prk": hex::encode(prk_for_tests(&c)),
                 "lookup_key": hex::encode(keys.lookup_key()),
                 "identity": keys.identity().to_string().expose_secret(),
                 "recipient": keys.recipient().to_string(),

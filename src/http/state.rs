@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum_csrf::{CsrfConfig, Key, SameSite};
-use tokio::sync::Semaphore;
 
 use crate::config::ServeConfig;
 use crate::domain::AlertKind;
@@ -30,8 +29,6 @@ struct Shared {
     max_api_body_bytes: usize,
     /// Lifetime of a staff session.
     session_seconds: i64,
-    /// Bounds concurrent codephrase derivations: each takes ~12 MiB and tens of ms of CPU.
-    kdf_permits: Semaphore,
 }
 
 impl AppState {
@@ -50,7 +47,6 @@ impl AppState {
             .with_http_only(true)
             // A session cookie: a slow reporter's form must not expire while they type.
             .with_lifetime(time::Duration::seconds(0));
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState {
             inner: Arc::new(Shared {
                 store,
@@ -61,7 +57,6 @@ impl AppState {
                 max_body_bytes: config.max_body_bytes,
                 max_api_body_bytes: config.max_api_body_bytes(),
                 session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
-                kdf_permits: Semaphore::new(cores),
             }),
         }
     }
@@ -99,11 +94,6 @@ impl AppState {
     /// Lifetime of a staff session, in seconds.
     pub fn session_seconds(&self) -> i64 {
         self.inner.session_seconds
-    }
-
-    /// Permits for codephrase derivations, a few at a time.
-    pub fn kdf_permits(&self) -> &Semaphore {
-        &self.inner.kdf_permits
     }
 
     /// The keyring fingerprint pages and clients check.

@@ -24,8 +24,8 @@ function attachment(name, media_type, bytes, metadata_stripped) {
 
 // A real receipt's reply channel (the first vector of tests/vectors/receipt.json).
 const REPLY_TO = {
-  recipient: "age1rg9vg69ww35qdrcf7awuv6jgmahuqvqeuj4y67cummj9mt2ckywqlu2hdw",
-  thread_key: Buffer.from("1d7d469bdb3f55c32d512b10e1850b82761461eceedc32fa1245b5976f5d3393", "hex").toString("base64"),
+  recipient: "age1ykgcprxfmrja9vs0mvsry7r7h3advtzf6lwrpq768hjtr2hklq6sracqls",
+  thread_key: Buffer.from("40833d0d20647548b482cc78c696ce1c95eaffad64a6b400b67b763ea0498744", "hex").toString("base64"),
 };
 
 function report({ language = "en", channel = "browser", routing = {}, fields = {}, consent = {}, replyTo = REPLY_TO, attachments = [] }) {

@@ -1,7 +1,6 @@
-// The codephrase receipt (docs/receipt-derivation.md): 8 diceware words; Argon2id then
-// HKDF-SHA256 give the lookup key (sent), the X25519 identity and the thread key (both kept in
+// The codephrase receipt (docs/receipt-derivation.md, safehold.receipt.v2): 8 diceware words;
+// HKDF-SHA256 gives the lookup key (sent), the X25519 identity and the thread key (both kept in
 // the browser, and carried to the caseworkers only inside the encrypted report).
-import { argon2idAsync } from "@noble/hashes/argon2.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -14,10 +13,10 @@ const WORD_SET = new Set(WORDS);
 export const CODEPHRASE_WORDS = 8;
 export const MIN_WORDS = 7;
 export const MAX_WORDS = 32;
-const ARGON2_SALT = "safehold.receipt.v1 argon2id salt";
-const LOOKUP_INFO = "safehold.receipt.v1 lookup";
-const X25519_INFO = "safehold.receipt.v1 x25519";
-const THREAD_INFO = "safehold.receipt.v1 thread";
+const SALT = "safehold.receipt.v2";
+const LOOKUP_INFO = "safehold.receipt.v2 lookup";
+const X25519_INFO = "safehold.receipt.v2 x25519";
+const THREAD_INFO = "safehold.receipt.v2 thread";
 const THREAD_MAC_LABEL = "safehold.thread.v1";
 
 /** Eight uniform words from a CSPRNG, by rejection sampling (no modulo bias). */
@@ -50,16 +49,12 @@ export function normalizeCodephrase(input) {
 /** {lookupKey, identity, recipient, threadKey} from a normalised codephrase. */
 export async function deriveReceiptKeys(codephrase) {
   const encoder = new TextEncoder();
-  const master = await argon2idAsync(encoder.encode(codephrase), encoder.encode(ARGON2_SALT), {
-    t: 3,
-    m: 12288,
-    p: 1,
-    dkLen: 32,
-  });
-  const lookupKey = hkdf(sha256, master, new Uint8Array(0), encoder.encode(LOOKUP_INFO), 32);
-  const secret = hkdf(sha256, master, new Uint8Array(0), encoder.encode(X25519_INFO), 32);
-  const threadKey = hkdf(sha256, master, new Uint8Array(0), encoder.encode(THREAD_INFO), 32);
-  master.fill(0);
+  const password = encoder.encode(codephrase);
+  const salt = encoder.encode(SALT);
+  const lookupKey = hkdf(sha256, password, salt, encoder.encode(LOOKUP_INFO), 32);
+  const secret = hkdf(sha256, password, salt, encoder.encode(X25519_INFO), 32);
+  const threadKey = hkdf(sha256, password, salt, encoder.encode(THREAD_INFO), 32);
+  password.fill(0);
   const identity = bech32.encode("age-secret-key-", bech32.toWords(secret), 120).toUpperCase();
   secret.fill(0);
   const recipient = await identityToRecipient(identity);

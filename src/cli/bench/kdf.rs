@@ -1,5 +1,5 @@
-//! The cost of one receipt derivation (Argon2id), timed before the run: it bounds what the
-//! no-JavaScript path can accept, whatever the rest of the server does.
+//! The cost of one receipt derivation (HKDF, then X25519 for the recipient), timed before the
+//! run: a floor under what each no-JavaScript report and receipt look-up costs the server.
 
 use std::time::Instant;
 

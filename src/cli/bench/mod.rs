@@ -101,8 +101,8 @@ pub struct IntakeArgs {
     /// Policy directory given to the server.
     #[arg(long, default_value = "policy/DEMO")]
     policy: PathBuf,
-    /// Time this many receipt derivations (Argon2id) before the run, one at a time and then
-    /// one per core [default: 20 with --mode nojs, 0 with --mode api].
+    /// Time this many receipt derivations (HKDF and X25519) before the run, one at a time and
+    /// then one per core [default: 2000 with --mode nojs, 0 with --mode api].
     #[arg(long)]
     kdf_samples: Option<u64>,
     /// Print one JSON object instead of the human summary.
@@ -115,7 +115,7 @@ const FORM_MAX_FIELD: usize = 100 * 1024;
 
 async fn intake(args: IntakeArgs) -> anyhow::Result<()> {
     let kdf_samples = args.kdf_samples.unwrap_or(match args.mode {
-        Mode::Nojs => 20,
+        Mode::Nojs => 2000,
         Mode::Api => 0,
     });
     if args.mode == Mode::Nojs && args.report_bytes as usize > FORM_MAX_FIELD {

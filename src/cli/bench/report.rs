@@ -274,7 +274,7 @@ impl Summary {
         if let Some(k) = self.kdf {
             let _ = writeln!(
                 out,
-                "  receipt KDF {:.1} ms per derivation alone; {:.0}/s on {} cores in parallel ({} samples): the no-JS ceiling",
+                "  receipt KDF {:.3} ms per derivation alone; {:.0}/s on {} cores in parallel ({} samples)",
                 k.sequential_ms, k.parallel_per_second, k.cores, k.samples
             );
         }

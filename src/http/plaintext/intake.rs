@@ -91,9 +91,7 @@ pub async fn submit(
         state.route_recipients(route).into_iter().cloned().collect();
 
     // The receipt comes first: the report carries its reply recipient and thread key.
-    let (codephrase, keys) = new_receipt(&state)
-        .await
-        .ok_or_else(|| PageError::unavailable(&lang))?;
+    let (codephrase, keys) = new_receipt().ok_or_else(|| PageError::unavailable(&lang))?;
     let report = Report::new(
         lang.tag(),
         Channel::Server,

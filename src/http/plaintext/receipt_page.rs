@@ -106,9 +106,8 @@ pub async fn lookup(
     };
     drop(form);
 
-    let keys = derive(&state, codephrase)
-        .await
-        .ok_or_else(|| PageError::unavailable(&lang))?;
+    let keys = derive(&codephrase).ok_or_else(|| PageError::unavailable(&lang))?;
+    drop(codephrase);
     let hash = receipt_hash(state.secrets().receipt_pepper(), keys.lookup_key());
     let view = state
         .store()
