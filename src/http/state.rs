@@ -8,7 +8,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::ServeConfig;
 use crate::domain::{AlertKind, Author};
-use crate::keyring::{Keyring, Person, Role};
+use crate::keyring::{Fingerprint, Keyring, Person, PublishedKeyring, Role};
 use crate::policy::Policy;
 use crate::policy::routing::Route;
 use crate::secrets::ServerSecrets;
@@ -32,6 +32,8 @@ struct Shared {
     session_seconds: i64,
     /// Bounds concurrent codephrase derivations: each takes ~12 MiB and tens of ms of CPU.
     kdf_permits: Semaphore,
+    /// Where reporters can compare the keyring fingerprint, as the operator configured it.
+    keyring_published_at: Option<String>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
                 max_api_body_bytes: config.max_api_body_bytes(),
                 session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
                 kdf_permits: Semaphore::new(cores),
+                keyring_published_at: config.keyring_published_at.clone(),
             }),
         }
     }
@@ -106,9 +109,25 @@ impl AppState {
         &self.inner.kdf_permits
     }
 
-    /// The keyring fingerprint pages and clients check.
-    pub fn keyring_fingerprint(&self) -> &str {
-        self.inner.keyring.fingerprint()
+    /// Exactly what clients encrypt to, per route and escalation purpose, without names.
+    pub fn published_keyring(&self) -> PublishedKeyring {
+        self.inner.policy.published_keyring(&self.inner.keyring)
+    }
+
+    /// The keyring fingerprint pages and clients check: that of [`AppState::published_keyring`].
+    pub fn keyring_fingerprint(&self) -> Fingerprint {
+        self.published_keyring().fingerprint()
+    }
+
+    /// Where the organisation publishes the fingerprint, if the operator said.
+    pub fn keyring_published_at(&self) -> Option<&str> {
+        self.inner.keyring_published_at.as_deref()
+    }
+
+    /// Whether any public DEMO key is loaded: pages then say the fingerprint is published
+    /// nowhere and the site is a demonstration.
+    pub fn runs_on_demo_keys(&self) -> bool {
+        self.inner.keyring.demo_recipients_present()
     }
 
     /// A route by name, if the policy still has it.

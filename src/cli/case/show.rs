@@ -8,6 +8,7 @@ use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use super::super::pinned_keyring::route_recipients;
 use super::super::staff_client::StaffClient;
 use crate::crypto::seal;
 use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
@@ -119,12 +120,13 @@ pub(super) async fn reply(
             .parse()
             .map_err(|e| anyhow!("the case's reporter recipient is invalid: {e}"))?,
     ];
-    for r in &case.route_recipients {
-        recipients.push(
-            r.parse()
-                .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))?,
-        );
-    }
+    // The route's caseworkers: only keys in the keyring pinned on this machine.
+    let keyring = client.trusted_keyring().await?;
+    recipients.extend(route_recipients(
+        &keyring,
+        &case.route,
+        &case.route_recipients,
+    )?);
     let plaintext = Message::reply(language, text).to_padded_plaintext()?;
     let ciphertext = seal::encrypt(&plaintext, &recipients)?;
     drop(plaintext);
