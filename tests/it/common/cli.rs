@@ -45,8 +45,21 @@ impl TestServer {
             .arg(identity)
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
             .current_dir(&home);
         command
+    }
+
+    /// `safehold ARGS` on this test's staff machine (its home, cache, config and state), with
+    /// no identity: `submit`, `keyring`.
+    pub fn cli_anonymous(&self, args: &[&str]) -> CliOutput {
+        let home = self.cli_home();
+        run(safehold_command()
+            .args(args)
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .current_dir(&home))
     }
 
     /// Runs the staff CLI as `who` (`caseworker/amina`, `rapporteur/sr-defenders`, …) with the
