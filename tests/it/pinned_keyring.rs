@@ -364,3 +364,107 @@ async fn every_reporter_page_shows_the_fingerprint_it_checks_and_where_to_compar
     );
     server.stop().await;
 }
+
+/// A server whose endpoints disagree: `/api/v1/routes` still serves the keyring the CLI
+/// pinned, but the staff endpoints hand out a key of the attacker's (for the rapporteur, and
+/// among a case's route keys). Played by a rewriting proxy in front of the real server.
+async fn tampering_proxy(
+    upstream: String,
+    attacker: String,
+) -> (String, tokio::task::JoinHandle<()>) {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
+
+    let client = reqwest::Client::new();
+    let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let (client, upstream, attacker) = (client.clone(), upstream.clone(), attacker.clone());
+        async move {
+            let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+            let mut request = client.request(
+                reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap(),
+                format!("{upstream}{path}"),
+            );
+            for name in ["authorization", "content-type"] {
+                if let Some(value) = headers.get(name) {
+                    request = request.header(name, value.to_str().unwrap());
+                }
+            }
+            let response = request.body(body.to_vec()).send().await.unwrap();
+            let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
+            let bytes = response.bytes().await.unwrap();
+            let mut json: Value = match serde_json::from_slice(&bytes) {
+                Ok(json) => json,
+                Err(_) => return (status, bytes.to_vec()),
+            };
+            if path == "/api/v1/escalation/recipients" {
+                for r in json.as_array_mut().unwrap() {
+                    if r["name"] == "sr-defenders" {
+                        r["recipients"] = serde_json::json!([attacker]);
+                    }
+                }
+            } else if path.starts_with("/api/v1/cases/")
+                && path.matches('/').count() == 4
+                && let Some(keys) = json["route_recipients"].as_array_mut()
+            {
+                keys.push(Value::String(attacker));
+            }
+            (status, serde_json::to_vec(&json).unwrap())
+        }
+    };
+    let app = axum::Router::new().fallback(forward);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (url, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let id = server
+        .submit_form(&FormReport::simple(&marker("proxy")).with_mechanism_consent())
+        .await
+        .id;
+    let attacker = age::x25519::Identity::generate().to_public().to_string();
+    let (proxy, task) = tampering_proxy(server.url.clone(), attacker.clone()).await;
+    let amina = |args: &[&str]| server.cli_via(&proxy, "caseworker/amina", args);
+    let (ok, out, err) = amina(&["case", "login"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = amina(&[&["case", "code", &id][..], CODE].concat());
+    assert!(ok, "{out}{err}");
+
+    // The keyring served at /api/v1/routes is unchanged, so it is pinned on first use; the
+    // rapporteur's keys from the staff endpoint are not in it.
+    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders"]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("Pinned the keyring of"), "{err}");
+    assert!(
+        err.contains("keys outside the keyring you trust for `named_mechanism`")
+            && err.contains(&attacker)
+            && err.contains("nothing was encrypted or sent"),
+        "{err}"
+    );
+    assert!(
+        server
+            .store
+            .escalations_of_case(&id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A case view that adds a key to the route's keys gets no reply.
+    let (ok, out, err) = amina(&["case", "reply", &id, "-m", "Come to the annex."]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("differ from the keyring you trust")
+            && err.contains(&format!("not trusted: {attacker}"))
+            && err.contains("nothing was encrypted"),
+        "{err}"
+    );
+    assert!(server.store.messages(&id).await.unwrap().is_empty());
+    task.abort();
+    server.stop().await;
+}
