@@ -146,7 +146,7 @@ pub(super) async fn reply(
         println!(
             "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s).",
             added.seq,
-            case.route_recipients.len()
+            recipients.len() - 1
         );
     }
     Ok(())
