@@ -70,6 +70,11 @@ pub struct ServeArgs {
     /// 0 turns the limit off [default: 100].
     #[arg(long, env = "SAFEHOLD_GLOBAL_PER_SECOND")]
     pub global_per_second: Option<u32>,
+    /// Where the organisation publishes the keyring fingerprint, outside this server (a URL,
+    /// or words such as "our annual report, page 2"); every reporter page names it next to
+    /// the fingerprint, so reporters can compare the two.
+    #[arg(long, env = "SAFEHOLD_KEYRING_PUBLISHED_AT")]
+    pub keyring_published_at: Option<String>,
 }
 
 /// The same options read from the TOML file.
@@ -89,6 +94,7 @@ struct FileConfig {
     api_per_minute: Option<u32>,
     receipt_per_minute: Option<u32>,
     global_per_second: Option<u32>,
+    keyring_published_at: Option<String>,
 }
 
 /// Request-rate limits; `0` means unlimited.
@@ -129,6 +135,8 @@ pub struct ServeConfig {
     pub rate_limits: RateLimits,
     /// Lifetime of a staff session.
     pub session: Duration,
+    /// Where the organisation publishes the keyring fingerprint, if it said.
+    pub keyring_published_at: Option<String>,
 }
 
 impl ServeConfig {
@@ -185,6 +193,19 @@ impl ServeArgs {
                 "request_timeout_secs must be at least 1".into(),
             ));
         }
+        let keyring_published_at = self
+            .keyring_published_at
+            .clone()
+            .or(file.keyring_published_at)
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty());
+        if let Some(text) = &keyring_published_at
+            && (text.chars().count() > 300 || text.chars().any(char::is_control))
+        {
+            return Err(ConfigError::Invalid(
+                "keyring_published_at must be one line of at most 300 characters: a URL, or a few words saying where reporters find the fingerprint".into(),
+            ));
+        }
         Ok(ServeConfig {
             listen,
             database_url: self
@@ -230,6 +251,7 @@ impl ServeArgs {
                     .or(file.global_per_second)
                     .unwrap_or(100),
             },
+            keyring_published_at,
         })
     }
 }

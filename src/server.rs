@@ -61,7 +61,7 @@ pub async fn build(config: &ServeConfig) -> anyhow::Result<Server> {
                 redact_url(&config.database_url)
             )
         })?;
-    let keyring_fingerprint = keyring.fingerprint().to_owned();
+    let keyring_fingerprint = policy.published_keyring(&keyring).fingerprint().to_string();
     let alerts = AlertWorker::new(store.clone(), policy.alerts.clone())
         .context("cannot prepare alert delivery")?;
     let retention = policy.retention;

@@ -7,6 +7,10 @@ skip-to-content = Skip to the form
 language-label = Language
 language-submit = Change language
 footer-text = Safehold keeps reports encrypted. It stores no IP address and no exact time of arrival.
+keyring-fingerprint-label = Fingerprint of the keys your report is encrypted to:
+keyring-published-at = Check that it is the same as the one the organisation publishes at { $where }. If it is not, do not use this site; reach the organisation another way.
+keyring-published-demo = This is a demonstration site: its keys are public and this fingerprint is published nowhere. Do not report real events here.
+keyring-published-unsaid = The organisation has not said where it publishes this fingerprint. Ask them through another channel before you trust this site.
 
 ## The report form
 

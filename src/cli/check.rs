@@ -37,7 +37,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let statistics = crate::policy::statistics::StatisticsPolicy::load(&policy_dir)
         .with_context(|| format!("statistics policy in {} is not valid", policy_dir.display()))?;
     println!("statistics: {} declared table(s)", statistics.tables.len());
-    println!("keyring fingerprint: {}", keyring.fingerprint());
+    let fingerprint = policy.published_keyring(&keyring).fingerprint();
+    println!(
+        "keyring fingerprint: {fingerprint} (short form, to publish: {})",
+        fingerprint.short()
+    );
     println!("ok");
     Ok(())
 }

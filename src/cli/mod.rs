@@ -6,6 +6,8 @@ mod case;
 mod check;
 mod inbox;
 mod keygen;
+mod keyring;
+mod pinned_keyring;
 mod serve;
 mod staff_client;
 mod stats;
@@ -41,6 +43,9 @@ enum Command {
     Inbox(inbox::InboxCommand),
     /// Create an age identity for a caseworker or rapporteur.
     Keygen(keygen::KeygenArgs),
+    /// Compare the server's keyring fingerprint with the one pinned here, and pin a new one.
+    #[command(subcommand)]
+    Keyring(keyring::KeyringCommand),
     /// Operator tasks on a server's database.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -91,6 +96,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Case(command) => case::run(command),
         Command::Inbox(command) => inbox::run(command),
         Command::Keygen(args) => keygen::run(args),
+        Command::Keyring(command) => keyring::run(command),
         Command::Admin(command) => admin::run(command),
         Command::Stats(command) => stats::run(command),
         Command::Bench(command) => bench::run(command),

@@ -48,6 +48,11 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         print_demo_banner();
     }
     tracing::info!(backend = ?server.store.backend(), keyring = %server.keyring_fingerprint, "safehold ready");
+    if !config.demo && config.keyring_published_at.is_none() {
+        tracing::warn!(
+            "reporter pages say the organisation has not said where it publishes the keyring fingerprint: publish it outside this server and set keyring_published_at"
+        );
+    }
     // Tests and scripts read this line to learn the port when listening on port 0.
     println!("safehold: listening on http://{address}");
     // The outbox worker delivers alerts in the background, on this and every other instance.

@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use super::pinned_keyring;
 use crate::crypto::seal;
+use crate::keyring::PublishedKeyring;
 use crate::wire::{
     ChallengeRequest, ChallengeResponse, ErrorBody, SessionRequest, SessionResponse,
 };
@@ -60,28 +62,50 @@ pub struct StaffClient {
     pub json: bool,
 }
 
-fn home_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+/// `$var`, else `$HOME/fallback`: the XDG base directories.
+pub(super) fn home_dir(var: &str, fallback: &str) -> Option<PathBuf> {
     std::env::var_os(var)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)))
 }
 
+/// The config file given, else the default one, and what it says (nothing if it is absent).
+fn read_config(given: Option<&PathBuf>) -> anyhow::Result<(Option<PathBuf>, CliConfig)> {
+    let config_path = given
+        .cloned()
+        .or_else(|| home_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("safehold/cli.toml")));
+    let file = match &config_path {
+        Some(path) if path.exists() => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            toml::from_str::<CliConfig>(&text)
+                .with_context(|| format!("{} is not a valid config file", path.display()))?
+        }
+        _ => CliConfig::default(),
+    };
+    Ok((config_path, file))
+}
+
+/// The server URL from `--server`/`SAFEHOLD_SERVER`, else the config file, without a trailing
+/// `/`: for commands that need no identity (`safehold keyring`).
+pub fn server_url(server: Option<&str>, config: Option<&PathBuf>) -> anyhow::Result<String> {
+    let (config_path, file) = read_config(config)?;
+    let server = server.map(str::to_owned).or(file.server).ok_or_else(|| {
+        anyhow!(
+            "say the server URL with --server, or put it in {}",
+            config_path
+                .as_deref()
+                .map_or("the config file".into(), |p| p.display().to_string())
+        )
+    })?;
+    Ok(server.trim_end_matches('/').to_owned())
+}
+
 impl StaffClient {
     /// Resolves flags, environment and the config file.
     pub fn new(args: &StaffArgs) -> anyhow::Result<StaffClient> {
-        let config_path = args.config.clone().or_else(|| {
-            home_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("safehold/cli.toml"))
-        });
-        let file = match &config_path {
-            Some(path) if path.exists() => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                toml::from_str::<CliConfig>(&text)
-                    .with_context(|| format!("{} is not a valid config file", path.display()))?
-            }
-            _ => CliConfig::default(),
-        };
+        let (config_path, file) = read_config(args.config.as_ref())?;
         let missing = |what: &str, flag: &str| {
             anyhow!(
                 "say {what} with {flag}, or put it in {}",
@@ -208,6 +232,14 @@ impl StaffClient {
             .await
             .with_context(|| format!("cannot reach {}", self.server))?;
         decode(response).await
+    }
+
+    /// The server's keyring, checked against the one pinned on this machine (pinned now on
+    /// first use): the only keys `case reply` and `case escalate` may encrypt to.
+    pub async fn trusted_keyring(&self) -> anyhow::Result<PublishedKeyring> {
+        Ok(pinned_keyring::trusted(&self.http, &self.server)
+            .await?
+            .keyring)
     }
 
     /// The identities in the configured file.

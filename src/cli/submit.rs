@@ -9,9 +9,10 @@ use base64::engine::general_purpose::STANDARD;
 use clap::{Args, ValueEnum};
 use zeroize::Zeroizing;
 
+use super::pinned_keyring;
 use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
 use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
-use crate::wire::{RoutesResponse, SubmitRequest, SubmitResponse};
+use crate::wire::{SubmitRequest, SubmitResponse};
 
 /// Options of `safehold submit`.
 #[derive(Debug, Args)]
@@ -77,15 +78,9 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
         .build()
         .context("cannot set up the HTTP client")?;
     let base = args.server.trim_end_matches('/').to_owned();
-    let routes: RoutesResponse = client
-        .get(format!("{base}/api/v1/routes"))
-        .send()
-        .await
-        .with_context(|| format!("cannot reach {base}"))?
-        .error_for_status()?
-        .json()
-        .await
-        .context("the server's route list is not what Safehold serves")?;
+    // Only keys in the keyring pinned on this machine (pinned now on first use).
+    let served = pinned_keyring::trusted(&client, &base).await?;
+    let routes = &served.routes;
     let route_name = args
         .route
         .clone()
@@ -97,12 +92,8 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
             known.join(", ")
         );
     };
-    let recipients = route
-        .recipients
-        .iter()
-        .map(|r| r.parse::<age::x25519::Recipient>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow::anyhow!("the server sent an invalid recipient: {e}"))?;
+    let recipients =
+        pinned_keyring::route_recipients(&served.keyring, &route.name, &route.recipients)?;
 
     if args.what_happened == "-" {
         args.what_happened =

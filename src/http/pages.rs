@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::AppState;
 use crate::i18n::Lang;
 
 /// Renders a template as HTML. Templates are checked at compile time, so a failure here is a
@@ -52,6 +53,9 @@ pub struct Frame {
     pub languages: Vec<(String, String)>,
     /// Where the language selector submits to: the page itself.
     pub self_path: &'static str,
+    /// The keyring fingerprint in the footer; every reporter page that knows the server's
+    /// state shows it.
+    pub keyring: Option<KeyringNotice>,
 }
 
 impl Frame {
@@ -61,6 +65,38 @@ impl Frame {
             lang: lang.clone(),
             languages: Lang::choices(),
             self_path,
+            keyring: None,
+        }
+    }
+
+    /// The same frame, with the keyring fingerprint and where to compare it in the footer.
+    pub fn showing_keyring(mut self, state: &AppState) -> Frame {
+        self.keyring = Some(KeyringNotice::new(&self.lang, state));
+        self
+    }
+}
+
+/// The footer's keyring fingerprint: its short form, and where the organisation publishes it,
+/// so a reporter can notice a server that swapped in its own keys.
+pub struct KeyringNotice {
+    /// Five groups of four hex digits (80 bits).
+    pub short: String,
+    /// Where to compare it, or that this is a demo, or that the organisation has not said.
+    pub where_published: String,
+}
+
+impl KeyringNotice {
+    fn new(lang: &Lang, state: &AppState) -> KeyringNotice {
+        let where_published = if state.runs_on_demo_keys() {
+            lang.t("keyring-published-demo")
+        } else if let Some(place) = state.keyring_published_at() {
+            lang.t_with("keyring-published-at", &[("where", place.to_owned())])
+        } else {
+            lang.t("keyring-published-unsaid")
+        };
+        KeyringNotice {
+            short: state.keyring_fingerprint().short(),
+            where_published,
         }
     }
 }
@@ -79,13 +115,15 @@ macro_rules! page {
             pub languages: Vec<(String, String)>,
             /// The page's own path, for the language selector.
             pub self_path: &'static str,
+            /// The keyring fingerprint for the footer, if the page shows it.
+            pub keyring: Option<KeyringNotice>,
             $($(#[$fmeta])* pub $field: $ty,)*
         }
         impl $name {
             #[allow(clippy::too_many_arguments)]
             /// Builds the page inside its frame.
             pub fn framed(frame: Frame, $($field: $ty),*) -> Self {
-                $name { lang: frame.lang, languages: frame.languages, self_path: frame.self_path, $($field),* }
+                $name { lang: frame.lang, languages: frame.languages, self_path: frame.self_path, keyring: frame.keyring, $($field),* }
             }
         }
     };

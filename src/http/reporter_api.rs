@@ -22,8 +22,8 @@ use crate::policy::questions;
 use crate::policy::routing::Route;
 use crate::store::{NewMessage, NewReport, ReceiptView, StoreError, new_public_id, today};
 use crate::wire::{
-    FollowupRequest, FollowupResponse, PersonView, QuestionsView, ReceiptRequest, ReceiptResponse,
-    RouteView, RoutesResponse, SubmitRequest, SubmitResponse, ThreadMessage,
+    EscalationKeysView, FollowupRequest, FollowupResponse, QuestionsView, ReceiptRequest,
+    ReceiptResponse, RouteView, RoutesResponse, SubmitRequest, SubmitResponse, ThreadMessage,
 };
 
 /// `GET /api/v1/routes`, `POST /api/v1/reports`, `POST /api/v1/receipt`,
@@ -41,20 +41,14 @@ pub fn routes(traffic: &Traffic) -> Router<AppState> {
         .merge(traffic.page(Router::new().route("/api/v1/routes", get(routes_to_encrypt_to))))
 }
 
-/// `GET /api/v1/routes`: everything a client needs to encrypt to the right people.
+/// `GET /api/v1/routes`: everything a client needs to encrypt to the right people: the
+/// published keyring (recipients per route and per escalation purpose, no names) and its
+/// fingerprint, with each route's selector.
 async fn routes_to_encrypt_to(State(state): State<AppState>) -> Json<RoutesResponse> {
-    let keyring = state.keyring();
+    let published = state.published_keyring();
     let routing = &state.policy().routing;
     Json(RoutesResponse {
-        keyring_fingerprint: keyring.fingerprint().to_owned(),
-        people: keyring
-            .people()
-            .map(|p| PersonView {
-                role: p.role.to_string(),
-                name: p.name.clone(),
-                recipients: p.recipients.iter().map(ToString::to_string).collect(),
-            })
-            .collect(),
+        keyring_fingerprint: published.fingerprint().to_string(),
         routes: routing
             .routes()
             .iter()
@@ -63,12 +57,16 @@ async fn routes_to_encrypt_to(State(state): State<AppState>) -> Json<RoutesRespo
                 mechanism: r.when.mechanism.clone(),
                 region: r.when.region.clone(),
                 immediate_danger: r.when.immediate_danger,
-                caseworkers: r.caseworkers.clone(),
-                recipients: state
-                    .route_recipients(r)
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
+                recipients: published.route(&r.name).unwrap_or_default().to_vec(),
+            })
+            .collect(),
+        escalation: published
+            .escalation()
+            .filter_map(|(purpose, recipients)| {
+                Some(EscalationKeysView {
+                    purpose: purpose.parse().ok()?,
+                    recipients: recipients.to_vec(),
+                })
             })
             .collect(),
         default_route: routing.default_route().name.clone(),

@@ -7,7 +7,7 @@ use axum_csrf::{CsrfConfig, Key, SameSite};
 
 use crate::config::ServeConfig;
 use crate::domain::AlertKind;
-use crate::keyring::{Keyring, Person, Role};
+use crate::keyring::{Fingerprint, Keyring, Person, PublishedKeyring, Role};
 use crate::policy::Policy;
 use crate::policy::routing::Route;
 use crate::secrets::ServerSecrets;
@@ -29,6 +29,8 @@ struct Shared {
     max_api_body_bytes: usize,
     /// Lifetime of a staff session.
     session_seconds: i64,
+    /// Where reporters can compare the keyring fingerprint, as the operator configured it.
+    keyring_published_at: Option<String>,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
                 max_body_bytes: config.max_body_bytes,
                 max_api_body_bytes: config.max_api_body_bytes(),
                 session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
+                keyring_published_at: config.keyring_published_at.clone(),
             }),
         }
     }
@@ -96,9 +99,25 @@ impl AppState {
         self.inner.session_seconds
     }
 
-    /// The keyring fingerprint pages and clients check.
-    pub fn keyring_fingerprint(&self) -> &str {
-        self.inner.keyring.fingerprint()
+    /// Exactly what clients encrypt to, per route and escalation purpose, without names.
+    pub fn published_keyring(&self) -> PublishedKeyring {
+        self.inner.policy.published_keyring(&self.inner.keyring)
+    }
+
+    /// The keyring fingerprint pages and clients check: that of [`AppState::published_keyring`].
+    pub fn keyring_fingerprint(&self) -> Fingerprint {
+        self.published_keyring().fingerprint()
+    }
+
+    /// Where the organisation publishes the fingerprint, if the operator said.
+    pub fn keyring_published_at(&self) -> Option<&str> {
+        self.inner.keyring_published_at.as_deref()
+    }
+
+    /// Whether any public DEMO key is loaded: pages then say the fingerprint is published
+    /// nowhere and the site is a demonstration.
+    pub fn runs_on_demo_keys(&self) -> bool {
+        self.inner.keyring.demo_recipients_present()
     }
 
     /// A route by name, if the policy still has it.

@@ -18,13 +18,14 @@
 //! keys/admins/<name>.pub        optional: operators of the service
 //! ```
 //!
-//! Files: `role` (who a person is), `folder` (reading `keys/`), `fingerprint`, `demo` (the
-//! public DEMO key set) and `error` (why a keyring is refused).
+//! Files: `role` (who a person is), `folder` (reading `keys/`), `published` (what clients
+//! encrypt to, without names, and its fingerprint), `demo` (the public DEMO key set) and
+//! `error` (why a keyring is refused).
 
 mod demo;
 mod error;
-mod fingerprint;
 mod folder;
+mod published;
 mod role;
 
 use std::collections::HashMap;
@@ -35,10 +36,12 @@ use age::x25519::Recipient;
 use crate::policy::Problem;
 
 pub use error::{KeyReason, KeyringError};
+pub use published::{
+    ChangeKind, Fingerprint, KeyringChange, PublishedKeyring, PublishedKeyringError,
+};
 pub use role::{Person, Role};
 
 use demo::is_demo_recipient;
-use fingerprint::fingerprint_of;
 use folder::is_valid_name;
 
 /// The validated set of people and keys the server encrypts to; built once at start-up.
@@ -46,7 +49,6 @@ use folder::is_valid_name;
 pub struct Keyring {
     /// Sorted by (role, name), unique.
     people: Vec<Person>,
-    fingerprint: String,
     demo: bool,
 }
 
@@ -115,16 +117,11 @@ impl Keyring {
     }
 
     fn new_unchecked(people: Vec<Person>) -> Keyring {
-        let fingerprint = fingerprint_of(&people);
         let demo = people
             .iter()
             .flat_map(|p| &p.recipients)
             .any(is_demo_recipient);
-        Keyring {
-            people,
-            fingerprint,
-            demo,
-        }
+        Keyring { people, demo }
     }
 
     /// Looks a person up by role and name, as policy files and login challenges name them.
@@ -135,23 +132,9 @@ impl Keyring {
             .and_then(|i| self.people.get(i))
     }
 
-    /// Everyone, sorted by role string (`admin`, `caseworker`, `rapporteur`) then name: the
-    /// fingerprint order, so listings and the fingerprint agree.
+    /// Everyone, sorted by role string (`admin`, `caseworker`, `rapporteur`) then name.
     pub fn people(&self) -> impl Iterator<Item = &Person> {
         self.people.iter()
-    }
-
-    /// A short commitment to the whole keyring, shown to reporters' browsers and staff so they
-    /// can notice a server that swapped in its own keys.
-    ///
-    /// Definition (the browser recomputes it; also in `keys/README.md`): the lowercase hex
-    /// SHA-256 of the UTF-8 text made of, for each person sorted by (role string, name) in
-    /// byte order, the line `"{role}/{name}\n"` followed by each of their recipients sorted in
-    /// byte order, one per line as `"{recipient}\n"`. Roles are `admin`, `caseworker`,
-    /// `rapporteur`; recipients are in canonical lowercase Bech32 (`age1…`). An empty keyring
-    /// hashes the empty string.
-    pub fn fingerprint(&self) -> &str {
-        &self.fingerprint
     }
 
     /// True if any loaded recipient is one of the public demo keys from `keys/DEMO/`, whose

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// What a person does in Safehold; it decides which directory under `keys/` holds their file.
 ///
 /// Variants are declared in the alphabetical order of their strings, so the derived `Ord` is the
-/// order used by [`Keyring::fingerprint`] and [`Keyring::people`].
+/// order used by [`Keyring::people`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -22,10 +22,10 @@ pub enum Role {
 }
 
 impl Role {
-    /// Every role, in fingerprint order; lets callers list roles without repeating them.
+    /// Every role, in listing order; lets callers list roles without repeating them.
     pub const ALL: [Role; 3] = [Role::Admin, Role::Caseworker, Role::Rapporteur];
 
-    /// The stable string used in the fingerprint, in JSON and in messages.
+    /// The stable string used in JSON and in messages.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",

@@ -11,6 +11,7 @@
 pub mod alerts;
 pub mod escalation;
 pub mod problem;
+mod published_keyring;
 pub mod questions;
 pub mod retention;
 pub mod routing;

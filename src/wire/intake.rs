@@ -3,34 +3,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, Purpose};
 
-/// `GET /api/v1/routes`: everything a client needs to encrypt to the right people.
+/// `GET /api/v1/routes`: everything a client needs to encrypt to the right people, and
+/// nothing about who they are (no names, roles or device counts).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RoutesResponse {
-    /// SHA-256 over the whole keyring; see `keys/README.md`.
+    /// The keyring fingerprint: SHA-256 over every route's and every escalation purpose's
+    /// recipients, exactly the keys clients encrypt to; see `keys/README.md`.
     pub keyring_fingerprint: String,
-    /// Every person in the keyring, so a client can recompute the fingerprint.
-    pub people: Vec<PersonView>,
     /// The routes, in selection order.
     pub routes: Vec<RouteView>,
+    /// Per consent purpose, the keys escalation packages may be encrypted to (staff get the
+    /// rapporteurs' names from `GET /api/v1/escalation/recipients`).
+    pub escalation: Vec<EscalationKeysView>,
     /// The route used when no other matches.
     pub default_route: String,
     /// The coarse questions and their allowed answers.
     pub questions: QuestionsView,
     /// Largest accepted ciphertext, in bytes.
     pub max_ciphertext_bytes: usize,
-}
-
-/// A person's public keys.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PersonView {
-    /// `caseworker`, `rapporteur` or `admin`.
-    pub role: String,
-    /// Public handle.
-    pub name: String,
-    /// age recipients, one per device.
-    pub recipients: Vec<String>,
 }
 
 /// One route as clients see it.
@@ -44,9 +36,16 @@ pub struct RouteView {
     pub region: Option<Vec<String>>,
     /// Danger answer that selects it, if it selects on danger.
     pub immediate_danger: Option<bool>,
-    /// Caseworkers who can read its reports.
-    pub caseworkers: Vec<String>,
-    /// Exactly the recipients a report on this route must be encrypted to.
+    /// Exactly the recipients a report on this route must be encrypted to, sorted.
+    pub recipients: Vec<String>,
+}
+
+/// The keys of one escalation consent purpose.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EscalationKeysView {
+    /// `named_mechanism` or `ohchr_reprisals_team`.
+    pub purpose: Purpose,
+    /// Every recipient a package under this purpose may be encrypted to, sorted.
     pub recipients: Vec<String>,
 }
 

@@ -21,7 +21,7 @@ pub use coding::{CodeRequest, CodingView};
 pub use error::{ErrorBody, ErrorDetail};
 pub use escalations::{EscalateRequest, EscalationRecipientView, EscalationView, PackageDetail};
 pub use intake::{
-    PersonView, QuestionsView, RouteView, RoutesResponse, SubmitRequest, SubmitResponse,
+    EscalationKeysView, QuestionsView, RouteView, RoutesResponse, SubmitRequest, SubmitResponse,
 };
 pub use live_stats::{LiveCount, LiveStats};
 pub use receipts::{

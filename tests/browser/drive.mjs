@@ -2,9 +2,10 @@
 // Called by tests/it/browser.rs, which checks the result against what the server stored.
 //   node tests/browser/drive.mjs '<spec as JSON>'
 // spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint", js, marker,
-//         files: [paths], screenshots }
+//         files: [paths], screenshots, tamper: "route" | "escalation", restate: bool }
 import { chromium } from "../../web/node_modules/playwright-core/index.mjs";
 import { mkdirSync } from "node:fs";
+import { keyringFingerprint } from "../../web/src/routing.js";
 
 const spec = JSON.parse(process.argv[2]);
 const origin = new URL(spec.url).origin;
@@ -41,13 +42,18 @@ try {
     });
   }
   if (spec.scenario === "tamper-fingerprint") {
+    // A server that swaps one key: one recipient of one route (what an attacker who wants to
+    // read reports would send), or one escalation key. With `restate`, the answer also states
+    // the fingerprint of the swapped keys, as a careful attacker would; the page still holds
+    // the fingerprint it was served with.
     await page.route("**/api/v1/routes", async (route) => {
       const response = await route.fetch();
       const routes = await response.json();
-      // A swapped key: what an attacker who wants to read reports would send.
-      const person = routes.people.find((p) => p.role === "caseworker");
-      person.recipients[0] = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
-      for (const r of routes.routes) r.recipients = r.recipients.map(() => person.recipients[0]);
+      const swapped = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+      if (spec.tamper === "escalation") routes.escalation[0].recipients[0] = swapped;
+      else routes.routes.find((r) => r.name === "general").recipients[0] = swapped;
+      if (spec.restate) routes.keyring_fingerprint = keyringFingerprint(routes);
+      result.servedFingerprint = routes.keyring_fingerprint;
       await route.fulfill({ response, json: routes });
     });
   }
@@ -100,6 +106,8 @@ try {
   result.modeText = await page.textContent("#mode");
   result.modeClass = await page.getAttribute("#mode", "class");
   result.submitDisabled = await page.$eval("#report-form button[type=submit]", (b) => b.disabled);
+  result.pageFingerprint = await page.getAttribute("#report-form", "data-keyring-fingerprint");
+  result.footerFingerprint = await page.textContent("#keyring-fingerprint-short");
   await shot(`intake-${spec.scenario}`);
   if (spec.scenario === "tamper-fingerprint") {
     process.stdout.write(JSON.stringify(result));

@@ -319,12 +319,20 @@ async fn without_javascript_the_server_path_serves_the_same_story() {
 
 /// Runs a tampering scenario with JavaScript on, against a fresh server.
 async fn tampered(scenario: &str) -> (TestServer, Value) {
+    tampered_with(scenario, json!({})).await
+}
+
+/// [`tampered`], with more of the driver's spec (`tamper`, `restate`).
+async fn tampered_with(scenario: &str, extra: Value) -> (TestServer, Value) {
     let server = TestServer::start(Backend::Sqlite).await;
-    let result = drive(json!({
+    let mut spec = json!({
         "url": server.url, "scenario": scenario, "js": true, "marker": marker(scenario), "files": [],
         "screenshots": screenshots(),
-    }))
-    .await;
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        spec[k] = v.clone();
+    }
+    let result = drive(spec).await;
     (server, result)
 }
 
@@ -355,12 +363,18 @@ async fn a_tampered_bundle_is_blocked_and_the_page_says_it_uses_the_server_path(
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tampered_keyring_makes_the_page_refuse_to_encrypt() {
+/// A server that swaps one key refuses to get the page to encrypt: the page checks every key
+/// in `/api/v1/routes` against the fingerprint it was served with, whether the answer states
+/// the old fingerprint or recomputes it for the swapped keys.
+async fn a_swapped_key_makes_the_page_refuse(tamper: &str, restate: bool) {
     if !browser_ready() {
         return;
     }
-    let (server, result) = tampered("tamper-fingerprint").await;
+    let (server, result) = tampered_with(
+        "tamper-fingerprint",
+        json!({ "tamper": tamper, "restate": restate }),
+    )
+    .await;
     assert!(
         result["modeText"]
             .as_str()
@@ -370,6 +384,31 @@ async fn a_tampered_keyring_makes_the_page_refuse_to_encrypt() {
     );
     assert_eq!(result["modeClass"], "error");
     assert_eq!(result["submitDisabled"], json!(true));
+    let served = server.routes().await.keyring_fingerprint;
+    assert_eq!(result["pageFingerprint"], served.as_str());
+    assert_eq!(
+        result["footerFingerprint"]
+            .as_str()
+            .unwrap()
+            .replace(' ', ""),
+        served[..20]
+    );
+    assert_eq!(restate, result["servedFingerprint"] != served.as_str());
     assert_eq!(server.store.count_reports().await.unwrap(), 0);
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_swapped_route_key_makes_the_page_refuse_to_encrypt() {
+    a_swapped_key_makes_the_page_refuse("route", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_swapped_route_key_with_a_restated_fingerprint_makes_the_page_refuse() {
+    a_swapped_key_makes_the_page_refuse("route", true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_swapped_escalation_key_makes_the_page_refuse_too() {
+    a_swapped_key_makes_the_page_refuse("escalation", true).await;
 }

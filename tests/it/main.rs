@@ -13,6 +13,7 @@ mod casework;
 mod durability;
 mod escalation;
 mod form_intake;
+mod pinned_keyring;
 mod protection;
 mod receipt;
 mod statistics;

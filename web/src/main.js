@@ -33,11 +33,20 @@ async function fetchJson(url, options) {
   return { ok: response.ok, status: response.status, body };
 }
 
-/** Loads the routes and checks the keyring against the fingerprint this page was served with. */
+/**
+ * Loads the routes and checks every key in them (each route's recipients, which is all this
+ * page encrypts to, and the escalation keys) against the fingerprint this page was served with.
+ */
 async function loadRoutes(expectedFingerprint) {
   const { ok, body } = await fetchJson("/api/v1/routes");
   if (!ok || !body) return { error: "routesFailed" };
-  if (keyringFingerprint(body.people) !== expectedFingerprint || body.keyring_fingerprint !== expectedFingerprint) {
+  let computed = null;
+  try {
+    computed = keyringFingerprint(body);
+  } catch {
+    computed = null;
+  }
+  if (!expectedFingerprint || computed !== expectedFingerprint || body.keyring_fingerprint !== expectedFingerprint) {
     return { error: "fingerprintMismatch" };
   }
   return { routes: body };

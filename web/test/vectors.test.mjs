@@ -97,13 +97,30 @@ test("routing picks the first matching route, else the default", () => {
   assert.equal(selectRoute(routes, "general", {}).name, "general");
 });
 
-test("keyring fingerprint follows keys/README.md", () => {
-  const people = [
-    { role: "caseworker", name: "b", recipients: ["age1z", "age1a"] },
-    { role: "admin", name: "a", recipients: ["age1m"] },
-  ];
-  // printf 'admin/a\nage1m\ncaseworker/b\nage1a\nage1z\n' | sha256sum
-  assert.equal(keyringFingerprint(people), "6542daa0ec8d58ed58160d5736c31d3e422af7a579f838904a0b140876f9291c");
+test("keyring fingerprint: known answers shared with the Rust server (tests/vectors/keyring.json)", () => {
+  const vectors = read("tests/vectors/keyring.json");
+  assert.ok(vectors.length >= 3);
+  for (const vector of vectors) {
+    assert.equal(keyringFingerprint(vector), vector.fingerprint, vector.name);
+    assert.equal(vector.fingerprint.slice(0, 20).match(/.{4}/g).join(" "), vector.short, vector.name);
+  }
+});
+
+test("keyring fingerprint covers every recipient the page can encrypt to", () => {
+  const vector = read("tests/vectors/keyring.json").find((v) => v.name.includes("DEMO"));
+  const other = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+  const copy = () => JSON.parse(JSON.stringify(vector));
+  const swappedRoute = copy();
+  swappedRoute.routes[0].recipients[0] = other;
+  const swappedEscalation = copy();
+  swappedEscalation.escalation[0].recipients[1] = other;
+  const renamed = copy();
+  renamed.routes[1].name = "general2";
+  for (const tampered of [swappedRoute, swappedEscalation, renamed]) {
+    assert.notEqual(keyringFingerprint(tampered), vector.fingerprint);
+  }
+  assert.throws(() => keyringFingerprint({ routes: vector.routes }), /escalation/);
+  assert.throws(() => keyringFingerprint({ routes: [{ name: "a", recipients: ["age1x\nroute b"] }], escalation: [] }));
 });
 
 test("metadata: Exif, XMP and comments leave a JPEG; text chunks leave a PNG", () => {

@@ -5,14 +5,13 @@ use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use super::super::pinned_keyring::escalation_recipients;
 use super::super::staff_client::StaffClient;
 use super::show::open_case;
 use crate::crypto::seal;
 use crate::domain::Purpose;
 use crate::envelope::{Escalation, REDACTABLE};
-use crate::wire::{
-    CodingView, EscalateRequest, EscalationRecipientView, EscalationView, RoutesResponse,
-};
+use crate::wire::{CodingView, EscalateRequest, EscalationRecipientView, EscalationView};
 
 pub(super) async fn escalate(
     client: &StaffClient,
@@ -89,28 +88,16 @@ pub(super) async fn escalate(
     drop(report);
     let plaintext = package.to_padded_plaintext()?;
     drop(package);
-    // Each recipient's keys, as the keyring publishes them to every client.
-    let routes: RoutesResponse = client.get("/api/v1/routes").await?;
+    // Each recipient's keys, only if they lie inside the keyring pinned on this machine; all
+    // are checked before any package is sent.
+    let keyring = client.trusted_keyring().await?;
+    let keyed = targets
+        .into_iter()
+        .map(|t| escalation_recipients(&keyring, t.purpose, &t.name, &t.recipients).map(|k| (t, k)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let token = client.token()?;
     let mut sent = Vec::new();
-    for target in targets {
-        let keys: Vec<age::x25519::Recipient> = routes
-            .people
-            .iter()
-            .find(|p| p.role == "rapporteur" && p.name == target.name)
-            .ok_or_else(|| {
-                anyhow!(
-                    "{} has no key in the server's keys/rapporteurs/",
-                    target.name
-                )
-            })?
-            .recipients
-            .iter()
-            .map(|r| {
-                r.parse()
-                    .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))
-            })
-            .collect::<anyhow::Result<_>>()?;
+    for (target, keys) in keyed {
         let ciphertext = seal::encrypt(&plaintext, &keys)?;
         let view: EscalationView = client
             .post_json(

@@ -8,6 +8,7 @@ use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use super::super::pinned_keyring::route_recipients;
 use super::super::staff_client::{Refused, StaffClient};
 use crate::crypto::{ThreadKey, seal};
 use crate::domain::Author;
@@ -173,12 +174,13 @@ pub(super) async fn reply(
     let (reporter, thread_key) = reply_channel(&report)?;
     drop(report);
     let mut recipients: Vec<age::x25519::Recipient> = vec![reporter];
-    for r in &case.route_recipients {
-        recipients.push(
-            r.parse()
-                .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))?,
-        );
-    }
+    // The route's caseworkers: only keys in the keyring pinned on this machine.
+    let keyring = client.trusted_keyring().await?;
+    recipients.extend(route_recipients(
+        &keyring,
+        &case.route,
+        &case.route_recipients,
+    )?);
     let plaintext = Message::reply(language, text).to_padded_plaintext()?;
     let ciphertext = seal::encrypt(&plaintext, &recipients)?;
     drop(plaintext);
@@ -217,7 +219,7 @@ pub(super) async fn reply(
         println!(
             "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s).",
             added.seq,
-            case.route_recipients.len()
+            recipients.len() - 1
         );
     }
     Ok(())

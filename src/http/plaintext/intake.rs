@@ -27,7 +27,7 @@ pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -
         return PageError::unavailable(&lang).into_response();
     };
     let page = IntakePage::framed(
-        Frame::new(&lang, "/"),
+        Frame::new(&lang, "/").showing_keyring(&state),
         csrf_token,
         labelled(&lang, "mechanism", questions::MECHANISMS),
         labelled(&lang, "region", questions::REGIONS),
@@ -35,7 +35,7 @@ pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -
             "attachments-help",
             &[("limit", human_size(state.max_body_bytes()))],
         ),
-        state.keyring_fingerprint().to_owned(),
+        state.keyring_fingerprint().to_string(),
     );
     (token, render(&page)).into_response()
 }
@@ -109,7 +109,7 @@ pub async fn submit(
         .map_err(|e| PageError::not_stored(e, &lang))?;
 
     let page = SubmittedPage::framed(
-        Frame::new(&lang, "/receipt"),
+        Frame::new(&lang, "/receipt").showing_keyring(&state),
         lang.t_with("submitted-lead", &[("route", route.name.clone())]),
         codephrase.expose().to_owned(),
         public_id,

@@ -47,8 +47,9 @@ fn receipt_form(
     let Ok(csrf_token) = token.authenticity_token() else {
         return PageError::unavailable(lang).into_response();
     };
-    let fingerprint = state.keyring_fingerprint().to_owned();
-    let page = ReceiptPage::framed(Frame::new(lang, "/receipt"), csrf_token, error, fingerprint);
+    let fingerprint = state.keyring_fingerprint().to_string();
+    let frame = Frame::new(lang, "/receipt").showing_keyring(state);
+    let page = ReceiptPage::framed(frame, csrf_token, error, fingerprint);
     (status, token, render(&page)).into_response()
 }
 
@@ -133,7 +134,7 @@ pub async fn lookup(
     drop(keys);
     let csrf_token = token.authenticity_token().unwrap_or_default();
     let page = StatusPage::framed(
-        Frame::new(&lang, "/receipt"),
+        Frame::new(&lang, "/receipt").showing_keyring(&state),
         view.public_id,
         lang.t(&format!("status-{}", view.status)),
         view.received_day,

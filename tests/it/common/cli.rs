@@ -36,17 +36,35 @@ impl TestServer {
 
     /// `safehold ARGS --server URL --as WHO --identity FILE` in [`TestServer::cli_home`].
     pub fn cli_command(&self, who: &str, identity: &Path, args: &[&str]) -> Command {
+        self.cli_command_at(&self.url, who, identity, args)
+    }
+
+    /// [`TestServer::cli_command`] with another server URL (a proxy in front of this one).
+    pub fn cli_command_at(&self, url: &str, who: &str, identity: &Path, args: &[&str]) -> Command {
         let home = self.cli_home();
         let mut command = safehold_command();
         command
             .args(args)
-            .args(["--server", &self.url, "--as", who])
+            .args(["--server", url, "--as", who])
             .arg("--identity")
             .arg(identity)
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
             .current_dir(&home);
         command
+    }
+
+    /// `safehold ARGS` on this test's staff machine (its home, cache, config and state), with
+    /// no identity: `submit`, `keyring`.
+    pub fn cli_anonymous(&self, args: &[&str]) -> CliOutput {
+        let home = self.cli_home();
+        run(safehold_command()
+            .args(args)
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .current_dir(&home))
     }
 
     /// Runs the staff CLI as `who` (`caseworker/amina`, `rapporteur/sr-defenders`, …) with the
@@ -54,6 +72,12 @@ impl TestServer {
     pub fn cli(&self, who: &str, args: &[&str]) -> CliOutput {
         let name = who.rsplit('/').next().unwrap();
         run(&mut self.cli_command(who, &demo_identity_file(name), args))
+    }
+
+    /// Runs the staff CLI as `who` with its demo identity, against `url` instead of the server.
+    pub fn cli_via(&self, url: &str, who: &str, args: &[&str]) -> CliOutput {
+        let name = who.rsplit('/').next().unwrap();
+        run(&mut self.cli_command_at(url, who, &demo_identity_file(name), args))
     }
 
     /// `safehold admin ARGS` with the server's database, keys and policy.

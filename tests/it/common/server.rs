@@ -59,6 +59,27 @@ impl TestServer {
         let url = fresh_database(backend, dir.path()).await;
         let mut config = demo_config(dir.path(), url);
         tweak(&mut config);
+        Self::launch(backend, config, dir).await
+    }
+
+    /// Stops the server and starts it again at the same address, on the same database and
+    /// secret, with its configuration changed by `tweak` (e.g. another keys directory): what an
+    /// operator, or whoever seized the machine, does.
+    pub async fn restart_with(mut self, tweak: impl FnOnce(&mut ServeConfig)) -> TestServer {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.store.close().await;
+        let mut config = self.config.clone();
+        config.listen = self.addr;
+        tweak(&mut config);
+        Self::launch(self.backend, config, self.dir).await
+    }
+
+    async fn launch(backend: Backend, config: ServeConfig, dir: tempfile::TempDir) -> TestServer {
         let server = safehold::server::build(&config)
             .await
             .expect("server builds");
