@@ -142,7 +142,9 @@ pub struct ServeConfig {
 impl ServeConfig {
     /// Largest API body: the form limit in base64 plus room for the JSON around it.
     pub fn max_api_body_bytes(&self) -> usize {
-        self.max_body_bytes / 3 * 4 + 64 * 1024
+        // Base64 of the largest ciphertext, room for the other fields, and the padding that
+        // clients add to a whole body (to the same buckets as envelopes).
+        crate::padding::padded_len(self.max_body_bytes / 3 * 4 + 64 * 1024)
     }
 }
 

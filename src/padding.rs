@@ -16,6 +16,16 @@ pub fn padded_len(unpadded: usize) -> usize {
     padme(unpadded).max(MIN_BUCKET)
 }
 
+/// A JSON request body padded with trailing spaces (still valid JSON) to the bucket of its
+/// longest variant: `shorter_by` is how many bytes this body is shorter than the longest body
+/// of the same shape (`"urgent":true` is one byte shorter than `"urgent":false`), so that both
+/// land in the same bucket and the length tells a network observer nothing more.
+pub fn padded_json_body(mut body: Vec<u8>, shorter_by: usize) -> Vec<u8> {
+    let target = padded_len(body.len() + shorter_by);
+    body.resize(target, b' ');
+    body
+}
+
 /// Padmé: with E = ⌊log2 L⌋, S = ⌊log2 E⌋ + 1 and z = E − S, round L up to a multiple of 2^z.
 ///
 /// Saturates at `usize::MAX` instead of overflowing (no such plaintext can be allocated anyway).
@@ -36,6 +46,18 @@ fn padme(len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_padded_body_is_json_in_the_bucket_of_its_longest_variant() {
+        let urgent = br#"{"urgent":true}"#.to_vec();
+        let calm = br#"{"urgent":false}"#.to_vec();
+        let a = padded_json_body(urgent, 1);
+        let b = padded_json_body(calm, 0);
+        assert_eq!(a.len(), b.len());
+        assert_eq!(a.len(), MIN_BUCKET);
+        let parsed: serde_json::Value = serde_json::from_slice(&a).unwrap();
+        assert_eq!(parsed["urgent"], true);
+    }
 
     #[test]
     fn padme_matches_the_paper_on_small_values() {

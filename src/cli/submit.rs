@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use super::pinned_keyring;
 use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
 use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
+use crate::padding::padded_json_body;
 use crate::wire::{SubmitRequest, SubmitResponse};
 
 /// Options of `safehold submit`.
@@ -151,18 +152,22 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
     );
     let plaintext = report.to_padded_plaintext()?;
     drop(report);
-    let ciphertext = seal::encrypt(&plaintext, &recipients)?;
+    // As many recipients as the largest route, decoys included: the route does not show.
+    let ciphertext =
+        seal::encrypt_in_slots(&plaintext, &recipients, served.keyring.recipient_slots())?;
     drop(plaintext);
 
     let request = SubmitRequest {
-        route: route.name.clone(),
+        route_tag: route.tag.clone(),
         urgent: args.urgent,
         ciphertext: STANDARD.encode(&ciphertext),
         receipt_verifier: STANDARD.encode(keys.lookup_key()),
     };
+    let body = padded_json_body(serde_json::to_vec(&request)?, usize::from(args.urgent));
     let response = client
         .post(format!("{base}/api/v1/reports"))
-        .json(&request)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
         .send()
         .await
         .with_context(|| format!("cannot reach {base}"))?;

@@ -11,5 +11,5 @@ pub mod thread;
 
 pub use codephrase::{CODEPHRASE_WORDS, Codephrase, CodephraseError};
 pub use receipt::{ReceiptError, ReceiptKeys};
-pub use seal::{SealError, decrypt, encrypt};
+pub use seal::{SealError, decrypt, encrypt, encrypt_in_slots};
 pub use thread::{ThreadKey, ThreadKeyError};

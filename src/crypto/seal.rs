@@ -60,6 +60,27 @@ pub fn encrypt(
     Ok(out)
 }
 
+/// Encrypts to `recipients` plus fresh random X25519 recipients (decoys, whose keys are
+/// dropped at once) up to `slots` in all, so that every message of a kind carries the same
+/// number of stanzas whatever its route: on the wire and at rest a route with two caseworkers
+/// looks like one with five. An X25519 stanza does not reveal its recipient, so nobody can
+/// tell a decoy from a caseworker.
+pub fn encrypt_in_slots(
+    plaintext: &[u8],
+    recipients: &[age::x25519::Recipient],
+    slots: usize,
+) -> Result<Vec<u8>, SealError> {
+    if recipients.len() > slots {
+        return Err(SealError::Encrypt(format!(
+            "{} recipients do not fit in {slots} slots; the keyring's largest route sets the slots",
+            recipients.len()
+        )));
+    }
+    let mut all = recipients.to_vec();
+    all.extend((recipients.len()..slots).map(|_| age::x25519::Identity::generate().to_public()));
+    encrypt(plaintext, &all)
+}
+
 /// Decrypts an age file with the first identity that matches, into a zeroizing buffer.
 pub fn decrypt(
     ciphertext: &[u8],

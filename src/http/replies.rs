@@ -32,13 +32,11 @@ async fn reply(
 ) -> Result<Response, ApiError> {
     let staff = staff.caseworker()?;
     let case = staff.own_case(&state, &id).await?;
-    let route_recipients = state
-        .route(&case.route)
-        .map_or(0, |r| state.route_recipients(r).len());
-    // The reporter, plus every caseworker of the route so the thread stays readable to staff.
+    // The reporter, plus the route's caseworkers (and decoys up to the recipient slots) so the
+    // thread stays readable to staff and every reply has the same shape.
     let bytes = client_ciphertext(
         &request.ciphertext,
-        route_recipients + 1,
+        state.recipient_slots() + 1,
         state.max_body_bytes(),
     )?;
     let mac = decode_thread_mac(&request.thread_mac)?;

@@ -54,6 +54,7 @@ async fn routes_to_encrypt_to(State(state): State<AppState>) -> Json<RoutesRespo
             .iter()
             .map(|r| RouteView {
                 name: r.name.clone(),
+                tag: r.tag(),
                 mechanism: r.when.mechanism.clone(),
                 region: r.when.region.clone(),
                 immediate_danger: r.when.immediate_danger,
@@ -86,18 +87,22 @@ async fn submit(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SubmitRequest>,
 ) -> Result<Response, ApiError> {
-    let route = state.route(&request.route).ok_or_else(|| {
+    let route = state.route_by_tag(&request.route_tag).ok_or_else(|| {
         ApiError::unprocessable(
             "unknown_route",
             format!(
-                "unknown route \"{}\"; GET /api/v1/routes lists the routes",
-                printable(&request.route)
+                "unknown route tag \"{}\"; GET /api/v1/routes lists each route's tag",
+                printable(&request.route_tag)
             ),
         )
     })?;
     let verifier = decode_verifier(&request.receipt_verifier)?;
-    let expected = state.route_recipients(route).len();
-    let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
+    // Every report carries the same number of recipients, decoys included, whatever its route.
+    let bytes = client_ciphertext(
+        &request.ciphertext,
+        state.recipient_slots(),
+        state.max_body_bytes(),
+    )?;
 
     let public_id = store_report(&state, route, bytes, &verifier, request.urgent)
         .await
@@ -188,15 +193,18 @@ async fn followup(
     ApiJson(request): ApiJson<FollowupRequest>,
 ) -> Result<Response, ApiError> {
     let view = receipt_view(&state, &request.receipt_verifier).await?;
-    let route = state.route(&view.route).ok_or_else(|| {
-        ApiError::new(
+    if state.route(&view.route).is_none() {
+        return Err(ApiError::new(
             StatusCode::CONFLICT,
             "route_gone",
             "this report's route no longer exists; contact the organisation another way",
-        )
-    })?;
-    let expected = state.route_recipients(route).len();
-    let bytes = client_ciphertext(&request.ciphertext, expected, state.max_body_bytes())?;
+        ));
+    }
+    let bytes = client_ciphertext(
+        &request.ciphertext,
+        state.recipient_slots(),
+        state.max_body_bytes(),
+    )?;
     let mac = thread::decode_thread_mac(&request.thread_mac)?;
     let outcome = state
         .add_message(

@@ -109,6 +109,17 @@ impl AppState {
         self.published_keyring().fingerprint()
     }
 
+    /// How many recipients every report and follow-up carries (the largest route's count;
+    /// smaller routes add decoys), see [`PublishedKeyring::recipient_slots`].
+    pub fn recipient_slots(&self) -> usize {
+        self.published_keyring().recipient_slots()
+    }
+
+    /// A route by its fixed-size tag.
+    pub fn route_by_tag(&self, tag: &str) -> Option<&Route> {
+        self.inner.policy.routing.by_tag(tag)
+    }
+
     /// Where the organisation publishes the fingerprint, if the operator said.
     pub fn keyring_published_at(&self) -> Option<&str> {
         self.inner.keyring_published_at.as_deref()

@@ -144,6 +144,13 @@ impl PublishedKeyring {
         self.routes.get(name).map(Vec::as_slice)
     }
 
+    /// How many recipients every report and follow-up is encrypted to: the largest route's
+    /// count. Smaller routes fill the rest with decoys (random recipients whose keys nobody keeps),
+    /// and a reply takes one more slot, the reporter's. At least 1.
+    pub fn recipient_slots(&self) -> usize {
+        self.routes.values().map(Vec::len).max().unwrap_or(0).max(1)
+    }
+
     /// The recipients packages under one consent purpose may go to, if any.
     pub fn escalation_for(&self, purpose: &str) -> Option<&[String]> {
         self.escalation.get(purpose).map(Vec::as_slice)

@@ -42,6 +42,18 @@ pub struct Route {
     pub alerts: Vec<String>,
 }
 
+impl Route {
+    /// The fixed-size name clients send with a report: 16 hex digits of SHA-256 over
+    /// `safehold.route.v1 ` and the name. Names vary in length, and the length of a request
+    /// would tell a network observer which route (say, "urgent") a report took. 64 bits make a
+    /// collision between a policy's few names vanishingly unlikely.
+    pub fn tag(&self) -> String {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(format!("safehold.route.v1 {}", self.name).as_bytes());
+        hex::encode(&digest[..8])
+    }
+}
+
 /// Conditions on the reporter's answers. Every condition present must hold; a list matches if
 /// the answer is any of its codes; an unanswered question never satisfies a condition on it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -142,6 +154,11 @@ impl Routing {
     /// The route with this name (e.g. the one stored with a report).
     pub fn get(&self, name: &str) -> Option<&Route> {
         self.routes.iter().find(|route| route.name == name)
+    }
+
+    /// The route with this [`Route::tag`].
+    pub fn by_tag(&self, tag: &str) -> Option<&Route> {
+        self.routes.iter().find(|route| route.tag() == tag)
     }
 
     /// All routes in file order, for `/api/v1/routes` and operator listings.

@@ -28,8 +28,11 @@ pub struct RoutesResponse {
 /// One route as clients see it.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RouteView {
-    /// Route name, sent back with the report.
+    /// Route name.
     pub name: String,
+    /// Its fixed-size tag (16 hex digits), sent back with a report so that the request's
+    /// length does not depend on the route.
+    pub tag: String,
     /// Mechanisms that select it (any of), if it selects on mechanism.
     pub mechanism: Option<Vec<String>>,
     /// Regions that select it (any of), if it selects on region.
@@ -62,8 +65,8 @@ pub struct QuestionsView {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitRequest {
-    /// Name of the route the ciphertext was encrypted for.
-    pub route: String,
+    /// The tag of the route the ciphertext was encrypted for (`tag` in `/api/v1/routes`).
+    pub route_tag: String,
     /// The reporter said someone is in immediate danger.
     #[serde(default)]
     pub urgent: bool,

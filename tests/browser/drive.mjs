@@ -2,7 +2,8 @@
 // Called by tests/it/browser.rs, which checks the result against what the server stored.
 //   node tests/browser/drive.mjs '<spec as JSON>'
 // spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint", js, marker,
-//         files: [paths], screenshots, tamper: "route" | "escalation", restate: bool }
+//         files: [paths], screenshots, tamper: "route" | "escalation", restate: bool,
+//         mechanism: a code to choose in the intake form (optional) }
 import { chromium } from "../../web/node_modules/playwright-core/index.mjs";
 import { mkdirSync } from "node:fs";
 import { keyringFingerprint } from "../../web/src/routing.js";
@@ -129,6 +130,7 @@ try {
   await page.fill("#where", "Geneva");
   await page.check("#consent_statistics");
   await page.check("#danger-no");
+  if (spec.mechanism) await page.selectOption("#mechanism", spec.mechanism);
   if (spec.files?.length) await page.setInputFiles("#attachments", spec.files);
   // Submit with the keyboard too.
   await page.focus("#report-form button[type=submit]");

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, FormReport, TestServer, on_both_backends, seal};
+use crate::common::{Backend, FormReport, TestServer, on_both_backends, recipient_slots, seal};
 
 /// A request and the status it must get; the body must explain.
 struct Case {
@@ -70,6 +70,22 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
     let general = routes.routes.iter().find(|r| r.name == "general").unwrap();
     let one: age::x25519::Recipient = general.recipients[0].parse().unwrap();
     let too_few = seal::encrypt(b"short", &[one]).unwrap();
+    let treaty_route = routes
+        .routes
+        .iter()
+        .find(|r| r.name == "treaty-bodies")
+        .unwrap();
+    let treaty_tag = treaty_route.tag.clone();
+    let treaty: Vec<age::x25519::Recipient> = treaty_route
+        .recipients
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+    assert!(
+        treaty.len() < recipient_slots(&routes),
+        "the demo has a smaller route"
+    );
+    let without_decoys = seal::encrypt(&[b' '; 8192], &treaty).unwrap();
     let scrypt = insert_stanza(
         &valid,
         "-> scrypt c2FsdHNhbHRzYWx0c2FsdA 18\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
@@ -92,6 +108,15 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
             "wrong X25519 stanza count",
             422,
             with_ciphertext(&body, &too_few),
+        ),
+        (
+            "only the route's own recipients, without the decoys that hide the route",
+            422,
+            {
+                let mut b = with_ciphertext(&body, &without_decoys);
+                b["route_tag"] = json!(treaty_tag);
+                b
+            },
         ),
         (
             "truncated header",
@@ -123,7 +148,12 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
         }),
         ("unknown route", 422, {
             let mut b = body.clone();
-            b["route"] = json!("nowhere");
+            b["route_tag"] = json!("0000000000000000");
+            b
+        }),
+        ("a route name instead of its tag", 400, {
+            let mut b = body.clone();
+            b["route"] = json!("general");
             b
         }),
         ("a reporter recipient beside the ciphertext", 400, {
@@ -141,7 +171,7 @@ async fn malformed_ciphertext_is_refused_and_nothing_changes(backend: Backend) {
             b["extra"] = json!(1);
             b
         }),
-        ("missing field", 400, json!({"route": "general"})),
+        ("missing field", 400, json!({"route_tag": general.tag})),
     ];
     for (name, expect, value) in cases {
         let response = client.post(&url).json(&value).send().await.unwrap();

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 use crate::common::{
     AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, NewMessage,
-    TestServer, ThreadKey, marker, open_as, open_report, random_bytes, repo, seal,
+    TestServer, ThreadKey, marker, open_as, open_report, random_bytes, recipient_slots, repo, seal,
+    x25519_stanzas,
 };
 
 fn browser_ready() -> bool {
@@ -148,11 +149,22 @@ async fn story(js: bool) {
             "only ciphertext left the browser"
         );
         let inspected = result["inspectedBodies"].as_array().unwrap();
-        assert!(
-            inspected
-                .iter()
-                .any(|b| b.as_str().unwrap().starts_with("POST /api/v1/reports ")),
-            "the submission's body was inspected: {inspected:?}"
+        let submission = inspected
+            .iter()
+            .filter_map(|b| b.as_str().unwrap().strip_prefix("POST /api/v1/reports "))
+            .next()
+            .unwrap_or_else(|| panic!("the submission's body was inspected: {inspected:?}"));
+        let length: usize = submission.parse().unwrap();
+        assert_eq!(
+            safehold::padding::padded_len(length),
+            length,
+            "the whole request body is padded to a bucket"
+        );
+        let stored = server.store.report(id).await.unwrap().unwrap();
+        assert_eq!(
+            x25519_stanzas(&stored.ciphertext),
+            recipient_slots(&server.routes().await),
+            "the browser adds decoys up to the largest route"
         );
         assert!(
             result["modeText"]
@@ -208,7 +220,8 @@ async fn story(js: bool) {
     let plaintext = Message::reply("en", reply_text.clone())
         .to_padded_plaintext()
         .unwrap();
-    let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+    let slots = recipient_slots(&server.routes().await) + 1;
+    let ciphertext = seal::encrypt_in_slots(&plaintext, &recipients, slots).unwrap();
     let amina = Author::Caseworker("amina".into());
     let body = json!({
         "ciphertext": STANDARD.encode(&ciphertext),
@@ -304,6 +317,32 @@ async fn story(js: bool) {
     let opened = open_as(&messages[2].ciphertext, "amina").unwrap();
     let message = Message::from_plaintext(&opened, FOLLOWUP_FORMAT).unwrap();
     assert_eq!(message.text, followup);
+    server.stop().await;
+}
+
+/// A report on a route with one caseworker key leaves the browser with as many stanzas as the
+/// largest route's: the page adds decoys, and the chosen route's caseworker can still open it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_javascript_a_small_route_is_filled_with_decoys() {
+    if !browser_ready() {
+        return;
+    }
+    let server = TestServer::start(Backend::Sqlite).await;
+    let result = drive(json!({
+        "url": server.url, "scenario": "story", "js": true, "marker": marker("decoys"),
+        "mechanism": "treaty_body",
+    }))
+    .await;
+    let id = result["reportId"].as_str().unwrap();
+    let stored = server.store.report(id).await.unwrap().unwrap();
+    assert_eq!(stored.route, "treaty-bodies");
+    let slots = recipient_slots(&server.routes().await);
+    assert!(
+        slots > 1,
+        "the demo's largest route has more keys than this one"
+    );
+    assert_eq!(x25519_stanzas(&stored.ciphertext), slots);
+    assert!(open_report(&server, id, "chen").await.is_some());
     server.stop().await;
 }
 

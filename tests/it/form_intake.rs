@@ -2,7 +2,7 @@
 
 use crate::common::{
     Backend, FormReport, Report, TestServer, ThreadKey, age_cli_decrypt, on_both_backends,
-    open_report, today,
+    open_report, recipient_slots, today, x25519_stanzas,
 };
 
 async fn form_report_decrypts_with_every_field_and_attachment(backend: Backend) {
@@ -84,6 +84,10 @@ async fn routing_sends_a_report_only_to_its_routes_caseworkers(backend: Backend)
     let id = server.submit_form(&report).await.id;
     let stored = server.store.report(&id).await.unwrap().unwrap();
     assert_eq!(stored.route, "treaty-bodies");
+    // One caseworker key, but as many stanzas as the largest route: decoys hide the route.
+    let slots = recipient_slots(&server.routes().await);
+    assert!(slots > 1);
+    assert_eq!(x25519_stanzas(&stored.ciphertext), slots);
     assert!(
         open_report(&server, &id, "chen").await.is_some(),
         "chen (treaty bodies) can read it"
@@ -97,6 +101,7 @@ async fn routing_sends_a_report_only_to_its_routes_caseworkers(backend: Backend)
     let id = server.submit_form(&urgent).await.id;
     let stored = server.store.report(&id).await.unwrap().unwrap();
     assert_eq!(stored.route, "urgent-protection");
+    assert_eq!(x25519_stanzas(&stored.ciphertext), slots);
     assert!(open_report(&server, &id, "amina").await.is_some());
     assert!(open_report(&server, &id, "chen").await.is_none());
     let alerts = server.store.pending_alerts().await.unwrap();

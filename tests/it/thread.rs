@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     AlertEvent, AlertKind, Author, Backend, FormReport, Message, NewMessage, TestServer, ThreadKey,
-    marker, on_both_backends, open_report, random_bytes, seal,
+    marker, on_both_backends, open_report, random_bytes, recipient_slots, seal,
 };
 
 /// Stores a message the way a seized server would: straight into the store, with `mac`.
@@ -157,9 +157,10 @@ async fn positions_and_macs_are_checked_at_the_door(backend: Backend) {
     for r in case["route_recipients"].as_array().unwrap() {
         recipients.push(r.as_str().unwrap().parse().unwrap());
     }
-    let sealed = seal::encrypt(
+    let sealed = seal::encrypt_in_slots(
         &Message::reply("en", "hello").to_padded_plaintext().unwrap(),
         &recipients,
+        recipient_slots(&server.routes().await) + 1,
     )
     .unwrap();
     let mac = submission

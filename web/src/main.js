@@ -3,10 +3,19 @@
 // lookup value leave the device (the reporter's recipient and thread key travel inside the
 // ciphertext). Every message of the thread is shown only if its thread MAC verifies. Every
 // visible string comes from the page (data-* attributes rendered from the server's catalogue).
-import { Decrypter, Encrypter } from "age-encryption";
+import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base64, hex } from "@scure/base";
-import { FOLLOWUP_FORMAT, REPLY_FORMAT, attachment, message, paddedPlaintext, parsePadded, report } from "./envelope.js";
+import {
+  FOLLOWUP_FORMAT,
+  REPLY_FORMAT,
+  attachment,
+  message,
+  paddedLen,
+  paddedPlaintext,
+  parsePadded,
+  report,
+} from "./envelope.js";
 import { stripMetadata } from "./metadata.js";
 import { deriveReceiptKeys, generateCodephrase, normalizeCodephrase, threadMac, threadMacVerifies } from "./receipt.js";
 import { keyringFingerprint, selectRoute } from "./routing.js";
@@ -50,6 +59,33 @@ async function loadRoutes(expectedFingerprint) {
     return { error: "fingerprintMismatch" };
   }
   return { routes: body };
+}
+
+/** How many recipients every report and follow-up carries: the largest route's count. */
+const recipientSlots = (routes) => Math.max(1, ...routes.routes.map((r) => r.recipients.length));
+
+/**
+ * Encrypts to the route's recipients plus fresh random ones (decoys, whose keys are dropped)
+ * up to `slots`: every message then has as many stanzas as the largest route's, and neither
+ * the wire nor the server's disk shows which route it took.
+ */
+async function sealInSlots(plaintext, recipients, slots) {
+  const encrypter = new Encrypter();
+  for (const recipient of recipients) encrypter.addRecipient(recipient);
+  for (let i = recipients.length; i < slots; i++) {
+    encrypter.addRecipient(await identityToRecipient(await generateX25519Identity()));
+  }
+  return encrypter.encrypt(plaintext);
+}
+
+/**
+ * A JSON body padded with spaces to the bucket of its longest variant (src/padding.rs):
+ * `shorterBy` is how much shorter this body is than the longest of its shape. Every value is
+ * ASCII (base64, hex, numbers, booleans), so characters are bytes.
+ */
+function paddedBody(object, shorterBy = 0) {
+  const json = JSON.stringify(object);
+  return json + " ".repeat(paddedLen(json.length + shorterBy) - json.length);
 }
 
 function answerOf(form, name) {
@@ -110,20 +146,23 @@ async function submitEncrypted(form, routes, status) {
   const plaintext = paddedPlaintext(envelope);
   envelope.reply_to.thread_key = "";
   keys.threadKey.fill(0);
-  const encrypter = new Encrypter();
-  for (const recipient of route.recipients) encrypter.addRecipient(recipient);
-  const ciphertext = await encrypter.encrypt(plaintext);
+  const ciphertext = await sealInSlots(plaintext, route.recipients, recipientSlots(routes));
   plaintext.fill(0);
 
+  // The route by its fixed-size tag, and the body padded: its length does not tell the route.
+  const urgent = answers.immediate_danger === true;
   const { ok, status: code, body } = await fetchJson("/api/v1/reports", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      route: route.name,
-      urgent: answers.immediate_danger === true,
-      ciphertext: base64.encode(ciphertext),
-      receipt_verifier: base64.encode(keys.lookupKey),
-    }),
+    body: paddedBody(
+      {
+        route_tag: route.tag,
+        urgent,
+        ciphertext: base64.encode(ciphertext),
+        receipt_verifier: base64.encode(keys.lookupKey),
+      },
+      urgent ? 1 : 0,
+    ),
   });
   if (!ok) {
     const detail = body?.error?.message ?? `HTTP ${code}`;
@@ -282,7 +321,7 @@ async function postFollowup(keys, verifier, ciphertext, firstSeq) {
     const result = await fetchJson("/api/v1/receipt/followups", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
+      body: paddedBody({
         receipt_verifier: verifier,
         ciphertext: base64.encode(ciphertext),
         seq,
@@ -346,9 +385,7 @@ function followupForm(receipt, keys, verifier, fingerprint) {
       }
       say(status, text.encrypting, "mode");
       const plaintext = paddedPlaintext(message(FOLLOWUP_FORMAT, document.documentElement.lang || "en", words, files));
-      const encrypter = new Encrypter();
-      for (const recipient of route.recipients) encrypter.addRecipient(recipient);
-      const ciphertext = await encrypter.encrypt(plaintext);
+      const ciphertext = await sealInSlots(plaintext, route.recipients, recipientSlots(loaded.routes));
       plaintext.fill(0);
       const { ok, status: code, body } = await postFollowup(keys, verifier, ciphertext, next);
       if (!ok) {

@@ -49,10 +49,18 @@ pub(super) struct Template {
     pub(super) suffix: Vec<u8>,
 }
 
+/// Where API reports go: the route's tag, its recipients, and the recipient slots every
+/// report fills (decoys after the route's own).
+pub(super) struct ApiTarget<'a> {
+    pub(super) tag: &'a str,
+    pub(super) recipients: &'a [age::x25519::Recipient],
+    pub(super) slots: usize,
+}
+
 /// Pads and encrypts a few reports to the route's recipients, before anything is timed.
 pub(super) fn build_api_templates(
     route: &ChosenRoute,
-    recipients: &[age::x25519::Recipient],
+    target: &ApiTarget<'_>,
     report_bytes: usize,
 ) -> anyhow::Result<Arc<Vec<Template>>> {
     // Any receipt's reply_to has the same shape; one real derivation gives it.
@@ -84,9 +92,9 @@ pub(super) fn build_api_templates(
             Vec::new(),
         );
         let plaintext = report.to_padded_plaintext()?;
-        let ciphertext = seal::encrypt(&plaintext, recipients)?;
+        let ciphertext = seal::encrypt_in_slots(&plaintext, target.recipients, target.slots)?;
         let request = SubmitRequest {
-            route: route.name.clone(),
+            route_tag: target.tag.to_owned(),
             urgent: route.answers.immediate_danger == Some(true),
             ciphertext: STANDARD.encode(&ciphertext),
             receipt_verifier: VERIFIER_PLACEHOLDER.to_owned(),

@@ -26,7 +26,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::server_process::{Launch, ServerProcess};
 use crate::wire::RoutesResponse;
 
-use bodies::{build_api_templates, open_form_session};
+use bodies::{ApiTarget, build_api_templates, open_form_session};
 use kdf::{KdfTiming, time_kdf};
 use load::{Plan, Work, worker};
 use procfs::{read_vm_hwm_kib, sample_cpu};
@@ -217,7 +217,18 @@ async fn run_against(
     let concurrency = usize::try_from(args.concurrency)?;
     let work = match args.mode {
         Mode::Api => {
-            let templates = build_api_templates(&route, &route_recipients, report_bytes)?;
+            let slots = routes
+                .routes
+                .iter()
+                .map(|r| r.recipients.len())
+                .max()
+                .unwrap_or(1);
+            let target = ApiTarget {
+                tag: &view.tag,
+                recipients: &route_recipients,
+                slots,
+            };
+            let templates = build_api_templates(&route, &target, report_bytes)?;
             (0..concurrency)
                 .map(|_| Work::Api(templates.clone()))
                 .collect::<Vec<_>>()

@@ -101,7 +101,8 @@ pub async fn submit(
         keys.reply_to(),
         form.attachments,
     );
-    let ciphertext = seal_report(report, &recipients).map_err(|_| PageError::unavailable(&lang))?;
+    let ciphertext = seal_report(report, &recipients, state.recipient_slots())
+        .map_err(|_| PageError::unavailable(&lang))?;
     let lookup_key = *keys.lookup_key();
     drop(keys);
     let public_id = store_report(&state, route, ciphertext, &lookup_key, urgent)
@@ -118,11 +119,15 @@ pub async fn submit(
 }
 
 /// Pads and encrypts the envelope, wiping the plaintext before returning.
-fn seal_report(report: Report, recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, ()> {
+fn seal_report(
+    report: Report,
+    recipients: &[age::x25519::Recipient],
+    slots: usize,
+) -> Result<Vec<u8>, ()> {
     let plaintext = report.to_padded_plaintext().map_err(|_| ())?;
     drop(report);
     // Large files take a while to encrypt; let the runtime move other tasks off this thread.
-    let encrypt = || seal::encrypt(&plaintext, recipients).map_err(|_| ());
+    let encrypt = || seal::encrypt_in_slots(&plaintext, recipients, slots).map_err(|_| ());
     if plaintext.len() > 256 * 1024 {
         tokio::task::block_in_place(encrypt)
     } else {

@@ -233,8 +233,8 @@ pub async fn followup(
         .to_padded_plaintext()
         .map_err(|_| PageError::unavailable(&lang))?;
     drop(message);
-    let ciphertext =
-        seal::encrypt(&plaintext, &recipients).map_err(|_| PageError::unavailable(&lang))?;
+    let ciphertext = seal::encrypt_in_slots(&plaintext, &recipients, state.recipient_slots())
+        .map_err(|_| PageError::unavailable(&lang))?;
     drop(plaintext);
     let not_found = || PageError::new(StatusCode::NOT_FOUND, &lang, "not-found-text", &[]);
     // The MAC covers the position; a caseworker replying at the same moment may take it, so

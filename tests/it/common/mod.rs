@@ -26,7 +26,7 @@ pub use cli::run;
 pub use form::{FormReport, element_text, hidden_value};
 pub use library::*;
 pub use server::TestServer;
-pub use site::Site;
+pub use site::{Site, recipient_slots};
 
 /// The repository root, for the DEMO keys and policy.
 pub fn repo() -> PathBuf {
@@ -55,6 +55,18 @@ pub fn open_as(ciphertext: &[u8], who: &str) -> Option<Vec<u8>> {
     seal::decrypt(ciphertext, &[&identity as &dyn age::Identity])
         .ok()
         .map(|plaintext| plaintext.to_vec())
+}
+
+/// How many X25519 stanzas an age file's header has (real recipients and decoys alike).
+pub fn x25519_stanzas(ciphertext: &[u8]) -> usize {
+    let header_end = ciphertext
+        .windows(4)
+        .position(|w| w == b"--- ")
+        .expect("an age header");
+    ciphertext[..header_end]
+        .windows(10)
+        .filter(|w| w == b"-> X25519 ")
+        .count()
 }
 
 /// Runs Debian's `age -d` with a demo identity on `file`, or returns None (with a notice)

@@ -145,9 +145,10 @@ impl Site {
         let plaintext = sample_report_for(text, &keys)
             .to_padded_plaintext()
             .unwrap();
-        let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+        let ciphertext =
+            seal::encrypt_in_slots(&plaintext, &recipients, recipient_slots(&routes)).unwrap();
         let body = json!({
-            "route": route.name,
+            "route_tag": route.tag,
             "ciphertext": STANDARD.encode(&ciphertext),
             "receipt_verifier": STANDARD.encode(keys.lookup_key()),
         });
@@ -242,6 +243,16 @@ impl Site {
     pub async fn get_as(&self, path: &str, token: &str) -> (u16, Value) {
         self.call("GET", path, token, None).await
     }
+}
+
+/// How many recipients every report carries: the largest route's count (decoys fill the rest).
+pub fn recipient_slots(routes: &RoutesResponse) -> usize {
+    routes
+        .routes
+        .iter()
+        .map(|r| r.recipients.len())
+        .max()
+        .unwrap()
 }
 
 /// A report with only `text` filled in, as the CLI would send it, answerable with `keys`.
