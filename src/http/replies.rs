@@ -13,7 +13,6 @@ use super::failure::ApiError;
 use super::json::ApiJson;
 use super::staff::{Staff, no_such_case};
 use super::traffic::Traffic;
-use crate::audit::Action;
 use crate::domain::{AlertKind, Author};
 use crate::wire::{MessageAdded, ReplyRequest};
 
@@ -50,9 +49,5 @@ async fn reply(
         .await
         .map_err(ApiError::not_stored)?
         .ok_or_else(no_such_case)?;
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Reply, &case.public_id)
-        .await?;
     Ok((StatusCode::CREATED, Json(MessageAdded { seq: added.seq })).into_response())
 }

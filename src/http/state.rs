@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use axum::extract::FromRef;
 use axum_csrf::{CsrfConfig, Key, SameSite};
 use tokio::sync::Semaphore;
@@ -22,7 +23,9 @@ pub struct AppState {
 
 struct Shared {
     store: Store,
-    keyring: Keyring,
+    /// Swapped whole when `keys/` is reloaded (SIGHUP or a change on disk); each request
+    /// reads the keyring current when it asks.
+    keyring: ArcSwap<Keyring>,
     policy: Policy,
     secrets: ServerSecrets,
     csrf: CsrfConfig,
@@ -54,7 +57,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Shared {
                 store,
-                keyring,
+                keyring: ArcSwap::from_pointee(keyring),
                 policy,
                 secrets,
                 csrf,
@@ -71,9 +74,14 @@ impl AppState {
         &self.inner.store
     }
 
-    /// The public keys in `keys/`.
-    pub fn keyring(&self) -> &Keyring {
-        &self.inner.keyring
+    /// The public keys in `keys/`, as last (re)loaded.
+    pub fn keyring(&self) -> Arc<Keyring> {
+        self.inner.keyring.load_full()
+    }
+
+    /// Puts `keyring` in place of the current one, for every request from now on.
+    pub fn replace_keyring(&self, keyring: Keyring) {
+        self.inner.keyring.store(Arc::new(keyring));
     }
 
     /// Routing, alerts, escalation, retention, taxonomy and statistics policy.
@@ -107,8 +115,8 @@ impl AppState {
     }
 
     /// The keyring fingerprint pages and clients check.
-    pub fn keyring_fingerprint(&self) -> &str {
-        self.inner.keyring.fingerprint()
+    pub fn keyring_fingerprint(&self) -> String {
+        self.inner.keyring.load().fingerprint().to_owned()
     }
 
     /// A route by name, if the policy still has it.
@@ -117,11 +125,15 @@ impl AppState {
     }
 
     /// Exactly the recipients a report on `route` is encrypted to.
-    pub fn route_recipients(&self, route: &Route) -> Vec<&age::x25519::Recipient> {
+    pub fn route_recipients(&self, route: &Route) -> Vec<age::x25519::Recipient> {
+        let keyring = self.inner.keyring.load();
         self.inner
             .policy
             .routing
-            .recipients(route, &self.inner.keyring)
+            .recipients(route, &keyring)
+            .into_iter()
+            .cloned()
+            .collect()
     }
 
     /// The alert targets of a route (none if the route is gone from the policy).
@@ -153,8 +165,8 @@ impl AppState {
     }
 
     /// A person in the keyring.
-    pub fn person(&self, role: Role, name: &str) -> Option<&Person> {
-        self.inner.keyring.person(role, name)
+    pub fn person(&self, role: Role, name: &str) -> Option<Person> {
+        self.inner.keyring.load().person(role, name).cloned()
     }
 }
 

@@ -25,6 +25,7 @@ mod demo;
 mod error;
 mod fingerprint;
 mod folder;
+mod key_id;
 mod role;
 
 use std::collections::HashMap;
@@ -35,6 +36,7 @@ use age::x25519::Recipient;
 use crate::policy::Problem;
 
 pub use error::{KeyReason, KeyringError};
+pub use key_id::key_id;
 pub use role::{Person, Role};
 
 use demo::is_demo_recipient;

@@ -15,4 +15,6 @@ mod escalation;
 mod form_intake;
 mod protection;
 mod receipt;
+mod staff_sessions;
 mod statistics;
+mod witnessed_audit;

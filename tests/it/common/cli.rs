@@ -26,7 +26,8 @@ pub fn run(command: &mut Command) -> CliOutput {
 }
 
 impl TestServer {
-    /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions);
+    /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions,
+    /// its state the audit head seen);
     /// also the CLI's working directory.
     pub fn cli_home(&self) -> PathBuf {
         let home = self.dir.path().join("cli-home");
@@ -45,6 +46,7 @@ impl TestServer {
             .arg(identity)
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
             .current_dir(&home);
         command
     }
