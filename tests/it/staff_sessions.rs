@@ -169,7 +169,10 @@ async fn reloaded_keys_end_the_sessions_of_removed_or_rotated_keys(backend: Back
     std::fs::remove_file(&chen).unwrap();
     wait_for_log(&server.stderr, "keyring NOT reloaded", 1);
     let log = std::fs::read_to_string(&server.stderr).unwrap();
-    assert!(log.contains("no caseworker of route(s) treaty-bodies"), "{log}");
+    assert!(
+        log.contains("no caseworker of route(s) treaty-bodies"),
+        "{log}"
+    );
     assert!(!log.contains("keyring reloaded: sessions"), "{log}");
     std::fs::write(&chen, &chen_file).unwrap();
     // Removing bruno's file ends his last session.

@@ -383,3 +383,42 @@ async fn reads_of_codes_and_escalations_and_consent_changes_are_audited(backend:
     server.stop().await;
 }
 on_both_backends!(reads_of_codes_and_escalations_and_consent_changes_are_audited);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_proof_is_for_staff_tells_no_content_and_checks_its_input() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let (_, accepted) = server.submit_api("general", "a report").await;
+    let token = server.login("caseworker", "amina", "amina").await;
+    let (status, _) = server
+        .get_as(&format!("/api/v1/cases/{}", accepted.id), &token)
+        .await;
+    assert_eq!(status, 200);
+    // Not public.
+    let anonymous = server
+        .client()
+        .get(server.endpoint("/api/v1/audit/proof?from=0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    // Bad input is a clear 4xx.
+    let (status, body) = server.get_as("/api/v1/audit/proof?from=-1", &token).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = server.get_as("/api/v1/audit/proof?from=x", &token).await;
+    assert_eq!(status, 400, "{body}");
+    // The proof from the start: links only, no actor, action or case.
+    let (status, proof) = server.get_as("/api/v1/audit/proof?from=0", &token).await;
+    assert_eq!(status, 200);
+    let text = proof.to_string();
+    assert!(!text.contains("amina") && !text.contains(&accepted.id) && !text.contains("pull"));
+    let log = server.store.audit_log().await.unwrap();
+    assert_eq!(proof["links"].as_array().unwrap().len(), log.len());
+    assert_eq!(
+        proof["head"]["hash"],
+        hex::encode(&log.last().unwrap().hash)
+    );
+    // Without `from`, the head alone.
+    let (_, head) = server.get_as("/api/v1/audit/proof", &token).await;
+    assert!(head["links"].as_array().unwrap().is_empty() && head["at"].is_null());
+    server.stop().await;
+}
