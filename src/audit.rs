@@ -1,6 +1,17 @@
-//! The tamper-evident audit log of staff actions: a hash chain. Each entry's hash covers the
-//! previous entry's hash and its own fields, so editing, inserting or deleting any row breaks
-//! every hash after it. Entries hold actor, action, subject and the minute: never content.
+//! The tamper-evident audit log of staff actions: a hash chain that staff clients witness.
+//!
+//! Each entry commits to its content through a `content_hash` (a fresh random salt, the
+//! minute, actor, action and subject), and its `hash` covers the previous entry's hash, its
+//! sequence number and that content hash. Editing, inserting or deleting any row breaks every
+//! hash after it; and because every staff CLI keeps the last head (sequence and hash) it has
+//! seen, a chain rewritten from scratch (truncated, or re-hashed with actions reassigned) no
+//! longer extends that head, which the CLI checks with [`extend`] on its next command.
+//!
+//! The salt keeps a content hash from telling anything about the entry: clients receive the
+//! content hashes of other people's entries, never the entries.
+//!
+//! Entries written before content hashes existed (`content_hash` empty) keep their first
+//! format, [`legacy_entry_hash`], and are still checked by [`verify`]; no new entry uses it.
 
 use sha2::{Digest, Sha256};
 
@@ -13,6 +24,8 @@ pub const GENESIS: [u8; 32] = [0; 32];
 pub enum Action {
     /// Traded a challenge for a session.
     Login,
+    /// Ended a session (`safehold case logout`).
+    Logout,
     /// Listed cases.
     List,
     /// Fetched a case's ciphertext.
@@ -25,8 +38,14 @@ pub enum Action {
     Close,
     /// Coded a case and recorded its consent.
     Code,
+    /// The consent recorded for a case changed (or was recorded for the first time).
+    Consent,
+    /// Read a case's codes and consent.
+    ReadCodes,
     /// Sent an escalation package to a rapporteur.
     Escalate,
+    /// Read a case's escalation packages and how far each got.
+    ReadEscalations,
     /// A rapporteur downloaded a package.
     Download,
     /// A rapporteur acknowledged a package.
@@ -42,13 +61,17 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Login => "login",
+            Action::Logout => "logout",
             Action::List => "list",
             Action::Pull => "pull",
             Action::Reply => "reply",
             Action::Status => "status",
             Action::Close => "close",
             Action::Code => "code",
+            Action::Consent => "consent",
+            Action::ReadCodes => "read_codes",
             Action::Escalate => "escalate",
+            Action::ReadEscalations => "read_escalations",
             Action::Download => "download",
             Action::Ack => "ack",
             Action::Purge => "purge",
@@ -70,15 +93,53 @@ pub struct Entry {
     pub action: String,
     /// The case acted on, or empty.
     pub subject: String,
+    /// Random bytes that keep the content hash from being guessed (empty for legacy entries).
+    pub salt: Vec<u8>,
+    /// [`content_hash`] of this entry's fields (empty for legacy entries).
+    pub content_hash: Vec<u8>,
     /// Hash of the previous entry ([`GENESIS`] for the first).
     pub prev_hash: Vec<u8>,
     /// This entry's hash.
     pub hash: Vec<u8>,
 }
 
-/// The hash of an entry: SHA-256 over the previous hash, the sequence number and each field
-/// length-prefixed, so no two different entries can serialise alike.
-pub fn entry_hash(
+/// Length of an entry's salt.
+pub const SALT_BYTES: usize = 16;
+
+/// The commitment to an entry's fields: SHA-256 over the salt and each field length-prefixed,
+/// so no two different entries serialise alike and, with the salt, none can be guessed.
+pub fn content_hash(
+    salt: &[u8],
+    at_minute: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"safehold.audit.content.v2");
+    h.update((salt.len() as u64).to_be_bytes());
+    h.update(salt);
+    for field in [at_minute, actor, action, subject] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// The hash of an entry: SHA-256 over the previous hash, the sequence number and the entry's
+/// content hash. A client can check a chain's links from this alone, without the content.
+pub fn link_hash(prev_hash: &[u8], seq: i64, content_hash: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"safehold.audit.v2");
+    h.update(prev_hash);
+    h.update(seq.to_be_bytes());
+    h.update(content_hash);
+    h.finalize().into()
+}
+
+/// The hash of an entry written before content hashes existed: SHA-256 over the previous
+/// hash, the sequence number and each field length-prefixed.
+pub fn legacy_entry_hash(
     prev_hash: &[u8],
     seq: i64,
     at_minute: &str,
@@ -95,6 +156,36 @@ pub fn entry_hash(
         h.update(field.as_bytes());
     }
     h.finalize().into()
+}
+
+/// A new entry to append after `previous` (the last entry's sequence number and hash, if any).
+pub fn new_entry(
+    previous: Option<(i64, Vec<u8>)>,
+    actor: &str,
+    action: Action,
+    subject: &str,
+) -> Entry {
+    let (prev_seq, prev_hash) = previous.unwrap_or_else(|| (0, GENESIS.to_vec()));
+    let seq = prev_seq + 1;
+    let mut salt = vec![0u8; SALT_BYTES];
+    // The OS RNG failing leaves nothing safe to do but stop this request's thread.
+    if getrandom::fill(&mut salt).is_err() {
+        panic!("the operating system's random number generator failed");
+    }
+    let at_minute = this_minute();
+    let content = content_hash(&salt, &at_minute, actor, action.as_str(), subject);
+    let hash = link_hash(&prev_hash, seq, &content);
+    Entry {
+        seq,
+        at_minute,
+        actor: actor.to_owned(),
+        action: action.as_str().to_owned(),
+        subject: subject.to_owned(),
+        salt,
+        content_hash: content.to_vec(),
+        prev_hash,
+        hash: hash.to_vec(),
+    }
 }
 
 /// Where a chain breaks.
@@ -117,10 +208,12 @@ pub enum ChainError {
     },
 }
 
-/// Checks a whole chain, in order, and names the first broken entry.
+/// Checks a whole chain, in order, and names the first broken entry. Legacy entries are
+/// accepted only before the first entry with a content hash.
 pub fn verify(entries: &[Entry]) -> Result<(), ChainError> {
     let mut prev_hash: Vec<u8> = GENESIS.to_vec();
     let mut previous = 0;
+    let mut seen_current = false;
     for e in entries {
         if e.seq != previous + 1 || e.prev_hash != prev_hash {
             return Err(ChainError::Broken {
@@ -128,19 +221,157 @@ pub fn verify(entries: &[Entry]) -> Result<(), ChainError> {
                 previous,
             });
         }
-        let expected = entry_hash(
-            &e.prev_hash,
-            e.seq,
-            &e.at_minute,
-            &e.actor,
-            &e.action,
-            &e.subject,
-        );
+        let expected = if e.content_hash.is_empty() {
+            if seen_current {
+                return Err(ChainError::Altered { seq: e.seq });
+            }
+            legacy_entry_hash(
+                &e.prev_hash,
+                e.seq,
+                &e.at_minute,
+                &e.actor,
+                &e.action,
+                &e.subject,
+            )
+        } else {
+            seen_current = true;
+            let content = content_hash(&e.salt, &e.at_minute, &e.actor, &e.action, &e.subject);
+            if e.content_hash != content {
+                return Err(ChainError::Altered { seq: e.seq });
+            }
+            link_hash(&e.prev_hash, e.seq, &content)
+        };
         if e.hash != expected {
             return Err(ChainError::Altered { seq: e.seq });
         }
         prev_hash = e.hash.clone();
         previous = e.seq;
+    }
+    Ok(())
+}
+
+/// A point of the chain someone has seen: a sequence number and the hash of that entry
+/// (`seq` 0 and [`GENESIS`] before the first entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// The entry's sequence number.
+    pub seq: i64,
+    /// The entry's hash.
+    pub hash: [u8; 32],
+}
+
+impl Head {
+    /// The head of an empty chain.
+    pub const EMPTY: Head = Head {
+        seq: 0,
+        hash: GENESIS,
+    };
+
+    /// The head at entry `e`.
+    pub fn of(e: &Entry) -> Option<Head> {
+        Some(Head {
+            seq: e.seq,
+            hash: e.hash.as_slice().try_into().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Head {
+    /// `SEQ:HEX`, the form `safehold admin audit verify --head` takes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, hex::encode(self.hash))
+    }
+}
+
+impl std::str::FromStr for Head {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Head, String> {
+        let bad = || {
+            format!(
+                "`{s}` is not an audit head: write SEQ:HASH, e.g. 42:9f86d0…, with the 64 hex digits of the hash"
+            )
+        };
+        let (seq, hash) = s.trim().split_once(':').ok_or_else(bad)?;
+        let seq: i64 = seq.parse().map_err(|_| bad())?;
+        let hash: [u8; 32] = hex::decode(hash)
+            .ok()
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(bad)?;
+        if seq < 0 || (seq == 0 && hash != GENESIS) {
+            return Err(bad());
+        }
+        Ok(Head { seq, hash })
+    }
+}
+
+/// One link of the chain as a witness checks it: an entry's sequence number and content hash,
+/// without the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    /// The entry's sequence number.
+    pub seq: i64,
+    /// Its [`content_hash`].
+    pub content_hash: [u8; 32],
+}
+
+/// Why a chain does not extend a head someone saw.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rewritten {
+    /// The chain ends before the head.
+    #[error("the log now ends at entry {ends_at}, but entry {seen} was seen: entries were cut off")]
+    Truncated {
+        /// The seen head's sequence number.
+        seen: i64,
+        /// Where the chain ends now.
+        ends_at: i64,
+    },
+    /// The chain holds another entry where the head was.
+    #[error("entry {seq} now has another hash than the one seen: the log was rewritten")]
+    Changed {
+        /// The seen head's sequence number.
+        seq: i64,
+    },
+    /// The links sent do not lead from the head to the chain's head.
+    #[error("the entries after {seq} do not lead to the log's head: the log was rewritten")]
+    NoPath {
+        /// Where the path breaks.
+        seq: i64,
+    },
+}
+
+/// Follows `links` from `from` and returns the head they lead to. Links must continue the
+/// sequence without gaps.
+pub fn extend(from: Head, links: &[Link]) -> Result<Head, Rewritten> {
+    let mut head = from;
+    for link in links {
+        if link.seq != head.seq + 1 {
+            return Err(Rewritten::NoPath { seq: head.seq });
+        }
+        head = Head {
+            seq: link.seq,
+            hash: link_hash(&head.hash, link.seq, &link.content_hash),
+        };
+    }
+    Ok(head)
+}
+
+/// Checks that `entries`, the whole chain as stored, extends `seen`: it reaches `seen.seq`
+/// and holds exactly `seen.hash` there. What `safehold admin audit verify --head` runs.
+pub fn extends(entries: &[Entry], seen: Head) -> Result<(), Rewritten> {
+    if seen.seq == 0 {
+        return Ok(());
+    }
+    let ends_at = entries.last().map_or(0, |e| e.seq);
+    let Some(entry) = entries.iter().find(|e| e.seq == seen.seq) else {
+        return Err(Rewritten::Truncated {
+            seen: seen.seq,
+            ends_at,
+        });
+    };
+    if entry.hash != seen.hash {
+        return Err(Rewritten::Changed { seq: seen.seq });
     }
     Ok(())
 }
@@ -155,29 +386,39 @@ pub fn this_minute() -> String {
 mod tests {
     use super::*;
 
+    fn entry(prev: &[u8], seq: i64, actor: &str) -> Entry {
+        let salt = vec![seq as u8; SALT_BYTES];
+        let content = content_hash(&salt, "2026-11-23T10:00", actor, "pull", "AAAA-BBBB-CCCC");
+        Entry {
+            seq,
+            at_minute: "2026-11-23T10:00".into(),
+            actor: actor.into(),
+            action: "pull".into(),
+            subject: "AAAA-BBBB-CCCC".into(),
+            salt,
+            content_hash: content.to_vec(),
+            prev_hash: prev.to_vec(),
+            hash: link_hash(prev, seq, &content).to_vec(),
+        }
+    }
+
     fn chain(n: i64) -> Vec<Entry> {
         let mut prev = GENESIS.to_vec();
         (1..=n)
             .map(|seq| {
-                let hash = entry_hash(
-                    &prev,
-                    seq,
-                    "2026-11-23T10:00",
-                    "caseworker/amina",
-                    "pull",
-                    "AAAA-BBBB-CCCC",
-                );
-                let e = Entry {
-                    seq,
-                    at_minute: "2026-11-23T10:00".into(),
-                    actor: "caseworker/amina".into(),
-                    action: "pull".into(),
-                    subject: "AAAA-BBBB-CCCC".into(),
-                    prev_hash: prev.clone(),
-                    hash: hash.to_vec(),
-                };
-                prev = hash.to_vec();
+                let e = entry(&prev, seq, "caseworker/amina");
+                prev = e.hash.clone();
                 e
+            })
+            .collect()
+    }
+
+    fn links(entries: &[Entry]) -> Vec<Link> {
+        entries
+            .iter()
+            .map(|e| Link {
+                seq: e.seq,
+                content_hash: e.content_hash.as_slice().try_into().unwrap(),
             })
             .collect()
     }
@@ -211,8 +452,91 @@ mod tests {
     #[test]
     fn fields_cannot_slide_into_each_other() {
         assert_ne!(
-            entry_hash(&GENESIS, 1, "m", "ab", "c", ""),
-            entry_hash(&GENESIS, 1, "m", "a", "bc", "")
+            content_hash(&[], "m", "ab", "c", ""),
+            content_hash(&[], "m", "a", "bc", "")
+        );
+    }
+
+    #[test]
+    fn legacy_entries_verify_only_before_current_ones() {
+        let first = legacy_entry_hash(&GENESIS, 1, "m", "caseworker/amina", "list", "");
+        let legacy = |prev: &[u8], seq: i64, hash: [u8; 32]| Entry {
+            seq,
+            at_minute: "m".into(),
+            actor: "caseworker/amina".into(),
+            action: "list".into(),
+            subject: String::new(),
+            salt: vec![],
+            content_hash: vec![],
+            prev_hash: prev.to_vec(),
+            hash: hash.to_vec(),
+        };
+        let mut entries = vec![legacy(&GENESIS, 1, first)];
+        entries.push(entry(&first, 2, "caseworker/amina"));
+        assert_eq!(verify(&entries), Ok(()));
+        // A legacy-format entry after a current one is a downgrade: refused.
+        let after = entries[1].hash.clone();
+        let third = legacy_entry_hash(&after, 3, "m", "caseworker/amina", "list", "");
+        entries.push(legacy(&after, 3, third));
+        assert_eq!(verify(&entries), Err(ChainError::Altered { seq: 3 }));
+    }
+
+    #[test]
+    fn a_witness_follows_links_to_the_head() {
+        let entries = chain(6);
+        let seen = Head::of(&entries[2]).unwrap();
+        let head = extend(seen, &links(&entries[3..])).unwrap();
+        assert_eq!(head, Head::of(&entries[5]).unwrap());
+        assert_eq!(extend(Head::EMPTY, &links(&entries)), Ok(head));
+        // A gap in the links is no path.
+        let mut gapped = links(&entries[3..]);
+        gapped.remove(1);
+        assert_eq!(extend(seen, &gapped), Err(Rewritten::NoPath { seq: 4 }));
+    }
+
+    #[test]
+    fn a_rehashed_chain_with_a_reassigned_actor_does_not_extend_a_seen_head() {
+        let entries = chain(5);
+        let seen = Head::of(&entries[3]).unwrap();
+        assert_eq!(extends(&entries, seen), Ok(()));
+        // Rewrite from scratch: entry 2 reassigned, every hash recomputed, chain valid again.
+        let mut prev = GENESIS.to_vec();
+        let rewritten: Vec<Entry> = (1..=5)
+            .map(|seq| {
+                let actor = if seq == 2 {
+                    "caseworker/bruno"
+                } else {
+                    "caseworker/amina"
+                };
+                let e = entry(&prev, seq, actor);
+                prev = e.hash.clone();
+                e
+            })
+            .collect();
+        assert_eq!(verify(&rewritten), Ok(()));
+        assert_eq!(
+            extends(&rewritten, seen),
+            Err(Rewritten::Changed { seq: 4 })
+        );
+        // Truncation below the seen head.
+        assert_eq!(
+            extends(&entries[..2], seen),
+            Err(Rewritten::Truncated {
+                seen: 4,
+                ends_at: 2
+            })
+        );
+    }
+
+    #[test]
+    fn heads_parse_and_print_alike() {
+        let head = Head::of(&chain(3)[2]).unwrap();
+        assert_eq!(head.to_string().parse::<Head>(), Ok(head));
+        assert!("3:abcd".parse::<Head>().is_err());
+        assert!("x:".parse::<Head>().is_err());
+        assert_eq!(
+            "0:".to_owned() + &hex::encode(GENESIS),
+            Head::EMPTY.to_string()
         );
     }
 }

@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Hours a staff session lasts after login [default: 8].
     #[arg(long, env = "SAFEHOLD_SESSION_HOURS")]
     pub session_hours: Option<u64>,
+    /// Seconds between checks of the keys directory for changes, which are loaded without a
+    /// restart (as on SIGHUP); 0 turns the checks off [default: 5].
+    #[arg(long, env = "SAFEHOLD_KEYS_POLL_SECONDS")]
+    pub keys_poll_seconds: Option<u64>,
     /// Form submissions per client per minute; 0 turns the limit off [default: 10].
     #[arg(long, env = "SAFEHOLD_FORM_PER_MINUTE")]
     pub form_per_minute: Option<u32>,
@@ -90,6 +94,7 @@ struct FileConfig {
     trusted_proxies: Option<Vec<IpNet>>,
     request_timeout_secs: Option<u64>,
     session_hours: Option<u64>,
+    keys_poll_seconds: Option<u64>,
     form_per_minute: Option<u32>,
     api_per_minute: Option<u32>,
     receipt_per_minute: Option<u32>,
@@ -137,6 +142,8 @@ pub struct ServeConfig {
     pub session: Duration,
     /// Where the organisation publishes the keyring fingerprint, if it said.
     pub keyring_published_at: Option<String>,
+    /// How often the keys directory is checked for changes; `None`: only on SIGHUP.
+    pub keys_poll: Option<Duration>,
 }
 
 impl ServeConfig {
@@ -241,6 +248,10 @@ impl ServeArgs {
                     .clamp(1, 24 * 7)
                     * 3600,
             ),
+            keys_poll: match self.keys_poll_seconds.or(file.keys_poll_seconds) {
+                Some(0) => None,
+                seconds => Some(Duration::from_secs(seconds.unwrap_or(5))),
+            },
             rate_limits: RateLimits {
                 form_per_minute: self.form_per_minute.or(file.form_per_minute).unwrap_or(10),
                 api_per_minute: self.api_per_minute.or(file.api_per_minute).unwrap_or(60),

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::alerts::AlertWorker;
 use crate::config::ServeConfig;
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, KeyringReload};
 use crate::keyring::Keyring;
 use crate::policy::Policy;
 use crate::secrets::ServerSecrets;
@@ -27,6 +27,9 @@ pub struct Server {
     /// `retention.toml`, if any: `safehold serve` applies it daily with
     /// [`crate::retention::spawn_daily`].
     pub retention: Option<crate::policy::Retention>,
+    /// Reloads `keys/` into the running server: `safehold serve` runs it on SIGHUP and when
+    /// the folder changes ([`KeyringReload::spawn`]).
+    pub keyring_reload: KeyringReload,
 }
 
 /// Loads and validates keys and policy, refusing DEMO keys unless `demo` is set.
@@ -66,12 +69,14 @@ pub async fn build(config: &ServeConfig) -> anyhow::Result<Server> {
         .context("cannot prepare alert delivery")?;
     let retention = policy.retention;
     let state = AppState::new(store.clone(), keyring, policy, secrets, config);
+    let keyring_reload = KeyringReload::new(state.clone(), config.keys.clone(), config.demo);
     Ok(Server {
         router: http::router(state, config),
         store,
         keyring_fingerprint,
         alerts,
         retention,
+        keyring_reload,
     })
 }
 

@@ -28,7 +28,15 @@ pub enum AdminCommand {
 pub enum AuditCommand {
     /// Check the whole chain; names the first altered, inserted or removed entry and exits
     /// non-zero if there is one.
-    Verify(Connection),
+    Verify {
+        /// Also check that the chain extends this head, given out of band (by a caseworker's
+        /// `safehold case audit-head`, or from an earlier verify): SEQ:HASH. Repeat for
+        /// several.
+        #[arg(long, value_name = "SEQ:HASH")]
+        head: Vec<crate::audit::Head>,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Print the chain.
     Show {
         /// One JSON array instead of a table.
@@ -183,24 +191,38 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
 
 async fn audit(command: AuditCommand) -> anyhow::Result<()> {
     match command {
-        AuditCommand::Verify(connection) => {
+        AuditCommand::Verify { head, connection } => {
             let store = connection.store().await?;
             let entries = store.audit_log().await;
             store.close().await;
             let entries = entries.context("cannot read the audit log")?;
-            match crate::audit::verify(&entries) {
-                Ok(()) => {
-                    println!(
-                        "audit chain intact: {} entr{}",
-                        entries.len(),
-                        if entries.len() == 1 { "y" } else { "ies" }
-                    );
-                    Ok(())
-                }
-                Err(e) => anyhow::bail!(
+            if let Err(e) = crate::audit::verify(&entries) {
+                anyhow::bail!(
                     "AUDIT CHAIN BROKEN: {e}. Keep a copy of the database as evidence and compare it with your backups"
-                ),
+                );
             }
+            for seen in &head {
+                if let Err(e) = crate::audit::extends(&entries, *seen) {
+                    anyhow::bail!(
+                        "AUDIT LOG REWRITTEN: the chain is consistent in itself, but it does not extend the head {seen}: {e}. Someone re-wrote it; keep a copy of the database as evidence and compare it with your backups"
+                    );
+                }
+            }
+            let last = entries
+                .last()
+                .and_then(crate::audit::Head::of)
+                .unwrap_or(crate::audit::Head::EMPTY);
+            println!(
+                "audit chain intact: {} entr{}{}; head {last}",
+                entries.len(),
+                if entries.len() == 1 { "y" } else { "ies" },
+                match head.len() {
+                    0 => String::new(),
+                    1 => " and it extends the head given".to_owned(),
+                    n => format!(" and it extends the {n} heads given"),
+                },
+            );
+            Ok(())
         }
         AuditCommand::Show { json, connection } => {
             let store = connection.store().await?;

@@ -21,6 +21,11 @@ pub enum InboxCommand {
         #[command(flatten)]
         staff: StaffArgs,
     },
+    /// Log out: the server ends your session, and the token on this machine is deleted.
+    Logout {
+        #[command(flatten)]
+        staff: StaffArgs,
+    },
     /// List the packages addressed to you.
     List {
         #[command(flatten)]
@@ -60,6 +65,7 @@ pub fn run(command: InboxCommand) -> anyhow::Result<()> {
                 println!("Logged in for {} hours.", seconds / 3600);
                 Ok(())
             }
+            InboxCommand::Logout { staff } => super::case::logout(&StaffClient::new(&staff)?).await,
             InboxCommand::List { staff } => list(&StaffClient::new(&staff)?).await,
             InboxCommand::Pull {
                 staff,

@@ -1,6 +1,7 @@
 //! The `safehold` command line: one subcommand per module here.
 
 mod admin;
+mod audit_witness;
 mod bench;
 mod case;
 mod check;

@@ -1,4 +1,5 @@
-//! `safehold serve`: load and validate everything, then serve until SIGTERM or SIGINT.
+//! `safehold serve`: load and validate everything, then serve until SIGTERM or SIGINT;
+//! SIGHUP reloads `keys/`.
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -61,10 +62,13 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let retention = server
         .retention
         .map(|r| crate::retention::spawn_daily(server.store.clone(), r));
+    // Keys reload on SIGHUP and when keys/ changes; a removed or rotated key ends its sessions.
+    let keyring_reload = server.keyring_reload.spawn(config.keys_poll);
     let served = http::serve(listener, server.router, shutdown_signal()).await;
     if let Some(task) = retention {
         task.abort();
     }
+    keyring_reload.abort();
     // Every request has finished; let deliveries in flight finish (undelivered rows stay in
     // the outbox), then close the pool so the last commits are checkpointed.
     alerts.shutdown().await;

@@ -1,8 +1,14 @@
 //! What the staff commands share: who you are, where the server is, your age identity, your
 //! session token, and calls to the staff API. Private keys stay on this machine.
+//!
+//! Every call made with the session token is bracketed by an audit check
+//! ([`super::audit_witness`]): before the first one, the server must prove that its audit log
+//! extends the head this machine saw, and after each one, the new head (which then holds the
+//! entry of the call itself) is proven and kept.
 
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use age::secrecy::SecretString;
 use anyhow::{Context, anyhow, bail};
@@ -14,11 +20,13 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use super::audit_witness::{self, Step, Witness};
 use super::pinned_keyring;
+use crate::audit::Head;
 use crate::crypto::seal;
 use crate::keyring::PublishedKeyring;
 use crate::wire::{
-    ChallengeRequest, ChallengeResponse, ErrorBody, SessionRequest, SessionResponse,
+    AuditProofView, ChallengeRequest, ChallengeResponse, ErrorBody, SessionRequest, SessionResponse,
 };
 
 /// Connection options shared by `safehold case` and `safehold inbox`.
@@ -60,6 +68,8 @@ pub struct StaffClient {
     name: String,
     /// Print JSON instead of text.
     pub json: bool,
+    /// Whether the audit log was checked before this run's first call.
+    witnessed: AtomicBool,
 }
 
 /// `$var`, else `$HOME/fallback`: the XDG base directories.
@@ -141,6 +151,7 @@ impl StaffClient {
             role: role.to_owned(),
             name: name.to_owned(),
             json: args.json,
+            witnessed: AtomicBool::new(false),
         })
     }
 
@@ -167,17 +178,21 @@ impl StaffClient {
                 None,
             )
             .await?;
-        let ciphertext = STANDARD
-            .decode(&challenge.challenge)
-            .context("the server sent a malformed challenge")?;
-        let nonce = self.identities()?.open(&ciphertext).ok_or_else(|| {
-            anyhow!(
-                "your identity {} cannot open the server's challenge: is {}/{} the right name, and is your key in the server's keys/?",
-                self.identity.display(),
-                self.role,
-                self.name
-            )
-        })?;
+        let identities = self.identities()?;
+        // One challenge per key of this person: the one this identity opens names the key
+        // the session is bound to.
+        let nonce = challenge
+            .challenges
+            .iter()
+            .find_map(|c| STANDARD.decode(c).ok().and_then(|c| identities.open(&c)))
+            .ok_or_else(|| {
+                anyhow!(
+                    "your identity {} cannot open the server's challenge: is {}/{} the right name, and is your key in the server's keys/?",
+                    self.identity.display(),
+                    self.role,
+                    self.name
+                )
+            })?;
         let nonce = String::from_utf8(nonce.to_vec()).context("the challenge is not text")?;
         let session: SessionResponse = self
             .post_json(
@@ -192,7 +207,91 @@ impl StaffClient {
             .await?;
         let path = self.session_file()?;
         write_private(&path, session.token.as_bytes())?;
+        // The head kept from now on holds this login's own entry.
+        self.witness(&session.token).await?;
         Ok(session.expires_in)
+    }
+
+    /// Logs out: the server ends the session, and the token here is deleted. False if the
+    /// server no longer knew the session (it had expired or ended already).
+    pub async fn logout(&self) -> anyhow::Result<bool> {
+        let path = self.session_file()?;
+        let Ok(token) = self.token() else {
+            return Ok(false);
+        };
+        let response = self
+            .http
+            .delete(format!("{}/api/v1/session", self.server))
+            .bearer_auth(token.as_str())
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.server))?;
+        let status = response.status();
+        let ended = if status == reqwest::StatusCode::UNAUTHORIZED {
+            false
+        } else {
+            decode_empty(response).await?;
+            true
+        };
+        std::fs::remove_file(&path)
+            .with_context(|| format!("cannot delete your session token {}", path.display()))?;
+        Ok(ended)
+    }
+
+    /// Proves that the server's audit log extends the head this machine saw, and keeps the
+    /// head it leads to; the first use of a server trusts the head it shows. Fails, saying the
+    /// log was rewritten and whom to tell, when it does not.
+    pub async fn witness(&self, token: &str) -> anyhow::Result<Head> {
+        let witness = Witness::for_server(&self.server)?;
+        let Some(seen) = witness.seen()? else {
+            let proof = self.audit_proof(token, None).await?;
+            let head = Head {
+                seq: proof.head.seq,
+                hash: hex::decode(&proof.head.hash)
+                    .ok()
+                    .and_then(|h| h.try_into().ok())
+                    .ok_or_else(|| {
+                        anyhow!("the server's audit proof is not what Safehold sends")
+                    })?,
+            };
+            witness.record(&self.server, head)?;
+            return Ok(head);
+        };
+        let mut proven = seen;
+        loop {
+            let proof = self.audit_proof(token, Some(proven.seq)).await?;
+            match audit_witness::follow(proven, &proof)? {
+                Ok(Step::Partway(head)) => proven = head,
+                Ok(Step::Reached(head)) => {
+                    witness.record(&self.server, head)?;
+                    return Ok(head);
+                }
+                Err(why) => return Err(witness.rewritten(seen, &why)),
+            }
+        }
+    }
+
+    async fn audit_proof(&self, token: &str, from: Option<i64>) -> anyhow::Result<AuditProofView> {
+        let path = match from {
+            Some(from) => format!("/api/v1/audit/proof?from={from}"),
+            None => "/api/v1/audit/proof".to_owned(),
+        };
+        let response = self
+            .http
+            .get(format!("{}{path}", self.server))
+            .bearer_auth(token)
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.server))?;
+        decode(response).await
+    }
+
+    /// The audit check before this run's first call with the token.
+    async fn witness_once(&self, token: &str) -> anyhow::Result<()> {
+        if !self.witnessed.swap(true, Ordering::SeqCst) {
+            self.witness(token).await?;
+        }
+        Ok(())
     }
 
     /// The session token saved by `login`.
@@ -203,9 +302,10 @@ impl StaffClient {
         Ok(Zeroizing::new(token.trim().to_owned()))
     }
 
-    /// GET with the session token.
+    /// GET with the session token, between audit checks.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let token = self.token()?;
+        self.witness_once(&token).await?;
         let response = self
             .http
             .get(format!("{}{path}", self.server))
@@ -213,10 +313,12 @@ impl StaffClient {
             .send()
             .await
             .with_context(|| format!("cannot reach {}", self.server))?;
-        decode(response).await
+        let answer = decode(response).await?;
+        self.witness(&token).await?;
+        Ok(answer)
     }
 
-    /// POST JSON, with the session token when `authenticated`.
+    /// POST JSON, with the session token (between audit checks) when one is given.
     pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
@@ -225,13 +327,18 @@ impl StaffClient {
     ) -> anyhow::Result<T> {
         let mut request = self.http.post(format!("{}{path}", self.server)).json(body);
         if let Some(token) = token {
+            self.witness_once(token).await?;
             request = request.bearer_auth(token);
         }
         let response = request
             .send()
             .await
             .with_context(|| format!("cannot reach {}", self.server))?;
-        decode(response).await
+        let answer = decode(response).await?;
+        if let Some(token) = token {
+            self.witness(token).await?;
+        }
+        Ok(answer)
     }
 
     /// The server's keyring, checked against the one pinned on this machine (pinned now on
@@ -308,6 +415,14 @@ impl Refused {
             .downcast_ref::<Refused>()
             .is_some_and(|r| r.code == code)
     }
+}
+
+/// Checks an API answer without a body (204), or turns its error message into an error.
+async fn decode_empty(response: reqwest::Response) -> anyhow::Result<()> {
+    if response.status().is_success() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(response).await.map(|_| ())
 }
 
 /// Reads an age identity file; a passphrase-protected one (an age file itself) is decrypted

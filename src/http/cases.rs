@@ -15,7 +15,7 @@ use super::staff::Staff;
 use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::domain::{AlertKind, CaseStatus, list};
-use crate::store::{AlertEvent, CaseSummary};
+use crate::store::{AlertEvent, Audit, CaseSummary};
 use crate::wire::{CaseDetail, CaseListQuery, CaseView, MessageView, StatusRequest};
 
 /// `GET /api/v1/cases`, `GET /api/v1/cases/{id}`, `POST /api/v1/cases/{id}/status`.
@@ -69,10 +69,10 @@ async fn list_cases(
         }
         routes = vec![route.clone()];
     }
-    let cases = state.store().list_cases(&routes, status).await?;
-    state
+    let actor = staff.actor();
+    let cases = state
         .store()
-        .append_audit(&staff.actor(), Action::List, "")
+        .list_cases(&routes, status, Audit::new(&actor, Action::List))
         .await?;
     Ok(Json(cases.into_iter().map(case_view).collect()))
 }
@@ -85,10 +85,10 @@ async fn pull(
 ) -> Result<Json<CaseDetail>, ApiError> {
     let staff = staff.caseworker()?;
     let report = staff.own_case(&state, &id).await?;
-    let messages = state.store().messages(&report.public_id).await?;
-    state
+    let actor = staff.actor();
+    let messages = state
         .store()
-        .append_audit(&staff.actor(), Action::Pull, &report.public_id)
+        .pull_thread(&report.public_id, Audit::new(&actor, Action::Pull))
         .await?;
     let route_recipients = state
         .route(&report.route)
@@ -152,9 +152,21 @@ async fn set_status(
         route: &case.route,
         targets: &targets,
     };
+    let action = if next == CaseStatus::Closed {
+        Action::Close
+    } else {
+        Action::Status
+    };
+    let actor = staff.actor();
     if !state
         .store()
-        .set_status(&case.public_id, case.status, next, alert)
+        .set_status(
+            &case.public_id,
+            case.status,
+            next,
+            alert,
+            Audit::new(&actor, action),
+        )
         .await
         .map_err(ApiError::not_stored)?
     {
@@ -164,15 +176,6 @@ async fn set_status(
             "someone changed this case's status meanwhile; list it again",
         ));
     }
-    let action = if next == CaseStatus::Closed {
-        Action::Close
-    } else {
-        Action::Status
-    };
-    state
-        .store()
-        .append_audit(&staff.actor(), action, &case.public_id)
-        .await?;
     Ok(Json(CaseView {
         id: case.public_id,
         route: case.route,

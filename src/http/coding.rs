@@ -14,7 +14,7 @@ use super::json::ApiJson;
 use super::staff::{Staff, no_such_case};
 use super::traffic::Traffic;
 use crate::audit::Action;
-use crate::store::StoredCode;
+use crate::store::{Audit, StoredCode};
 use crate::wire::{CodeRequest, CodingView, VictimLinkRequest};
 
 /// `GET|POST /api/v1/cases/{id}/codes`, `POST /api/v1/cases/{id}/victim`.
@@ -49,23 +49,34 @@ async fn code(
             restricted: c.restricted,
         })
         .collect();
+    let actor = staff.actor();
     if !state
         .store()
-        .set_coding(&case.public_id, &staff.actor(), &codes, request.consent)
+        .set_coding(
+            &case.public_id,
+            &codes,
+            request.consent,
+            Audit::new(&actor, Action::Code),
+        )
         .await
         .map_err(ApiError::not_stored)?
     {
         return Err(no_such_case());
     }
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Code, &case.public_id)
-        .await?;
-    coding_view(&state, &case.public_id).await
+    coding_view(&state, &case.public_id, None).await
 }
 
-async fn coding_view(state: &AppState, id: &str) -> Result<Json<CodingView>, ApiError> {
-    let coding = state.store().coding(id).await?.ok_or_else(|| {
+/// The coding of case `id`; with `audit`, the read is audited with it.
+async fn coding_view(
+    state: &AppState,
+    id: &str,
+    audit: Option<Audit<'_>>,
+) -> Result<Json<CodingView>, ApiError> {
+    let coding = match audit {
+        Some(audit) => state.store().read_coding(id, audit).await?,
+        None => state.store().coding(id).await?,
+    };
+    let coding = coding.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_coded",
@@ -98,7 +109,13 @@ async fn codes(
 ) -> Result<Json<CodingView>, ApiError> {
     let staff = staff.caseworker()?;
     let case = staff.own_case(&state, &id).await?;
-    coding_view(&state, &case.public_id).await
+    let actor = staff.actor();
+    coding_view(
+        &state,
+        &case.public_id,
+        Some(Audit::new(&actor, Action::ReadCodes)),
+    )
+    .await
 }
 
 /// `POST /api/v1/cases/{id}/victim`: links two cases of one victim, so statistics count that
@@ -118,14 +135,15 @@ async fn link_victim(
     }
     let case = staff.own_case(&state, &id).await?;
     let other = staff.own_case(&state, &request.same_as).await?;
+    let actor = staff.actor();
     state
         .store()
-        .link_victims(&case.public_id, &other.public_id)
+        .link_victims(
+            &case.public_id,
+            &other.public_id,
+            Audit::new(&actor, Action::Code),
+        )
         .await
         .map_err(ApiError::not_stored)?;
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Code, &case.public_id)
-        .await?;
     Ok(Json(request))
 }

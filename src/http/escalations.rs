@@ -18,7 +18,7 @@ use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::domain::AlertKind;
 use crate::keyring::Role;
-use crate::store::{AlertEvent, EscalationOutcome, EscalationSummary, NewEscalation};
+use crate::store::{AlertEvent, Audit, EscalationOutcome, EscalationSummary, NewEscalation};
 use crate::wire::{EscalateRequest, EscalationRecipientView, EscalationView};
 
 /// `GET /api/v1/escalation/recipients`, `GET|POST /api/v1/cases/{id}/escalations`.
@@ -128,6 +128,7 @@ async fn escalate(
         route: "",
         targets: &recipient.alerts,
     };
+    let actor = staff.actor();
     let outcome = state
         .store()
         .insert_escalation(
@@ -135,10 +136,11 @@ async fn escalate(
                 case_id: &case.public_id,
                 rapporteur: &recipient.name,
                 purpose: recipient.purpose,
-                escalated_by: &staff.actor(),
+                escalated_by: &actor,
                 ciphertext: &bytes,
             },
             alert,
+            Audit::new(&actor, Action::Escalate),
         )
         .await
         .map_err(ApiError::not_stored)?;
@@ -157,10 +159,6 @@ async fn escalate(
             )));
         }
     };
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Escalate, &case.public_id)
-        .await?;
     let view = state
         .store()
         .escalations_of_case(&case.public_id)
@@ -180,10 +178,11 @@ async fn case_escalations(
 ) -> Result<Json<Vec<EscalationView>>, ApiError> {
     let staff = staff.caseworker()?;
     let case = staff.own_case(&state, &id).await?;
+    let actor = staff.actor();
     Ok(Json(
         state
             .store()
-            .escalations_of_case(&case.public_id)
+            .read_escalations_of_case(&case.public_id, Audit::new(&actor, Action::ReadEscalations))
             .await?
             .into_iter()
             .map(escalation_view)

@@ -13,6 +13,7 @@ use super::failure::ApiError;
 use super::staff::Staff;
 use super::traffic::Traffic;
 use crate::audit::Action;
+use crate::store::Audit;
 use crate::wire::{EscalationView, PackageDetail};
 
 /// `GET /api/v1/inbox`, `GET /api/v1/inbox/{id}`, `POST /api/v1/inbox/{id}/ack`.
@@ -31,10 +32,10 @@ async fn inbox(
     staff: Staff,
 ) -> Result<Json<Vec<EscalationView>>, ApiError> {
     let staff = staff.rapporteur()?;
-    let packages = state.store().escalations_for(&staff.name).await?;
-    state
+    let actor = staff.actor();
+    let packages = state
         .store()
-        .append_audit(&staff.actor(), Action::List, "")
+        .escalations_for(&staff.name, Audit::new(&actor, Action::List))
         .await?;
     Ok(Json(packages.into_iter().map(escalation_view).collect()))
 }
@@ -46,15 +47,12 @@ async fn package(
     Path(id): Path<String>,
 ) -> Result<Json<PackageDetail>, ApiError> {
     let staff = staff.rapporteur()?;
+    let actor = staff.actor();
     let package = state
         .store()
-        .download_escalation(&id, &staff.name)
+        .download_escalation(&id, &staff.name, Audit::new(&actor, Action::Download))
         .await?
         .ok_or_else(no_such_package)?;
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Download, &package.summary.case_id)
-        .await?;
     Ok(Json(PackageDetail {
         view: escalation_view(package.summary),
         ciphertext: STANDARD.encode(package.ciphertext),
@@ -68,14 +66,11 @@ async fn ack(
     Path(id): Path<String>,
 ) -> Result<Json<EscalationView>, ApiError> {
     let staff = staff.rapporteur()?;
+    let actor = staff.actor();
     let summary = state
         .store()
-        .acknowledge_escalation(&id, &staff.name)
+        .acknowledge_escalation(&id, &staff.name, Audit::new(&actor, Action::Ack))
         .await?
         .ok_or_else(no_such_package)?;
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Ack, &summary.case_id)
-        .await?;
     Ok(Json(escalation_view(summary)))
 }

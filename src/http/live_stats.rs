@@ -10,6 +10,7 @@ use super::failure::ApiError;
 use super::staff::Staff;
 use super::traffic::Traffic;
 use crate::audit::Action;
+use crate::store::Audit;
 use crate::wire::{LiveCount, LiveStats};
 
 /// `GET /api/v1/stats/live`.
@@ -23,10 +24,10 @@ async fn live_stats(
 ) -> Result<Json<LiveStats>, ApiError> {
     let staff = staff.caseworker()?;
     let routes = staff.routes(&state);
-    let counts = state.store().live_counts(&routes).await?;
-    state
+    let actor = staff.actor();
+    let counts = state
         .store()
-        .append_audit(&staff.actor(), Action::StatsLive, "")
+        .live_counts(&routes, Audit::new(&actor, Action::StatsLive))
         .await?;
     let rows = |v: Vec<(String, String, i64)>| {
         v.into_iter()

@@ -2,7 +2,8 @@
 //!
 //! - reporters: `plaintext` (the no-JavaScript form and receipt page: the only handlers that
 //!   hold plaintext), `reporter_api` (ciphertext only), `followup_token`;
-//! - staff: `sessions` (login), `staff` (who is logged in), `cases`, `replies`, `coding`,
+//! - staff: `sessions` (login, logout), `staff` (who is logged in), `audit_proof` (what
+//!   clients check the audit chain with), `keyring_reload`, `cases`, `replies`, `coding`,
 //!   `escalations`, `inbox`, `live_stats`;
 //! - the public: `stats` (statistics releases), `assets`;
 //! - around them: `state`, `failure` (every error answer), `traffic` (body and rate limits per
@@ -11,6 +12,7 @@
 //! This file only merges the routers and applies the layers.
 
 mod assets;
+mod audit_proof;
 mod cases;
 mod client_ciphertext;
 mod coding;
@@ -19,6 +21,7 @@ pub mod failure;
 mod followup_token;
 mod inbox;
 mod json;
+pub mod keyring_reload;
 mod live_stats;
 mod middleware;
 pub mod pages;
@@ -47,6 +50,7 @@ use crate::config::ServeConfig;
 use failure::{Client, Failure};
 use traffic::Traffic;
 
+pub use keyring_reload::{KeyringReload, Reloaded};
 pub use middleware::CONTENT_SECURITY_POLICY;
 pub use state::AppState;
 
@@ -57,6 +61,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(plaintext::routes(&traffic))
         .merge(reporter_api::routes(&traffic))
         .merge(sessions::routes(&traffic))
+        .merge(audit_proof::routes(&traffic))
         .merge(cases::routes(&traffic))
         .merge(replies::routes(&traffic))
         .merge(coding::routes(&traffic))

@@ -14,7 +14,6 @@ use super::json::ApiJson;
 use super::staff::{Staff, no_such_case};
 use super::thread::{decode_thread_mac, placed};
 use super::traffic::Traffic;
-use crate::audit::Action;
 use crate::domain::{AlertKind, Author};
 use crate::store::NewMessage;
 use crate::wire::{MessageAdded, ReplyRequest};
@@ -55,9 +54,5 @@ async fn reply(
         .await
         .map_err(ApiError::not_stored)?;
     let added = placed(outcome, no_such_case)?;
-    state
-        .store()
-        .append_audit(&staff.actor(), Action::Reply, &case.public_id)
-        .await?;
     Ok((StatusCode::CREATED, Json(MessageAdded { seq: added.seq })).into_response())
 }

@@ -1,10 +1,12 @@
 //! Staff login without passwords.
 //!
-//! `POST /api/v1/session/challenge {role, name}` returns a random nonce age-encrypted to that
-//! person's keys in `keys/`; the CLI decrypts it with the person's identity and trades it at
-//! `POST /api/v1/session` for a short-lived bearer token. Proof of the age key is the login.
-//! An unknown name gets a decoy challenge of the same shape, stored the same way, that can
-//! never be redeemed. Only hashes of nonces and tokens are stored.
+//! `POST /api/v1/session/challenge {role, name}` returns one random nonce per key of that
+//! person in `keys/`, each age-encrypted to that key alone; the CLI decrypts the one its
+//! identity opens and trades it at `POST /api/v1/session` for a short-lived bearer token bound
+//! to that key. Proof of the age key is the login, and the session lasts only while that key
+//! is in the keyring (see `staff`). An unknown name gets decoy challenges of the same shape,
+//! stored the same way, that can never be redeemed. Only hashes of nonces and tokens are
+//! stored. `DELETE /api/v1/session` ends the caller's session (logout).
 //!
 //! The nonce is the server's own random bytes, not anyone's plaintext, so this module encrypts
 //! it with `age` directly and needs no plaintext module.
@@ -21,22 +23,23 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::failure::ApiError;
 use super::json::ApiJson;
-use super::staff::{now, parse_role};
+use super::staff::{Staff, now, parse_role};
 use super::traffic::Traffic;
 use crate::audit::Action;
+use crate::keyring::key_id;
 use crate::mac::hmac_sha256;
-use crate::store::StaffIdentity;
+use crate::store::{Audit, StaffIdentity};
 use crate::wire::{ChallengeRequest, ChallengeResponse, SessionRequest, SessionResponse};
 
 /// How long a challenge can be redeemed.
 const CHALLENGE_SECONDS: i64 = 300;
 
-/// `POST /api/v1/session/challenge`, `POST /api/v1/session`.
+/// `POST /api/v1/session/challenge`, `POST|DELETE /api/v1/session`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
     traffic.api(
         Router::new()
             .route("/api/v1/session/challenge", post(challenge))
-            .route("/api/v1/session", post(session)),
+            .route("/api/v1/session", post(session).delete(logout)),
     )
 }
 
@@ -80,26 +83,32 @@ async fn challenge(
             &decoys
         }
     };
-    let nonce = STANDARD.encode(random::<32>()?);
-    let ciphertext =
-        encrypt_nonce(nonce.as_bytes(), recipients).ok_or_else(ApiError::unavailable)?;
     let who = StaffIdentity {
         role: request.role,
         name: request.name,
     };
-    let nonce_hash: [u8; 32] = Sha256::digest(nonce.as_bytes()).into();
-    state
-        .store()
-        .insert_challenge(
-            &nonce_hash,
-            &who,
-            person.is_some(),
-            now() + CHALLENGE_SECONDS,
-        )
-        .await
-        .map_err(ApiError::not_stored)?;
+    // One nonce per key, each readable by that key alone: the nonce redeemed names the key.
+    let mut challenges = Vec::with_capacity(recipients.len());
+    for recipient in recipients {
+        let nonce = STANDARD.encode(random::<32>()?);
+        let ciphertext = encrypt_nonce(nonce.as_bytes(), std::slice::from_ref(recipient))
+            .ok_or_else(ApiError::unavailable)?;
+        let nonce_hash: [u8; 32] = Sha256::digest(nonce.as_bytes()).into();
+        state
+            .store()
+            .insert_challenge(
+                &nonce_hash,
+                &who,
+                &key_id(recipient),
+                person.is_some(),
+                now() + CHALLENGE_SECONDS,
+            )
+            .await
+            .map_err(ApiError::not_stored)?;
+        challenges.push(STANDARD.encode(ciphertext));
+    }
     Ok(Json(ChallengeResponse {
-        challenge: STANDARD.encode(ciphertext),
+        challenges,
         expires_in: CHALLENGE_SECONDS,
     }))
 }
@@ -140,21 +149,36 @@ async fn session(
     if !same || !challenge.redeemable || challenge.expires_at < now() {
         return Err(login_failed());
     }
+    // The key must still be this person's: a key removed or rotated since the challenge was
+    // issued cannot start a session.
+    let key_still_theirs = parse_role(&who.role)
+        .and_then(|role| state.person(role, &who.name))
+        .is_some_and(|person| person.holds_key(&challenge.key_id));
+    if !key_still_theirs {
+        return Err(login_failed());
+    }
     let token = format!("shs_{}", URL_SAFE_NO_PAD.encode(random::<32>()?));
     let token_hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
     let ttl = state.session_seconds();
     state
         .store()
-        .insert_session(&token_hash, &who, now() + ttl)
-        .await
-        .map_err(ApiError::not_stored)?;
-    state
-        .store()
-        .append_audit(&issued, Action::Login, "")
+        .insert_session(&token_hash, &who, &challenge.key_id, now() + ttl)
         .await
         .map_err(ApiError::not_stored)?;
     Ok(Json(SessionResponse {
         token,
         expires_in: ttl,
     }))
+}
+
+/// `DELETE /api/v1/session`: ends the caller's session on the server (`safehold case
+/// logout`); its token is refused from now on.
+async fn logout(State(state): State<AppState>, staff: Staff) -> Result<StatusCode, ApiError> {
+    let actor = staff.actor();
+    state
+        .store()
+        .delete_session(staff.session(), Audit::new(&actor, Action::Logout))
+        .await
+        .map_err(ApiError::not_stored)?;
+    Ok(StatusCode::NO_CONTENT)
 }

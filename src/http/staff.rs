@@ -1,6 +1,7 @@
 //! Who is logged in: the `Staff` extractor reads `Authorization: Bearer …`, finds the session
-//! by the token's hash, and checks that the person's key is still in the keyring. Also the
-//! role checks and the routes a caseworker works on.
+//! by the token's hash, and checks that the key which answered its login challenge is still
+//! that person's in the keyring as it is now (a reload takes effect at the next request).
+//! Also the role checks and the routes a caseworker works on.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -30,9 +31,16 @@ pub struct Staff {
     pub role: Role,
     /// Their name.
     pub name: String,
+    /// The hash of the session's token.
+    session: [u8; 32],
 }
 
 impl Staff {
+    /// The hash of this request's session token, to end it.
+    pub fn session(&self) -> &[u8; 32] {
+        &self.session
+    }
+
     /// `role/name`, as the audit log records it.
     pub fn actor(&self) -> String {
         format!("{}/{}", self.role, self.name)
@@ -133,15 +141,19 @@ impl FromRequestParts<AppState> for Staff {
         let who = session.who;
         let role = parse_role(&who.role)
             .ok_or_else(|| unauthorized("this session's role no longer exists; log in again"))?;
-        // Keys removed from keys/ end every session of that person at once.
-        if state.person(role, &who.name).is_none() {
+        // A key removed from keys/, or replaced under the same name, ends its sessions at once.
+        let key_still_theirs = state
+            .person(role, &who.name)
+            .is_some_and(|person| person.holds_key(&session.key_id));
+        if !key_still_theirs {
             return Err(unauthorized(
-                "your key is no longer in the server's keyring",
+                "the key you logged in with is no longer in the server's keyring, so this session has ended; log in again: safehold case login",
             ));
         }
         Ok(Staff {
             role,
             name: who.name,
+            session: token_hash,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use axum::extract::FromRef;
 use axum_csrf::{CsrfConfig, Key, SameSite};
 
@@ -21,7 +22,9 @@ pub struct AppState {
 
 struct Shared {
     store: Store,
-    keyring: Keyring,
+    /// Swapped whole when `keys/` is reloaded (SIGHUP or a change on disk); each request
+    /// reads the keyring current when it asks.
+    keyring: ArcSwap<Keyring>,
     policy: Policy,
     secrets: ServerSecrets,
     csrf: CsrfConfig,
@@ -52,7 +55,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Shared {
                 store,
-                keyring,
+                keyring: ArcSwap::from_pointee(keyring),
                 policy,
                 secrets,
                 csrf,
@@ -69,9 +72,14 @@ impl AppState {
         &self.inner.store
     }
 
-    /// The public keys in `keys/`.
-    pub fn keyring(&self) -> &Keyring {
-        &self.inner.keyring
+    /// The public keys in `keys/`, as last (re)loaded.
+    pub fn keyring(&self) -> Arc<Keyring> {
+        self.inner.keyring.load_full()
+    }
+
+    /// Puts `keyring` in place of the current one, for every request from now on.
+    pub fn replace_keyring(&self, keyring: Keyring) {
+        self.inner.keyring.store(Arc::new(keyring));
     }
 
     /// Routing, alerts, escalation, retention, taxonomy and statistics policy.
@@ -101,7 +109,9 @@ impl AppState {
 
     /// Exactly what clients encrypt to, per route and escalation purpose, without names.
     pub fn published_keyring(&self) -> PublishedKeyring {
-        self.inner.policy.published_keyring(&self.inner.keyring)
+        self.inner
+            .policy
+            .published_keyring(&self.inner.keyring.load())
     }
 
     /// The keyring fingerprint pages and clients check: that of [`AppState::published_keyring`].
@@ -128,7 +138,7 @@ impl AppState {
     /// Whether any public DEMO key is loaded: pages then say the fingerprint is published
     /// nowhere and the site is a demonstration.
     pub fn runs_on_demo_keys(&self) -> bool {
-        self.inner.keyring.demo_recipients_present()
+        self.inner.keyring.load().demo_recipients_present()
     }
 
     /// A route by name, if the policy still has it.
@@ -137,11 +147,15 @@ impl AppState {
     }
 
     /// Exactly the recipients a report on `route` is encrypted to.
-    pub fn route_recipients(&self, route: &Route) -> Vec<&age::x25519::Recipient> {
+    pub fn route_recipients(&self, route: &Route) -> Vec<age::x25519::Recipient> {
+        let keyring = self.inner.keyring.load();
         self.inner
             .policy
             .routing
-            .recipients(route, &self.inner.keyring)
+            .recipients(route, &keyring)
+            .into_iter()
+            .cloned()
+            .collect()
     }
 
     /// The alert targets of a route (none if the route is gone from the policy).
@@ -170,8 +184,8 @@ impl AppState {
     }
 
     /// A person in the keyring.
-    pub fn person(&self, role: Role, name: &str) -> Option<&Person> {
-        self.inner.keyring.person(role, name)
+    pub fn person(&self, role: Role, name: &str) -> Option<Person> {
+        self.inner.keyring.load().person(role, name).cloned()
     }
 }
 

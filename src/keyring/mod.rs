@@ -25,6 +25,7 @@
 mod demo;
 mod error;
 mod folder;
+mod key_id;
 mod published;
 mod role;
 
@@ -36,6 +37,7 @@ use age::x25519::Recipient;
 use crate::policy::Problem;
 
 pub use error::{KeyReason, KeyringError};
+pub use key_id::key_id;
 pub use published::{
     ChangeKind, Fingerprint, KeyringChange, PublishedKeyring, PublishedKeyringError,
 };

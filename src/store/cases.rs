@@ -2,7 +2,10 @@
 //! workflow (with its alert in the same transaction).
 
 use super::outbox::queue_alerts;
-use super::{AlertEvent, Store, StoreError, StoredReport, new_alert_id, today, with_pool};
+use super::{
+    AlertEvent, Audit, Store, StoreError, StoredReport, append_audit, begin_audited, new_alert_id,
+    today, with_pool,
+};
 use crate::domain::CaseStatus;
 
 /// A case as listed to staff.
@@ -20,13 +23,16 @@ pub struct CaseSummary {
 }
 
 impl Store {
-    /// Cases on any of `routes`, optionally of one status, newest day first.
+    /// Cases on any of `routes`, optionally of one status, newest day first; the listing is
+    /// audited in the same transaction.
     pub async fn list_cases(
         &self,
         routes: &[String],
         status: Option<CaseStatus>,
+        audit: Audit<'_>,
     ) -> Result<Vec<CaseSummary>, StoreError> {
         let rows = with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
             let mut query = sqlx::QueryBuilder::new(
                 "SELECT public_id, route, received_day, status FROM reports WHERE route IN (",
             );
@@ -39,11 +45,14 @@ impl Store {
                 query.push(" AND status = ").push_bind(status.as_str());
             }
             query.push(" ORDER BY received_day DESC, public_id");
-            if routes.is_empty() {
+            let rows = if routes.is_empty() {
                 Vec::new()
             } else {
-                query.build_query_as().fetch_all(p).await?
-            }
+                query.build_query_as().fetch_all(&mut *tx).await?
+            };
+            append_audit!(tx, audit, "");
+            tx.commit().await?;
+            rows
         });
         Ok(rows)
     }
@@ -60,17 +69,18 @@ impl Store {
             .filter(|r| routes.contains(&r.route)))
     }
 
-    /// Moves a case from status `from` to `to` and queues its alert; false if it was no
-    /// longer in `from`.
+    /// Moves a case from status `from` to `to`, queues its alert and appends its audit entry,
+    /// in one transaction; false (and nothing written) if it was no longer in `from`.
     pub async fn set_status(
         &self,
         case_id: &str,
         from: CaseStatus,
         to: CaseStatus,
         alert: AlertEvent<'_>,
+        audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let changed = with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = begin_audited!(p);
             let changed = sqlx::query(
                 "UPDATE reports SET status = $3, assessed_credible = (assessed_credible OR $4) \
                  WHERE public_id = $1 AND status = $2",
@@ -93,6 +103,7 @@ impl Store {
                         .await?;
                 }
                 queue_alerts!(tx, case_id, alert);
+                append_audit!(tx, audit, case_id);
                 tx.commit().await?;
             }
             changed

@@ -1,7 +1,11 @@
 //! A case's taxonomy codes and the consent record copied with them, and links between cases
 //! of one victim. Codes arrive as plain strings: this module knows nothing of the taxonomy.
 
-use super::{Store, StoreError, lock_case, new_public_id, today, with_pool};
+use super::{
+    Audit, Store, StoreError, append_audit, begin_audited, lock_case, new_public_id, today,
+    with_pool,
+};
+use crate::audit::Action;
 use crate::domain::Consent;
 
 /// One stored code.
@@ -37,21 +41,57 @@ struct ConsentRow {
     coded_by: String,
 }
 
+/// Reads a case's coding through `$ex` (a pool, or `&mut *tx`): `Option<CaseCoding>`.
+macro_rules! select_coding {
+    ($ex:expr, $case_id:expr) => {{
+        let record: Option<ConsentRow> = sqlx::query_as(
+            "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous, \
+             statistics, coded_day, coded_by FROM case_consent WHERE case_id = $1",
+        )
+        .bind($case_id)
+        .fetch_optional($ex)
+        .await?;
+        match record {
+            None => None,
+            Some(record) => Some(CaseCoding {
+                codes: sqlx::query_as(
+                    "SELECT field, code, restricted FROM case_codes WHERE case_id = $1 ORDER BY field, code",
+                )
+                .bind($case_id)
+                .fetch_all($ex)
+                .await?,
+                consent: record.consent,
+                coded_day: record.coded_day,
+                coded_by: record.coded_by,
+            }),
+        }
+    }};
+}
+
 impl Store {
-    /// Replaces a case's codes and consent record in one transaction. False if the case does
-    /// not exist.
+    /// Replaces a case's codes and consent record, coded by `audit.actor`, in one transaction
+    /// with its audit entries: `audit` itself, and a `consent` entry when the recorded consent
+    /// is new or changed. False if the case does not exist.
     pub async fn set_coding(
         &self,
         case_id: &str,
-        coded_by: &str,
         codes: &[StoredCode],
         consent: Consent,
+        audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let day = today();
+        let coded_by = audit.actor;
         let found = with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = begin_audited!(p);
             let found = lock_case!(tx, case_id);
             if found {
+                let before: Option<Consent> = sqlx::query_as(
+                    "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, \
+                     sg_report_anonymous, statistics FROM case_consent WHERE case_id = $1",
+                )
+                .bind(case_id)
+                .fetch_optional(&mut *tx)
+                .await?;
                 sqlx::query("DELETE FROM case_codes WHERE case_id = $1")
                     .bind(case_id)
                     .execute(&mut *tx)
@@ -83,6 +123,10 @@ impl Store {
                 .bind(coded_by)
                 .execute(&mut *tx)
                 .await?;
+                append_audit!(tx, audit, case_id);
+                if before != Some(consent) {
+                    append_audit!(tx, Audit::new(coded_by, Action::Consent), case_id);
+                }
                 tx.commit().await?;
             }
             found
@@ -92,38 +136,36 @@ impl Store {
 
     /// A case's coding, if it was coded.
     pub async fn coding(&self, case_id: &str) -> Result<Option<CaseCoding>, StoreError> {
-        let coding = with_pool!(&self.pool, |p| {
-            let record: Option<ConsentRow> = sqlx::query_as(
-                "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous, \
-                 statistics, coded_day, coded_by FROM case_consent WHERE case_id = $1",
-            )
-            .bind(case_id)
-            .fetch_optional(p)
-            .await?;
-            match record {
-                None => None,
-                Some(record) => Some(CaseCoding {
-                    codes: sqlx::query_as(
-                        "SELECT field, code, restricted FROM case_codes WHERE case_id = $1 ORDER BY field, code",
-                    )
-                    .bind(case_id)
-                    .fetch_all(p)
-                    .await?,
-                    consent: record.consent,
-                    coded_day: record.coded_day,
-                    coded_by: record.coded_by,
-                }),
-            }
-        });
-        Ok(coding)
+        Ok(with_pool!(&self.pool, |p| select_coding!(p, case_id)))
+    }
+
+    /// A case's coding read by staff: the read is audited in the same transaction.
+    pub async fn read_coding(
+        &self,
+        case_id: &str,
+        audit: Audit<'_>,
+    ) -> Result<Option<CaseCoding>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
+            let coding = select_coding!(&mut *tx, case_id);
+            append_audit!(tx, audit, case_id);
+            tx.commit().await?;
+            coding
+        }))
     }
 
     /// Records that `case_id` concerns the same victim as `same_as`: both get one random
-    /// victim id (the one `same_as` already has, if any).
-    pub async fn link_victims(&self, case_id: &str, same_as: &str) -> Result<(), StoreError> {
+    /// victim id (the one `same_as` already has, if any). Audited about `case_id` in the same
+    /// transaction.
+    pub async fn link_victims(
+        &self,
+        case_id: &str,
+        same_as: &str,
+        audit: Audit<'_>,
+    ) -> Result<(), StoreError> {
         let fresh = format!("V-{}", new_public_id());
         with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = begin_audited!(p);
             let existing: Option<String> =
                 sqlx::query_scalar("SELECT victim FROM victim_links WHERE case_id = $1")
                     .bind(same_as)
@@ -140,6 +182,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            append_audit!(tx, audit, case_id);
             tx.commit().await?;
         });
         Ok(())

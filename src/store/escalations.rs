@@ -3,7 +3,8 @@
 
 use super::outbox::queue_alerts;
 use super::{
-    AlertEvent, Store, StoreError, lock_case, new_alert_id, new_public_id, today, with_pool,
+    AlertEvent, Audit, Store, StoreError, append_audit, begin_audited, lock_case, new_alert_id,
+    new_public_id, today, with_pool,
 };
 use crate::domain::{Consent, Purpose};
 
@@ -85,12 +86,14 @@ pub struct StoredPackage {
 const SUMMARY_COLUMNS: &str = "id, case_id, rapporteur, purpose, escalated_by, delivered_day, downloaded_day, acknowledged_day";
 
 impl Store {
-    /// Stores a package and its alerts in one transaction, after checking, inside that
-    /// transaction, that the case exists and that its recorded consent covers `purpose`.
+    /// Stores a package, its alerts and its audit entry in one transaction, after checking,
+    /// inside that transaction, that the case exists and that its recorded consent covers
+    /// `purpose`.
     pub async fn insert_escalation(
         &self,
         package: NewEscalation<'_>,
         alert: AlertEvent<'_>,
+        audit: Audit<'_>,
     ) -> Result<EscalationOutcome, StoreError> {
         if !package.purpose.covers_packages() {
             return Ok(EscalationOutcome::NoConsent);
@@ -98,7 +101,7 @@ impl Store {
         let id = new_public_id();
         let day = today();
         let outcome = with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = begin_audited!(p);
             // Locks the case against a concurrent re-coding.
             let found = lock_case!(tx, package.case_id);
             let consent: Option<Consent> = if found {
@@ -133,6 +136,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     queue_alerts!(tx, package.case_id, alert);
+                    append_audit!(tx, audit, package.case_id);
                     tx.commit().await?;
                     EscalationOutcome::Stored(id.clone())
                 }
@@ -141,14 +145,17 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Packages addressed to `rapporteur`, newest first.
+    /// Packages addressed to `rapporteur`, newest first; the listing is audited (about no
+    /// case) in the same transaction.
     pub async fn escalations_for(
         &self,
         rapporteur: &str,
+        audit: Audit<'_>,
     ) -> Result<Vec<EscalationSummary>, StoreError> {
         self.escalation_summaries(
             "rapporteur = $1 ORDER BY delivered_day DESC, id",
             rapporteur,
+            Some((audit, "")),
         )
         .await
     }
@@ -158,64 +165,100 @@ impl Store {
         &self,
         case_id: &str,
     ) -> Result<Vec<EscalationSummary>, StoreError> {
-        self.escalation_summaries("case_id = $1 ORDER BY delivered_day, id", case_id)
+        self.escalation_summaries("case_id = $1 ORDER BY delivered_day, id", case_id, None)
             .await
     }
 
-    /// Summaries matching one fixed condition on one bound value.
+    /// Packages of one case, read by staff: the read is audited in the same transaction.
+    pub async fn read_escalations_of_case(
+        &self,
+        case_id: &str,
+        audit: Audit<'_>,
+    ) -> Result<Vec<EscalationSummary>, StoreError> {
+        self.escalation_summaries(
+            "case_id = $1 ORDER BY delivered_day, id",
+            case_id,
+            Some((audit, case_id)),
+        )
+        .await
+    }
+
+    /// Summaries matching one fixed condition on one bound value; with `audit`, the read is
+    /// audited (about the given subject) in the same transaction.
     async fn escalation_summaries(
         &self,
         condition: &'static str,
         value: &str,
+        audit: Option<(Audit<'_>, &str)>,
     ) -> Result<Vec<EscalationSummary>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {SUMMARY_COLUMNS} FROM escalations WHERE {condition}"
         ));
         Ok(with_pool!(&self.pool, |p| {
-            sqlx::query_as(sql).bind(value).fetch_all(p).await?
+            match audit {
+                None => sqlx::query_as(sql).bind(value).fetch_all(p).await?,
+                Some((audit, subject)) => {
+                    let mut tx = begin_audited!(p);
+                    let rows = sqlx::query_as(sql).bind(value).fetch_all(&mut *tx).await?;
+                    append_audit!(tx, audit, subject);
+                    tx.commit().await?;
+                    rows
+                }
+            }
         }))
     }
 
     /// A package addressed to `rapporteur`, with its ciphertext; the first download is
-    /// recorded (the day only). `None` if it does not exist or is someone else's.
+    /// recorded (the day only), with its audit entry about the package's case, in one
+    /// transaction. `None` (and nothing written) if it does not exist or is someone else's.
     pub async fn download_escalation(
         &self,
         id: &str,
         rapporteur: &str,
+        audit: Audit<'_>,
     ) -> Result<Option<StoredPackage>, StoreError> {
         let day = today();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {SUMMARY_COLUMNS}, ciphertext FROM escalations WHERE id = $1 AND rapporteur = $2"
         ));
         Ok(with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
             sqlx::query(
                 "UPDATE escalations SET downloaded_day = $3 WHERE id = $1 AND rapporteur = $2 AND downloaded_day IS NULL",
             )
             .bind(id)
             .bind(rapporteur)
             .bind(&day)
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
-            sqlx::query_as(sql)
+            let package: Option<StoredPackage> = sqlx::query_as(sql)
                 .bind(id)
                 .bind(rapporteur)
-                .fetch_optional(p)
-                .await?
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(package) = &package {
+                append_audit!(tx, audit, &package.summary.case_id);
+                tx.commit().await?;
+            }
+            package
         }))
     }
 
-    /// Records that `rapporteur` acknowledged a package (a download is implied). `None` if
-    /// it does not exist or is someone else's.
+    /// Records that `rapporteur` acknowledged a package (a download is implied), with its
+    /// audit entry about the package's case, in one transaction. `None` (and nothing written)
+    /// if it does not exist or is someone else's.
     pub async fn acknowledge_escalation(
         &self,
         id: &str,
         rapporteur: &str,
+        audit: Audit<'_>,
     ) -> Result<Option<EscalationSummary>, StoreError> {
         let day = today();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {SUMMARY_COLUMNS} FROM escalations WHERE id = $1 AND rapporteur = $2"
         ));
         Ok(with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
             sqlx::query(
                 "UPDATE escalations SET downloaded_day = COALESCE(downloaded_day, $3), \
                  acknowledged_day = COALESCE(acknowledged_day, $3) WHERE id = $1 AND rapporteur = $2",
@@ -223,13 +266,18 @@ impl Store {
             .bind(id)
             .bind(rapporteur)
             .bind(&day)
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
-            sqlx::query_as(sql)
+            let summary: Option<EscalationSummary> = sqlx::query_as(sql)
                 .bind(id)
                 .bind(rapporteur)
-                .fetch_optional(p)
-                .await?
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(summary) = &summary {
+                append_audit!(tx, audit, &summary.case_id);
+                tx.commit().await?;
+            }
+            summary
         }))
     }
 

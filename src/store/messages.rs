@@ -3,8 +3,10 @@
 
 use super::outbox::queue_alerts;
 use super::{
-    AlertEvent, Store, StoreError, lock_case, new_alert_id, new_public_id, today, with_pool,
+    AlertEvent, Audit, Store, StoreError, append_audit, begin_audited, lock_case, new_alert_id,
+    new_public_id, today, with_pool,
 };
+use crate::audit::Action;
 use crate::domain::Author;
 
 /// One message of a thread, still encrypted.
@@ -57,7 +59,8 @@ pub enum MessageOutcome {
 
 impl Store {
     /// Appends a message at position `seq` of a case's thread and queues its alert, if that
-    /// is the next free position.
+    /// is the next free position, in one transaction with, for a caseworker's reply, its audit
+    /// entry.
     pub async fn add_message(
         &self,
         case_id: &str,
@@ -72,8 +75,13 @@ impl Store {
         } = message;
         let id = new_public_id();
         let day = today();
+        let actor = author.to_string();
+        let audit = match author {
+            Author::Caseworker(_) => Some(Audit::new(&actor, Action::Reply)),
+            Author::Reporter => None,
+        };
         let placed = with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = begin_audited!(p);
             // Two messages cannot take the same place in the thread.
             if !lock_case!(tx, case_id) {
                 Err(None)
@@ -98,6 +106,9 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     queue_alerts!(tx, case_id, alert);
+                    if let Some(audit) = audit {
+                        append_audit!(tx, audit, case_id);
+                    }
                     tx.commit().await?;
                     Ok(())
                 }
@@ -124,6 +135,27 @@ impl Store {
                 .bind(case_id)
                 .fetch_one(p)
                 .await?
+        }))
+    }
+
+    /// A case's thread, in order, read by staff: the read is audited (as `audit` about
+    /// `case_id`) in the same transaction, so the thread never leaves without its entry.
+    pub async fn pull_thread(
+        &self,
+        case_id: &str,
+        audit: Audit<'_>,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
+            let messages = sqlx::query_as(
+                "SELECT id, seq, author, day, ciphertext, thread_mac FROM messages WHERE case_id = $1 ORDER BY seq",
+            )
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            append_audit!(tx, audit, case_id);
+            tx.commit().await?;
+            messages
         }))
     }
 

@@ -21,6 +21,7 @@ mod sessions;
 mod statistics;
 mod writer;
 
+pub use audit::{Audit, AuditProof};
 pub use cases::CaseSummary;
 pub use coding::{CaseCoding, StoredCode};
 pub use error::StoreError;
@@ -81,6 +82,7 @@ macro_rules! lock_case {
             == 1
     };
 }
+pub(crate) use audit::{append_audit, begin_audited};
 pub(crate) use lock_case;
 
 /// The storage handle shared by all request handlers.

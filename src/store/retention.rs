@@ -1,7 +1,9 @@
 //! The retention purge: everything about a closed case goes, in one transaction, except
 //! codes that may still be counted, which move to a new incident id.
 
-use super::{Pool, Store, StoreError, new_public_id, with_pool};
+use super::{
+    Audit, Pool, Store, StoreError, append_audit, begin_audited, new_public_id, with_pool,
+};
 use crate::audit::Action;
 
 /// What a purge removed.
@@ -35,11 +37,16 @@ impl Store {
     /// Deletes everything about a closed case (report, thread, packages, pending alerts and
     /// dead letters, restricted codes, codes without statistics consent) in one transaction.
     /// Codes with statistics consent are kept under a new random incident id, with the day
-    /// coded cut to the year and no coder, so nothing left points back at the report.
-    pub async fn purge_closed_case(&self, case_id: &str) -> Result<PurgeOutcome, StoreError> {
+    /// coded cut to the year and no coder, so nothing left points back at the report. The
+    /// purge's audit entry commits in the same transaction.
+    pub async fn purge_closed_case(
+        &self,
+        case_id: &str,
+        audit: Audit<'_>,
+    ) -> Result<PurgeOutcome, StoreError> {
         let incident = format!("INC-{}", new_public_id());
         let outcome = with_pool!(&self.pool, |p| {
-            let mut tx = p.begin().await?;
+            let mut tx = begin_audited!(p);
             let closed = sqlx::query(
                 "UPDATE reports SET status = status WHERE public_id = $1 AND status = 'closed'",
             )
@@ -101,6 +108,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                append_audit!(tx, audit, case_id);
                 tx.commit().await?;
                 PurgeOutcome {
                     purged: true,
@@ -136,9 +144,10 @@ impl Store {
     ) -> Result<Vec<(String, PurgeOutcome)>, StoreError> {
         let mut purged = Vec::new();
         for id in self.closed_cases_due(cutoff).await? {
-            let outcome = self.purge_closed_case(&id).await?;
+            let outcome = self
+                .purge_closed_case(&id, Audit::new(actor, Action::Purge))
+                .await?;
             if outcome.purged {
-                self.append_audit(actor, Action::Purge, &id).await?;
                 purged.push((id, outcome));
             }
         }

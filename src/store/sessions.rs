@@ -1,6 +1,8 @@
-//! Staff challenges and sessions, stored by the hashes of their nonces and tokens.
+//! Staff challenges and sessions, stored by the hashes of their nonces and tokens, each bound
+//! to the key (`key_id`, the SHA-256 of an age recipient) its nonce was encrypted to.
 
-use super::{Store, StoreError, with_pool};
+use super::{Audit, Store, StoreError, append_audit, begin_audited, with_pool};
+use crate::audit::Action;
 
 /// Who a session or challenge belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -17,6 +19,8 @@ pub struct StoredChallenge {
     /// Whom it was issued to.
     #[sqlx(flatten)]
     pub who: StaffIdentity,
+    /// The key its nonce was encrypted to.
+    pub key_id: Vec<u8>,
     /// False for a decoy issued to an unknown name.
     pub redeemable: bool,
     /// Unix seconds.
@@ -29,6 +33,8 @@ pub struct StoredSession {
     /// Whose it is.
     #[sqlx(flatten)]
     pub who: StaffIdentity,
+    /// The key that answered the challenge.
+    pub key_id: Vec<u8>,
     /// Unix seconds.
     pub expires_at: i64,
 }
@@ -40,6 +46,7 @@ impl Store {
         &self,
         nonce_hash: &[u8; 32],
         who: &StaffIdentity,
+        key_id: &[u8; 32],
         redeemable: bool,
         expires_at: i64,
     ) -> Result<(), StoreError> {
@@ -49,11 +56,12 @@ impl Store {
                 .execute(p)
                 .await?;
             sqlx::query(
-                "INSERT INTO staff_challenges (nonce_hash, role, name, redeemable, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO staff_challenges (nonce_hash, role, name, key_id, redeemable, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&nonce_hash[..])
             .bind(&who.role)
             .bind(&who.name)
+            .bind(&key_id[..])
             .bind(redeemable)
             .bind(expires_at)
             .execute(p)
@@ -69,7 +77,7 @@ impl Store {
     ) -> Result<Option<StoredChallenge>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "DELETE FROM staff_challenges WHERE nonce_hash = $1 RETURNING role, name, redeemable, expires_at",
+                "DELETE FROM staff_challenges WHERE nonce_hash = $1 RETURNING role, name, key_id, redeemable, expires_at",
             )
             .bind(&nonce_hash[..])
             .fetch_optional(p)
@@ -77,27 +85,57 @@ impl Store {
         }))
     }
 
-    /// Stores a session by the hash of its token.
+    /// Stores a session by the hash of its token, bound to `key_id`, with its login entry
+    /// (actor `role/name`) in the same transaction.
     pub async fn insert_session(
         &self,
         token_hash: &[u8; 32],
         who: &StaffIdentity,
+        key_id: &[u8],
         expires_at: i64,
     ) -> Result<(), StoreError> {
+        let actor = format!("{}/{}", who.role, who.name);
         with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
             sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
                 .bind(expires_at - 86_400)
-                .execute(p)
+                .execute(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO staff_sessions (token_hash, role, name, expires_at) VALUES ($1, $2, $3, $4)")
+            sqlx::query("INSERT INTO staff_sessions (token_hash, role, name, key_id, expires_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&token_hash[..])
                 .bind(&who.role)
                 .bind(&who.name)
+                .bind(key_id)
                 .bind(expires_at)
-                .execute(p)
+                .execute(&mut *tx)
                 .await?;
+            append_audit!(tx, Audit::new(&actor, Action::Login), "");
+            tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Ends a session (logout), with its audit entry in the same transaction. False if there
+    /// was no such session.
+    pub async fn delete_session(
+        &self,
+        token_hash: &[u8; 32],
+        audit: Audit<'_>,
+    ) -> Result<bool, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
+            let deleted = sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1")
+                .bind(&token_hash[..])
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if deleted {
+                append_audit!(tx, audit, "");
+                tx.commit().await?;
+            }
+            deleted
+        }))
     }
 
     /// The session for a token hash, with its expiry.
@@ -107,7 +145,7 @@ impl Store {
     ) -> Result<Option<StoredSession>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT role, name, expires_at FROM staff_sessions WHERE token_hash = $1",
+                "SELECT role, name, key_id, expires_at FROM staff_sessions WHERE token_hash = $1",
             )
             .bind(&token_hash[..])
             .fetch_optional(p)

@@ -4,7 +4,7 @@
 //!
 //! This module sees ids, codes and published figures only; it knows nothing of the envelope.
 
-use super::{Pool, Store, StoreError, with_pool};
+use super::{Audit, Pool, Store, StoreError, append_audit, begin_audited, with_pool};
 
 /// One unrestricted code of a coded case, with what statistics need to decide whether it
 /// counts.
@@ -196,11 +196,18 @@ pub struct LiveCounts {
 
 impl Store {
     /// Exact counts of the cases on `routes`: by route and status, and by coded category.
-    pub async fn live_counts(&self, routes: &[String]) -> Result<LiveCounts, StoreError> {
-        if routes.is_empty() {
-            return Ok(LiveCounts::default());
-        }
+    pub async fn live_counts(
+        &self,
+        routes: &[String],
+        audit: Audit<'_>,
+    ) -> Result<LiveCounts, StoreError> {
         let counts = with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
+            append_audit!(tx, audit, "");
+            if routes.is_empty() {
+                tx.commit().await?;
+                return Ok(LiveCounts::default());
+            }
             let mut query = sqlx::QueryBuilder::new(
                 "SELECT route, status, COUNT(*) AS n FROM reports WHERE route IN (",
             );
@@ -209,7 +216,7 @@ impl Store {
                 names.push_bind(route.as_str());
             }
             query.push(") GROUP BY route, status ORDER BY route, status");
-            let by_status = query.build_query_as().fetch_all(p).await?;
+            let by_status = query.build_query_as().fetch_all(&mut *tx).await?;
             let mut query = sqlx::QueryBuilder::new(
                 "SELECT c.field, c.code, COUNT(DISTINCT c.case_id) AS n FROM case_codes c \
                  JOIN reports r ON r.public_id = c.case_id WHERE NOT c.restricted AND r.route IN (",
@@ -219,7 +226,8 @@ impl Store {
                 names.push_bind(route.as_str());
             }
             query.push(") GROUP BY c.field, c.code ORDER BY c.field, c.code");
-            let by_code = query.build_query_as().fetch_all(p).await?;
+            let by_code = query.build_query_as().fetch_all(&mut *tx).await?;
+            tx.commit().await?;
             LiveCounts { by_status, by_code }
         });
         Ok(counts)

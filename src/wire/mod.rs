@@ -4,6 +4,7 @@
 //!
 //! Plaintext-free: these carry ciphertext (base64), ids, codes and public keys.
 
+pub mod audit;
 pub mod cases;
 pub mod coding;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod live_stats;
 pub mod receipts;
 pub mod sessions;
 
+pub use audit::{AuditHeadView, AuditLinkView, AuditProofQuery, AuditProofView};
 pub use cases::{
     CaseDetail, CaseListQuery, CaseView, MessageAdded, MessageView, ReplyRequest, StatusRequest,
     VictimLinkRequest,

@@ -1,5 +1,5 @@
 //! `POST /api/v1/session/challenge` and `POST /api/v1/session`: staff log in by decrypting a
-//! challenge with their age identity.
+//! challenge with their age identity. `DELETE /api/v1/session` logs out.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,8 +16,10 @@ pub struct ChallengeRequest {
 /// `POST /api/v1/session/challenge` answer.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ChallengeResponse {
-    /// A binary age file, base64: decrypt it to get the nonce to send back.
-    pub challenge: String,
+    /// Binary age files, base64, one per key of the person, each encrypted to that key
+    /// alone: decrypt the one your identity opens and send its nonce back. The session is
+    /// bound to that key.
+    pub challenges: Vec<String>,
     /// Seconds the nonce stays valid.
     pub expires_in: i64,
 }

@@ -607,6 +607,7 @@ async fn alert_survives_sigkill_and_no_content_leaks() {
         policy: Some(policy.path()),
         env: policy.env.clone(),
         args: vec![],
+        ..SpawnOptions::default()
     };
     let mut server = ServerProcess::spawn_with(dir.path(), &database_url, &options);
     let secret_text = marker("kill-canary");

@@ -6,8 +6,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    AlertEvent, AlertKind, Backend, CaseStatus, CodedCase, FormReport, StaffIdentity, StatsCodeRow,
-    TestServer, element_text, hidden_value, insert_coded_case, marker, on_both_backends, run,
+    Action, AlertEvent, AlertKind, Audit, Backend, CaseStatus, CodedCase, FormReport,
+    StaffIdentity, StatsCodeRow, TestServer, element_text, hidden_value, insert_coded_case, marker,
+    on_both_backends, run,
 };
 
 /// Runs the real `safehold` binary as the demo caseworker amina.
@@ -113,6 +114,7 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
         .insert_session(
             &hash,
             &who,
+            &[0; 32],
             time::OffsetDateTime::now_utc().unix_timestamp() - 1,
         )
         .await
@@ -198,16 +200,22 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
 }
 on_both_backends!(sessions_nonces_and_roles_are_enforced);
 
-/// Shape of an age file's header: the stanza lines' tags and argument lengths.
+/// Shape of a challenge: for each of its age files (one per key), the stanza lines' tags and
+/// argument lengths.
 fn shape(challenge: &Value) -> Vec<String> {
-    let bytes = STANDARD
-        .decode(challenge["challenge"].as_str().unwrap())
-        .unwrap();
-    let text = String::from_utf8_lossy(&bytes);
-    text.lines()
-        .take_while(|l| !l.starts_with("---"))
-        .filter(|l| l.starts_with("-> X25519"))
-        .map(|l| format!("{} {}", &l[..9], l.len()))
+    challenge["challenges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|file| {
+            let bytes = STANDARD.decode(file.as_str().unwrap()).unwrap();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            text.lines()
+                .take_while(|l| !l.starts_with("---"))
+                .filter(|l| l.starts_with("-> X25519"))
+                .map(|l| format!("{} {}", &l[..9], l.len()))
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -263,7 +271,7 @@ async fn an_unknown_name_gets_a_decoy_of_the_same_shape_and_timing() {
     );
     // A decoy cannot be redeemed, whatever nonce is sent.
     let (_, decoy, _) = ask("nobody-here").await;
-    assert!(decoy["challenge"].is_string());
+    assert!(decoy["challenges"].is_array());
     server.stop().await;
 }
 
@@ -540,11 +548,24 @@ async fn linked_cases_of_one_victim_count_once(backend: Backend) {
         assert!(
             server
                 .store
-                .set_status(id, CaseStatus::Credible, CaseStatus::Closed, alert)
+                .set_status(
+                    id,
+                    CaseStatus::Credible,
+                    CaseStatus::Closed,
+                    alert,
+                    Audit::new("caseworker/amina", Action::Close),
+                )
                 .await
                 .unwrap()
         );
-        assert!(server.store.purge_closed_case(id).await.unwrap().purged);
+        assert!(
+            server
+                .store
+                .purge_closed_case(id, Audit::new("retention", Action::Purge))
+                .await
+                .unwrap()
+                .purged
+        );
     }
     assert_eq!(victims(&server.store.stats_code_rows().await.unwrap()), 2);
     server.stop().await;

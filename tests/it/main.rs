@@ -16,5 +16,7 @@ mod form_intake;
 mod pinned_keyring;
 mod protection;
 mod receipt;
+mod staff_sessions;
 mod statistics;
 mod thread;
+mod witnessed_audit;

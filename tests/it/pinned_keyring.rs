@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::common::{
-    Backend, FormReport, TestServer, element_text, marker, on_both_backends, open_as, repo, seal,
+    Action, Audit, Backend, FormReport, TestServer, element_text, marker, on_both_backends,
+    open_as, repo, seal,
 };
 
 /// `safehold case code` arguments that record the reporter's consent from the report.
@@ -190,7 +191,11 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     let sent: Value = serde_json::from_str(&out).unwrap();
     let package = server
         .store
-        .download_escalation(sent["id"].as_str().unwrap(), "sr-defenders")
+        .download_escalation(
+            sent["id"].as_str().unwrap(),
+            "sr-defenders",
+            Audit::new("rapporteur/sr-defenders", Action::Download),
+        )
         .await
         .unwrap()
         .expect("the package is stored");

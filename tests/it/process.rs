@@ -14,6 +14,8 @@ use crate::common::repo;
 pub struct SpawnOptions {
     /// A policy directory instead of `policy/DEMO`.
     pub policy: Option<PathBuf>,
+    /// A keys directory instead of `keys/DEMO`.
+    pub keys: Option<PathBuf>,
     /// Extra environment variables.
     pub env: Vec<(String, String)>,
     /// Extra arguments after the usual ones.
@@ -44,7 +46,10 @@ impl ServerProcess {
             exe: PathBuf::from(env!("CARGO_BIN_EXE_safehold")),
             dir: dir.to_path_buf(),
             database_url: database_url.to_owned(),
-            keys: repo().join("keys/DEMO"),
+            keys: options
+                .keys
+                .clone()
+                .unwrap_or_else(|| repo().join("keys/DEMO")),
             policy: options
                 .policy
                 .clone()
@@ -62,6 +67,15 @@ impl ServerProcess {
             stderr: process.stderr.clone(),
             process,
         }
+    }
+
+    /// SIGHUP: reload the keys.
+    pub fn hangup(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-HUP", &self.process.pid().to_string()])
+            .status()
+            .expect("kill -HUP runs");
+        assert!(status.success(), "kill -HUP failed");
     }
 
     /// SIGKILL: no chance to flush or clean up.

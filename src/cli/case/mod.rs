@@ -27,6 +27,18 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
     },
+    /// Log out: the server ends your session, and the token on this machine is deleted.
+    Logout {
+        #[command(flatten)]
+        staff: StaffArgs,
+    },
+    /// Check the server's audit log against the head this machine saw, and print the new
+    /// head (SEQ:HASH) to compare with colleagues or give to `safehold admin audit verify
+    /// --head`.
+    AuditHead {
+        #[command(flatten)]
+        staff: StaffArgs,
+    },
     /// List the cases on your routes.
     List {
         #[command(flatten)]
@@ -131,6 +143,8 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 println!("Logged in for {} hours.", seconds / 3600);
                 Ok(())
             }
+            CaseCommand::Logout { staff } => logout(&StaffClient::new(&staff)?).await,
+            CaseCommand::AuditHead { staff } => audit_head(&StaffClient::new(&staff)?).await,
             CaseCommand::List {
                 staff,
                 status,
@@ -194,6 +208,34 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
             }
         }
     })
+}
+
+/// `safehold case logout` (and `inbox logout`).
+pub(crate) async fn logout(client: &StaffClient) -> anyhow::Result<()> {
+    if client.logout().await? {
+        println!("Logged out: the server ended your session and its token is deleted here.");
+    } else {
+        println!(
+            "No session to end: the server no longer knew it (expired or ended); nothing is kept here."
+        );
+    }
+    Ok(())
+}
+
+/// `safehold case audit-head`.
+async fn audit_head(client: &StaffClient) -> anyhow::Result<()> {
+    let token = client.token()?;
+    let head = client.witness(&token).await?;
+    if client.json {
+        println!(
+            "{}",
+            serde_json::json!({ "seq": head.seq, "hash": hex::encode(head.hash) })
+        );
+    } else {
+        println!("The server's audit log extends what this machine saw; its head is now:");
+        println!("{head}");
+    }
+    Ok(())
 }
 
 async fn list(

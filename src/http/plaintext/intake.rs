@@ -87,8 +87,7 @@ pub async fn submit(
     };
     let route = state.policy().routing.select(&answers);
     let urgent = form.routing.immediate_danger == Some(true);
-    let recipients: Vec<age::x25519::Recipient> =
-        state.route_recipients(route).into_iter().cloned().collect();
+    let recipients: Vec<age::x25519::Recipient> = state.route_recipients(route);
 
     // The receipt comes first: the report carries its reply recipient and thread key.
     let (codephrase, keys) = new_receipt().ok_or_else(|| PageError::unavailable(&lang))?;

@@ -226,8 +226,7 @@ pub async fn followup(
     let route = state
         .route(&report.route)
         .ok_or_else(|| PageError::unavailable(&lang))?;
-    let recipients: Vec<age::x25519::Recipient> =
-        state.route_recipients(route).into_iter().cloned().collect();
+    let recipients: Vec<age::x25519::Recipient> = state.route_recipients(route);
     let message = Message::followup(lang.tag(), text, attachments);
     let plaintext = message
         .to_padded_plaintext()

@@ -2,8 +2,8 @@
 //! the demo keys.
 
 use super::library::{
-    AlertEvent, AlertKind, CaseStatus, ConsentRecord, NewReport, Report, Store, StoredCode,
-    new_public_id,
+    Action, AlertEvent, AlertKind, Audit, CaseStatus, ConsentRecord, NewReport, Report, Store,
+    StoredCode, new_public_id,
 };
 use super::server::TestServer;
 use super::{open_as, random_bytes};
@@ -62,7 +62,13 @@ pub async fn insert_coded_case(store: &Store, case: CodedCase<'_>) -> String {
         let (from_status, to_status) = (from.parse::<CaseStatus>(), to.parse::<CaseStatus>());
         assert!(
             store
-                .set_status(&id, from_status.unwrap(), to_status.unwrap(), alert)
+                .set_status(
+                    &id,
+                    from_status.unwrap(),
+                    to_status.unwrap(),
+                    alert,
+                    Audit::new(case.coder, Action::Status),
+                )
                 .await
                 .unwrap()
         );
@@ -74,7 +80,12 @@ pub async fn insert_coded_case(store: &Store, case: CodedCase<'_>) -> String {
     };
     assert!(
         store
-            .set_coding(&id, case.coder, &case.codes, consent)
+            .set_coding(
+                &id,
+                &case.codes,
+                consent,
+                Audit::new(case.coder, Action::Code),
+            )
             .await
             .unwrap()
     );

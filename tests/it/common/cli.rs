@@ -26,7 +26,8 @@ pub fn run(command: &mut Command) -> CliOutput {
 }
 
 impl TestServer {
-    /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions);
+    /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions,
+    /// its state the audit head seen);
     /// also the CLI's working directory.
     pub fn cli_home(&self) -> PathBuf {
         let home = self.dir.path().join("cli-home");

@@ -2,6 +2,7 @@
 //! place: test files import these from `crate::common`, so when the library's modules move
 //! only this file changes.
 
+pub use safehold::audit::Action;
 pub use safehold::crypto::codephrase::Codephrase;
 pub use safehold::crypto::receipt::ReceiptKeys;
 pub use safehold::crypto::seal;
@@ -13,7 +14,7 @@ pub use safehold::envelope::{
     RoutingAnswers,
 };
 pub use safehold::store::{
-    AlertEvent, Backend, NewMessage, NewReport, StaffIdentity, StatsCodeRow, Store, StoredCode,
-    new_public_id, today,
+    AlertEvent, Audit, Backend, NewMessage, NewReport, StaffIdentity, StatsCodeRow, Store,
+    StoredCode, new_public_id, today,
 };
 pub use safehold::wire::{RoutesResponse, SubmitResponse};

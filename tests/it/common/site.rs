@@ -193,11 +193,15 @@ impl Site {
             .json()
             .await
             .unwrap();
-        let ciphertext = STANDARD
-            .decode(challenge["challenge"].as_str().unwrap())
-            .unwrap();
-        let nonce = open_as(&ciphertext, identity).expect("my key opens it");
-        String::from_utf8(nonce).unwrap()
+        // One challenge per key of the person: this identity opens exactly one of them.
+        let opened: Vec<Vec<u8>> = challenge["challenges"]
+            .as_array()
+            .expect("challenges")
+            .iter()
+            .filter_map(|c| open_as(&STANDARD.decode(c.as_str().unwrap()).unwrap(), identity))
+            .collect();
+        assert_eq!(opened.len(), 1, "my key opens exactly one challenge");
+        String::from_utf8(opened.into_iter().next().unwrap()).unwrap()
     }
 
     /// Logs in over the API with a demo identity; returns the bearer token.
