@@ -89,6 +89,7 @@ status-credible = Assessed as credible.
 status-not_substantiated = Assessed as not substantiated.
 status-referred = Referred, with your consent.
 status-closed = Closed.
+status-unreadable = The caseworkers could not open your report. Please send it again, from another device if you can.
 thread-heading = Messages
 thread-empty = No messages yet. Caseworkers will reply here.
 thread-from-you = You

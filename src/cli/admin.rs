@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
+use super::terminal_text::say;
 use crate::alerts::AlertWorker;
 use crate::config::KeysAndPolicyArgs;
 use crate::store::Store;
@@ -125,11 +126,11 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
             let store = connection.store().await?;
             let dead = store.dead_letters().await?;
             if dead.is_empty() {
-                println!("no dead letters");
+                say!("no dead letters");
             } else {
-                println!("id\tday\ttarget\tkind\troute\tcase\turgent\tattempts\terror");
+                say!("id\tday\ttarget\tkind\troute\tcase\turgent\tattempts\terror");
                 for d in &dead {
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                         d.id,
                         d.dead_day,
@@ -162,7 +163,7 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
                     id.unwrap_or_default()
                 );
             }
-            println!("{moved} alert(s) queued again; a running server delivers them");
+            say!("{moved} alert(s) queued again; a running server delivers them");
             Ok(())
         }
         AlertsCommand::Test { target, connection } => {
@@ -172,7 +173,7 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
             store.close().await;
             match result {
                 Ok(()) => {
-                    println!("test alert delivered to {target}");
+                    say!("test alert delivered to {target}");
                     Ok(())
                 }
                 Err(e) => anyhow::bail!("test alert to {target} failed ({}): {e}", e.class()),
@@ -190,7 +191,7 @@ async fn audit(command: AuditCommand) -> anyhow::Result<()> {
             let entries = entries.context("cannot read the audit log")?;
             match crate::audit::verify(&entries) {
                 Ok(()) => {
-                    println!(
+                    say!(
                         "audit chain intact: {} entr{}",
                         entries.len(),
                         if entries.len() == 1 { "y" } else { "ies" }
@@ -221,11 +222,11 @@ async fn audit(command: AuditCommand) -> anyhow::Result<()> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                say!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                println!("seq\tminute\tactor\taction\tsubject\thash");
+                say!("seq\tminute\tactor\taction\tsubject\thash");
                 for e in &entries {
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}\t{}\t{}",
                         e.seq,
                         e.at_minute,
@@ -269,7 +270,7 @@ async fn retention(command: RetentionCommand) -> anyhow::Result<()> {
             let purged = crate::retention::run_once(&store, policy).await;
             store.close().await;
             let purged = purged?;
-            println!(
+            say!(
                 "retention: {purged} closed case(s) older than {} day(s) deleted",
                 policy.closed_case_days
             );

@@ -4,17 +4,21 @@ mod admin;
 mod bench;
 mod case;
 mod check;
+mod export;
 mod inbox;
 mod keygen;
 mod serve;
 mod staff_client;
 mod stats;
 mod submit;
+pub mod terminal_text;
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+use terminal_text::say_err;
 
 /// Safehold: encrypted intake of reports of reprisals against people who cooperate with the
 /// UN human rights system.
@@ -98,7 +102,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("safehold: {e:#}");
+            // Errors quote servers and reports too: made inert like everything printed.
+            say_err!("safehold: {e:#}");
             ExitCode::FAILURE
         }
     }

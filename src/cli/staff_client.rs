@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use super::terminal_text::{ask, inert, say_err};
 use crate::crypto::seal;
 use crate::wire::{
     ChallengeRequest, ChallengeResponse, ErrorBody, SessionRequest, SessionResponse,
@@ -222,12 +223,21 @@ pub struct Identities(Vec<Box<dyn age::Identity + Send + Sync>>);
 impl Identities {
     /// Decrypts `ciphertext`; `None` if none of the user's identities opens it.
     pub fn open(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.open_or_explain(ciphertext).ok()
+    }
+
+    /// Decrypts `ciphertext`, or says why not: not addressed to the user, or addressed to
+    /// them and still not opening (a possibly malicious file).
+    pub fn open_or_explain(
+        &self,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, seal::SealError> {
         let refs: Vec<&dyn age::Identity> = self
             .0
             .iter()
             .map(|i| i.as_ref() as &dyn age::Identity)
             .collect();
-        seal::decrypt(ciphertext, &refs).ok()
+        seal::decrypt(ciphertext, &refs)
     }
 }
 
@@ -245,7 +255,11 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> anyhow::Res
     let message = serde_json::from_slice::<ErrorBody>(&bytes)
         .ok()
         .map(|body| body.error.message)
-        .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
+        .unwrap_or_else(|| {
+            // Not Safehold's error body: show its start, made inert (the server may be hostile).
+            let start: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
+            inert(&start).into_owned()
+        });
     bail!("{message} (HTTP {})", status.as_u16())
 }
 
@@ -318,7 +332,7 @@ struct TerminalCallbacks;
 
 impl age::Callbacks for TerminalCallbacks {
     fn display_message(&self, message: &str) {
-        eprintln!("{message}");
+        say_err!("{message}");
     }
 
     fn confirm(&self, message: &str, yes_string: &str, no_string: Option<&str>) -> Option<bool> {
@@ -326,7 +340,7 @@ impl age::Callbacks for TerminalCallbacks {
             Some(no) => format!("[{yes_string}/{no}]"),
             None => format!("[{yes_string}]"),
         };
-        eprint!("{message} {choices} ");
+        ask!("{message} {choices} ");
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer).ok()?;
         Some(
@@ -336,14 +350,14 @@ impl age::Callbacks for TerminalCallbacks {
     }
 
     fn request_public_string(&self, description: &str) -> Option<String> {
-        eprint!("{description} ");
+        ask!("{description} ");
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer).ok()?;
         Some(answer.trim().to_owned())
     }
 
     fn request_passphrase(&self, description: &str) -> Option<SecretString> {
-        rpassword::prompt_password(format!("{description} "))
+        rpassword::prompt_password(inert(&format!("{description} ")).into_owned())
             .ok()
             .map(SecretString::from)
     }

@@ -1,17 +1,26 @@
-//! `safehold case show` and `reply`: a case decrypted in memory on this machine, printed with
-//! reporter-controlled text made inert, and a reply encrypted here.
+//! `safehold case show`: a case decrypted in memory on this machine and printed through
+//! [`terminal_text`](super::super::terminal_text), so nothing a reporter wrote can act on the
+//! terminal; attachments are saved only on request, under cleaned names, never over a file.
+//!
+//! A case that does not open is one of two things, told apart: not addressed to you (no
+//! stanza for your key), or addressed to you and still not opening (a stanza opened but the
+//! header or the contents did not). The second may be a malicious submission, for example one
+//! that shows different caseworkers different reports; it is flagged for the whole route with
+//! `safehold case status ID unreadable`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::super::staff_client::StaffClient;
-use crate::crypto::seal;
+use super::super::export;
+use super::super::staff_client::{Identities, StaffClient};
+use super::super::terminal_text::{say, say_err};
+use crate::crypto::seal::SealError;
+use crate::domain::CaseStatus;
 use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
-use crate::wire::{CaseDetail, MessageAdded, ReplyRequest};
+use crate::wire::CaseDetail;
 
 /// Fetches a case and decrypts its report and thread in memory with your identity.
 pub(super) async fn open_case(
@@ -19,16 +28,8 @@ pub(super) async fn open_case(
     id: &str,
 ) -> anyhow::Result<(CaseDetail, Report, Vec<ThreadEntry>)> {
     let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
-    let ciphertext = STANDARD
-        .decode(&case.ciphertext)
-        .context("the server sent malformed ciphertext")?;
     let identities = client.identities()?;
-    let plaintext = identities.open(&ciphertext).ok_or_else(|| {
-        anyhow!("your identity cannot open case {id}: it was not encrypted to any of your keys")
-    })?;
-    let report = Report::from_plaintext(&plaintext)
-        .context("the decrypted report is not a safehold.report.v1 envelope")?;
-    drop(plaintext);
+    let report = open_report(&identities, id, &case.ciphertext)?;
     let mut thread = Vec::new();
     for m in &case.messages {
         let bytes = STANDARD
@@ -39,11 +40,19 @@ pub(super) async fn open_case(
         } else {
             REPLY_FORMAT
         };
-        let text = identities
-            .open(&bytes)
-            .and_then(|p| Message::from_plaintext(&p, format).ok())
-            .map(|msg| msg.text.clone())
-            .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned());
+        let text = match identities.open_or_explain(&bytes) {
+            Ok(plaintext) => match Message::from_plaintext(&plaintext, format) {
+                Ok(message) => message.text.clone(),
+                Err(_) => {
+                    "(addressed to you, but not a Safehold message: possibly malicious)".to_owned()
+                }
+            },
+            Err(SealError::NotARecipient) => "(not addressed to your key)".to_owned(),
+            Err(SealError::HeaderRefused | SealError::PayloadRefused) => {
+                "(addressed to you, but does not open: possibly malicious)".to_owned()
+            }
+            Err(_) => "(damaged: not an age file)".to_owned(),
+        };
         thread.push(ThreadEntry {
             seq: m.seq,
             from: m.author.to_string(),
@@ -52,6 +61,64 @@ pub(super) async fn open_case(
         });
     }
     Ok((case, report, thread))
+}
+
+/// Why a case's report did not open for this user.
+pub(super) enum Unopened {
+    /// No recipient stanza is for the user's keys.
+    NotAddressed,
+    /// Addressed to the user, and still not opening: why.
+    Unreadable(&'static str),
+    /// Not an age file at all, or the server's answer is malformed.
+    Damaged(String),
+}
+
+/// Decrypts and parses a case's report, or says which failure it is.
+pub(super) fn try_open(identities: &Identities, ciphertext: &str) -> Result<Report, Unopened> {
+    let ciphertext = STANDARD
+        .decode(ciphertext)
+        .map_err(|_| Unopened::Damaged("the server sent malformed ciphertext".to_owned()))?;
+    let plaintext = identities
+        .open_or_explain(&ciphertext)
+        .map_err(|e| match e {
+            SealError::NotARecipient => Unopened::NotAddressed,
+            SealError::HeaderRefused => Unopened::Unreadable(
+                "one of its recipient stanzas opens with your key, but its header does not",
+            ),
+            SealError::PayloadRefused => Unopened::Unreadable(
+                "its header opens with your key, but its contents do not decrypt",
+            ),
+            other => Unopened::Damaged(other.to_string()),
+        })?;
+    Report::from_plaintext(&plaintext).map_err(|_| {
+        Unopened::Unreadable("it decrypts with your key, but is not a safehold.report.v1 document")
+    })
+}
+
+/// [`try_open`], its failures worded for the user.
+pub(super) fn open_report(
+    identities: &Identities,
+    id: &str,
+    ciphertext: &str,
+) -> anyhow::Result<Report> {
+    try_open(identities, ciphertext).map_err(|e| match e {
+        Unopened::NotAddressed => anyhow!(
+            "case {id} is not addressed to you: none of its recipients is your key. If you \
+             should read this route's cases, ask the operator since when your key is in keys/"
+        ),
+        Unopened::Unreadable(why) => unreadable(id, why),
+        Unopened::Damaged(why) => anyhow!("case {id} cannot be opened: {why}"),
+    })
+}
+
+/// The error for a case addressed to you that does not open.
+fn unreadable(id: &str, why: &str) -> anyhow::Error {
+    anyhow!(
+        "case {id} is addressed to you but does not open: {why}. This may be a malicious \
+         submission (one that shows different caseworkers different things). Do not open it \
+         with other tools. Flag it for everyone on its route with: safehold case status {id} {}",
+        CaseStatus::Unreadable
+    )
 }
 
 pub(super) async fn show(
@@ -64,148 +131,74 @@ pub(super) async fn show(
         let mut value = serde_json::to_value(&report)?;
         value["case"] = serde_json::json!({ "id": case.id, "route": case.route, "status": case.status, "received_day": case.received_day });
         value["thread"] = serde_json::to_value(&thread)?;
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        say!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print_report(&case, &report)?;
+        print_report(&case, &report);
         for m in &thread {
-            println!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
+            say!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
         }
+    }
+    if case.status == CaseStatus::Unreadable.as_str() {
+        say_err!(
+            "Warning: someone on this route flagged case {id} as unreadable: its file did not open \
+             for their key although it was addressed to it. It may show different people different \
+             reports; treat what it says with suspicion."
+        );
     }
     if let Some(dir) = save_attachments {
-        eprintln!(
-            "Warning: writing {} attachment(s) in PLAINTEXT to {}. Delete them when you are done.",
-            report.attachments.len(),
-            dir.display()
-        );
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        for (i, attachment) in report.attachments.iter().enumerate() {
-            let safe: String = attachment
-                .name
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || ".-_ ".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let path = dir.join(format!("{:02}-{}", i + 1, safe.trim_start_matches('.')));
-            super::super::staff_client::write_private(&path, &attachment.data)?;
-            eprintln!("  {}", path.display());
-        }
+        export::save_attachments(&dir, &report.attachments)?;
     }
     Ok(())
 }
 
-pub(super) async fn reply(
-    client: &StaffClient,
-    id: &str,
-    message: String,
-    language: &str,
-) -> anyhow::Result<()> {
-    let text = if message == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
-    } else {
-        message
-    };
-    if text.trim().is_empty() {
-        anyhow::bail!("the reply is empty; pass it with --message or on standard input");
-    }
-    let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
-    let mut recipients: Vec<age::x25519::Recipient> = vec![
-        case.reporter_recipient
-            .parse()
-            .map_err(|e| anyhow!("the case's reporter recipient is invalid: {e}"))?,
-    ];
-    for r in &case.route_recipients {
-        recipients.push(
-            r.parse()
-                .map_err(|e| anyhow!("the server sent an invalid recipient: {e}"))?,
-        );
-    }
-    let plaintext = Message::reply(language, text).to_padded_plaintext()?;
-    let ciphertext = seal::encrypt(&plaintext, &recipients)?;
-    drop(plaintext);
-    let token = client.token()?;
-    let added: MessageAdded = client
-        .post_json(
-            &format!("/api/v1/cases/{id}/replies"),
-            &ReplyRequest {
-                ciphertext: STANDARD.encode(&ciphertext),
-            },
-            Some(&token),
-        )
-        .await?;
-    if client.json {
-        println!("{}", serde_json::json!({ "case": id, "seq": added.seq }));
-    } else {
-        println!(
-            "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s).",
-            added.seq,
-            case.route_recipients.len()
-        );
-    }
-    Ok(())
-}
-
-pub(super) fn print_report(case: &CaseDetail, report: &Report) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+fn print_report(case: &CaseDetail, report: &Report) {
+    say!(
         "Case {}  ({}, received {}, {})",
-        case.id, case.route, case.received_day, case.status
-    )?;
-    writeln!(
-        out,
+        case.id,
+        case.route,
+        case.received_day,
+        case.status
+    );
+    say!(
         "Language: {}   Sent from: {:?}",
-        report.language, report.channel
-    )?;
+        report.language,
+        report.channel
+    );
     let r = &report.routing;
-    writeln!(
-        out,
+    say!(
         "Mechanism: {}   Region: {}   Immediate danger: {}",
         r.mechanism.as_deref().unwrap_or("-"),
         r.region.as_deref().unwrap_or("-"),
         r.immediate_danger
             .map_or("-", |d| if d { "YES" } else { "no" })
-    )?;
-    let f = &report.fields;
-    for (label, text) in f.labelled() {
-        writeln!(
-            out,
-            "\n{label}:\n{}",
-            if text.is_empty() { "-" } else { text }
-        )?;
+    );
+    for (label, text) in report.fields.labelled() {
+        say!("\n{label}:\n{}", if text.is_empty() { "-" } else { text });
     }
     let c = &report.consent;
-    writeln!(
-        out,
+    say!(
         "\nConsent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
         yes(c.ohchr_reprisals_team),
         yes(c.named_mechanism),
         yes(c.sg_report_named),
         yes(c.sg_report_anonymous),
         yes(c.statistics)
-    )?;
-    writeln!(out, "Attachments: {}", report.attachments.len())?;
+    );
+    say!("Attachments: {}", report.attachments.len());
     for a in &report.attachments {
-        writeln!(
-            out,
+        say!(
             "  {} ({}, {} bytes, sha256 {}{})",
             a.name,
             a.media_type,
             a.size,
-            &a.sha256[..16],
+            a.sha256.get(..16).unwrap_or(&a.sha256),
             if a.metadata_stripped {
                 ", metadata removed"
             } else {
                 ""
             }
-        )?;
+        );
     }
-    Ok(())
 }
 
 pub(super) fn yes(b: bool) -> &'static str {
