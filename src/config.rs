@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// 0 turns the limit off [default: 100].
     #[arg(long, env = "SAFEHOLD_GLOBAL_PER_SECOND")]
     pub global_per_second: Option<u32>,
+    /// The address reporters open, e.g. https://safehold.example.org. When it is https, the
+    /// CSRF cookie is marked Secure and browsers are told to use https only (HSTS).
+    #[arg(long, env = "SAFEHOLD_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The same options read from the TOML file.
@@ -89,6 +93,7 @@ struct FileConfig {
     api_per_minute: Option<u32>,
     receipt_per_minute: Option<u32>,
     global_per_second: Option<u32>,
+    public_url: Option<String>,
 }
 
 /// Request-rate limits; `0` means unlimited.
@@ -129,9 +134,20 @@ pub struct ServeConfig {
     pub rate_limits: RateLimits,
     /// Lifetime of a staff session.
     pub session: Duration,
+    /// The address reporters open, if the operator said it.
+    pub public_url: Option<String>,
 }
 
 impl ServeConfig {
+    /// Whether reporters reach the service over https: then cookies are `Secure` and HSTS
+    /// is sent.
+    pub fn serves_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| {
+            url.get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        })
+    }
+
     /// Largest API body: the form limit in base64 plus room for the JSON around it.
     pub fn max_api_body_bytes(&self) -> usize {
         self.max_body_bytes / 3 * 4 + 64 * 1024
@@ -185,7 +201,21 @@ impl ServeArgs {
                 "request_timeout_secs must be at least 1".into(),
             ));
         }
+        let public_url = self.public_url.clone().or(file.public_url);
+        if let Some(url) = &public_url {
+            let scheme_ok = ["https://", "http://"].iter().any(|scheme| {
+                url.get(..scheme.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+                    && url.len() > scheme.len()
+            });
+            if !scheme_ok {
+                return Err(ConfigError::Invalid(format!(
+                    "public_url is {url:?}; give the full address reporters open, starting with https:// (or http:// for a test or an onion service)"
+                )));
+            }
+        }
         Ok(ServeConfig {
+            public_url,
             listen,
             database_url: self
                 .database_url

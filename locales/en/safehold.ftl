@@ -138,6 +138,7 @@ error-not-found = This page does not exist.
 error-method = This address does not accept that kind of request.
 error-content-type = The form was sent in a format this page cannot read. Use the form on this site.
 error-followup-expired = This page is too old to send information from. Open your report again with your codephrase, then send.
+error-followup-used = This form was already sent once; your information was not added a second time. To add more, open your report again with your codephrase.
 error-followup-empty = There is nothing to send. Write something or add a file.
 error-unavailable = The service could not store your report just now. Nothing was saved. Please try again in a few minutes.
 error-unavailable-read = The service cannot reach its records just now. Nothing was changed. Please try again in a few minutes.

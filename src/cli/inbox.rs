@@ -13,7 +13,7 @@ use clap::Subcommand;
 
 use super::export::{safe_file_name, save_attachments as save_attachments_to, save_new_at};
 use super::staff_client::{StaffArgs, StaffClient};
-use super::terminal_text::{say, say_err};
+use super::terminal_text::{one_line, quoted, say, say_err};
 use crate::crypto::seal::SealError;
 use crate::envelope::Escalation;
 use crate::wire::{EscalationView, PackageDetail};
@@ -182,19 +182,35 @@ async fn show_package(
 }
 
 fn print_package(p: &Escalation) {
-    say!("Escalation of case {} (language {})", p.case_id, p.language);
+    say!(
+        "Escalation of case {} (language {})",
+        one_line(&p.case_id),
+        one_line(&p.language)
+    );
     if !p.redacted.is_empty() {
-        say!("Redacted by the caseworker: {}", p.redacted.join(", "));
+        say!(
+            "Redacted by the caseworker: {}",
+            one_line(&p.redacted.join(", "))
+        );
     }
     for (label, text) in p.fields.labelled() {
-        say!("\n{label}:\n{}", if text.is_empty() { "-" } else { text });
+        say!(
+            "\n{label}:\n{}",
+            quoted(if text.is_empty() { "-" } else { text })
+        );
     }
     for m in &p.thread {
-        say!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
+        say!(
+            "\n--- #{} from {} on {}\n{}",
+            m.seq,
+            one_line(&m.from),
+            one_line(&m.day),
+            quoted(&m.text)
+        );
     }
     say!("\nCodes:");
     for (field, codes) in &p.codes {
-        say!("  {field:<24} {}", codes.join(", "));
+        say!("  {:<24} {}", one_line(field), one_line(&codes.join(", ")));
     }
     let c = &p.consent;
     say!(
@@ -207,7 +223,12 @@ fn print_package(p: &Escalation) {
     );
     say!("Attachments: {}", p.attachments.len());
     for a in &p.attachments {
-        say!("  {} ({}, {} bytes)", a.name, a.media_type, a.size);
+        say!(
+            "  {} ({}, {} bytes)",
+            one_line(&a.name),
+            one_line(&a.media_type),
+            a.size
+        );
     }
 }
 

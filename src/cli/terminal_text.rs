@@ -59,6 +59,30 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` with every line indented by two spaces, so that what a reporter wrote can never
+/// start a line of its own and pass for one of the CLI's (a forged "Consent: … yes").
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split('\n') {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
+    }
+    out
+}
+
+/// `text` on one line: each newline shown as `\n`, for values printed inside a line of the
+/// CLI's own (a file name, a route, a day), which must not be able to start a new line.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if text.contains('\n') {
+        Cow::Owned(text.replace('\n', "\\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Shows a string through [`inert`] when formatted: for building messages (errors, file
 /// names) out of text that came from a report or the server.
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +180,13 @@ mod tests {
         let text = "Юлия · 北京 · مرحبا · ✓";
         assert_eq!(inert(text), text);
         assert_eq!(Inert("a\x1bb").to_string(), "a\\u001bb");
+    }
+
+    #[test]
+    fn quoted_text_never_starts_a_line() {
+        assert_eq!(quoted("a\nConsent: yes\n"), "  a\n  Consent: yes\n  ");
+        assert_eq!(quoted(""), "  ");
+        assert_eq!(one_line("a.pdf\nConsent: yes"), "a.pdf\\nConsent: yes");
     }
 
     #[test]

@@ -18,4 +18,5 @@ mod escalation;
 mod form_intake;
 mod protection;
 mod receipt;
+mod safe_terminal;
 mod statistics;

@@ -18,7 +18,7 @@ use reply::{NO_MESSAGE_FLAG, reply};
 use show::{Unopened, show, try_open};
 
 use super::staff_client::{StaffArgs, StaffClient};
-use super::terminal_text::say;
+use super::terminal_text::{one_line, say};
 use crate::domain::CaseStatus;
 use crate::wire::{CaseView, StatusRequest};
 
@@ -235,10 +235,10 @@ async fn list(
     for case in cases {
         say!(
             "{}  {}  {:<18} {}",
-            case.id,
-            case.received_day,
+            one_line(&case.id),
+            one_line(&case.received_day),
             case.status,
-            case.route
+            one_line(&case.route)
         );
     }
     Ok(())

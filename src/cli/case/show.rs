@@ -16,7 +16,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::super::export;
 use super::super::staff_client::{Identities, StaffClient};
-use super::super::terminal_text::{say, say_err};
+use super::super::terminal_text::{one_line, quoted, say, say_err};
 use crate::crypto::seal::SealError;
 use crate::domain::CaseStatus;
 use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
@@ -135,10 +135,16 @@ pub(super) async fn show(
     } else {
         print_report(&case, &report);
         for m in &thread {
-            say!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
+            say!(
+                "\n--- #{} from {} on {}\n{}",
+                m.seq,
+                one_line(&m.from),
+                one_line(&m.day),
+                quoted(&m.text)
+            );
         }
     }
-    if case.status == CaseStatus::Unreadable.as_str() {
+    if case.status == CaseStatus::Unreadable {
         say_err!(
             "Warning: someone on this route flagged case {id} as unreadable: its file did not open \
              for their key although it was addressed to it. It may show different people different \
@@ -154,26 +160,29 @@ pub(super) async fn show(
 fn print_report(case: &CaseDetail, report: &Report) {
     say!(
         "Case {}  ({}, received {}, {})",
-        case.id,
-        case.route,
-        case.received_day,
+        one_line(&case.id),
+        one_line(&case.route),
+        one_line(&case.received_day),
         case.status
     );
     say!(
         "Language: {}   Sent from: {:?}",
-        report.language,
+        one_line(&report.language),
         report.channel
     );
     let r = &report.routing;
     say!(
         "Mechanism: {}   Region: {}   Immediate danger: {}",
-        r.mechanism.as_deref().unwrap_or("-"),
-        r.region.as_deref().unwrap_or("-"),
+        one_line(r.mechanism.as_deref().unwrap_or("-")),
+        one_line(r.region.as_deref().unwrap_or("-")),
         r.immediate_danger
             .map_or("-", |d| if d { "YES" } else { "no" })
     );
     for (label, text) in report.fields.labelled() {
-        say!("\n{label}:\n{}", if text.is_empty() { "-" } else { text });
+        say!(
+            "\n{label}:\n{}",
+            quoted(if text.is_empty() { "-" } else { text })
+        );
     }
     let c = &report.consent;
     say!(
@@ -188,10 +197,10 @@ fn print_report(case: &CaseDetail, report: &Report) {
     for a in &report.attachments {
         say!(
             "  {} ({}, {} bytes, sha256 {}{})",
-            a.name,
-            a.media_type,
+            one_line(&a.name),
+            one_line(&a.media_type),
             a.size,
-            a.sha256.get(..16).unwrap_or(&a.sha256),
+            one_line(a.sha256.get(..16).unwrap_or(&a.sha256)),
             if a.metadata_stripped {
                 ", metadata removed"
             } else {

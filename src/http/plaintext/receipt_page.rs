@@ -126,9 +126,15 @@ pub async fn lookup(
         .map(|m| thread_entry(&lang, &keys, m))
         .collect();
     drop(keys);
-    let followup_token =
-        followup_token::issue(state.secrets().receipt_token_key(), &view.public_id);
-    let csrf_token = token.authenticity_token().unwrap_or_default();
+    let Ok(csrf_token) = token.authenticity_token() else {
+        return Err(PageError::unavailable(&lang));
+    };
+    // Bound to this browser's CSRF cookie, and good once.
+    let followup_token = followup_token::issue(
+        state.secrets().receipt_token_key(),
+        &view.public_id,
+        &csrf_token,
+    );
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt"),
         view.public_id,
@@ -182,7 +188,7 @@ pub async fn followup(
             &[],
         )
     })?;
-    let (case_id, text, attachments) =
+    let (receipt_token, text, attachments) =
         match read_followup(&mut multipart, &token, &lang, &state).await {
             Ok(parts) => parts,
             Err(e) => {
@@ -190,6 +196,19 @@ pub async fn followup(
                 return Err(e.back_to("/receipt"));
             }
         };
+    // A replayed form (the back button, a second tab, a copied token) adds nothing.
+    let spent = state
+        .store()
+        .spend_followup_token(&receipt_token.spent_id)
+        .await
+        .map_err(|e| PageError::not_stored(e, &lang))?;
+    if !spent {
+        return Err(
+            PageError::new(StatusCode::CONFLICT, &lang, "error-followup-used", &[])
+                .back_to("/receipt"),
+        );
+    }
+    let case_id = receipt_token.case_id;
     let report = state
         .store()
         .report(&case_id)
@@ -235,7 +254,7 @@ async fn read_followup(
     token: &CsrfToken,
     lang: &Lang,
     state: &AppState,
-) -> Result<(String, String, Vec<Attachment>), PageError> {
+) -> Result<(followup_token::Verified, String, Vec<Attachment>), PageError> {
     let expired = || PageError::new(StatusCode::FORBIDDEN, lang, "error-followup-expired", &[]);
     let mut reader = FormReader::start(multipart, token, lang, state.max_body_bytes()).await?;
     let mut case_id = None;
@@ -246,7 +265,9 @@ async fn read_followup(
             "receipt_token" => {
                 let value = reader.text(field, &name).await?;
                 let key = state.secrets().receipt_token_key();
-                case_id = Some(followup_token::verify(key, &value).ok_or_else(expired)?);
+                // `start` has checked the CSRF token, so this browser's own is at hand.
+                let browser = token.authenticity_token().map_err(|_| expired())?;
+                case_id = Some(followup_token::verify(key, &value, &browser).ok_or_else(expired)?);
             }
             "text" => text = reader.text(field, &name).await?,
             "attachments" => {

@@ -5,9 +5,10 @@
 pub use safehold::crypto::codephrase::Codephrase;
 pub use safehold::crypto::receipt::ReceiptKeys;
 pub use safehold::crypto::seal;
-pub use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
+pub use safehold::domain::{AlertKind, Author, CaseStatus, Consent as ConsentRecord};
 pub use safehold::envelope::{
-    Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, Report, ReportFields, RoutingAnswers,
+    Attachment, Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, Report, ReportFields,
+    RoutingAnswers,
 };
 pub use safehold::store::{
     AlertEvent, Backend, NewReport, StaffIdentity, StatsCodeRow, Store, StoredCode, new_public_id,

@@ -129,6 +129,26 @@ impl Site {
     /// Builds, pads and encrypts a report with `text` for the recipients of `route`, as an API
     /// client does, with fresh receipt keys.
     pub async fn api_submission(&self, route: &str, text: &str) -> ApiSubmission {
+        self.api_submission_of(route, &sample_report(text)).await
+    }
+
+    /// Pads and encrypts `report` for the recipients of `route`, as an API client does, with
+    /// fresh receipt keys.
+    pub async fn api_submission_of(&self, route: &str, report: &Report) -> ApiSubmission {
+        let plaintext = report.to_padded_plaintext().unwrap();
+        self.api_submission_of_ciphertext(route, |recipients| {
+            seal::encrypt(&plaintext, recipients).unwrap()
+        })
+        .await
+    }
+
+    /// An API submission for `route` whose ciphertext `encrypt` makes from the route's
+    /// recipients (for crafted, possibly malicious files).
+    pub async fn api_submission_of_ciphertext(
+        &self,
+        route: &str,
+        encrypt: impl FnOnce(&[age::x25519::Recipient]) -> Vec<u8>,
+    ) -> ApiSubmission {
         let routes = self.routes().await;
         let route = routes
             .routes
@@ -140,8 +160,7 @@ impl Site {
             .iter()
             .map(|r| r.parse().unwrap())
             .collect();
-        let plaintext = sample_report(text).to_padded_plaintext().unwrap();
-        let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+        let ciphertext = encrypt(&recipients);
         let codephrase = Codephrase::generate();
         let keys = ReceiptKeys::derive(&codephrase).unwrap();
         let body = json!({
