@@ -331,7 +331,7 @@ fn private_key_in(bytes: &[u8]) -> Option<KeyReason> {
     }
     for (_, rest) in after("AGE-PLUGIN-") {
         let word = &rest[..run(rest, |b| {
-            is_bech32(b) || b"ABCDEFGHIJKLMNOPQRSTUVWXYZ._+-".contains(&b)
+            is_bech32(b) || b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-".contains(&b)
         })];
         if let Some(sep) = word.windows(2).rposition(|w| w == b"-1")
             && run(&word[sep + 2..], is_bech32) >= 10

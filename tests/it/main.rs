@@ -19,4 +19,5 @@ mod form_intake;
 mod protection;
 mod receipt;
 mod safe_terminal;
+mod small_holes;
 mod statistics;
