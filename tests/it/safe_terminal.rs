@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::common::{
     AlertEvent, AlertKind, Attachment, Author, Backend, Channel, Consent, Message, Report,
-    ReportFields, RoutingAnswers, TestServer, graft_first_stanza, run, run_with_input, seal,
+    ReportFields, RoutingAnswers, TestServer, element_text, graft_first_stanza, run,
+    run_with_input, seal,
 };
 
 /// Writes to the clipboard (`curl … | sh`), a link, a window title, and cursor movement
@@ -522,6 +523,15 @@ async fn a_file_addressed_to_you_that_does_not_open_is_told_apart_and_flagged_fo
         .find(|c| c["id"] == forged_id.as_str())
         .unwrap();
     assert_eq!(flagged["status"], "unreadable");
+    // The reporter (or whoever posed as one) is asked to send it again.
+    let (status, page, _) = server.receipt_lookup(&forged.codephrase).await;
+    assert_eq!(status, 200);
+    assert!(
+        element_text(&page, "status")
+            .unwrap_or_default()
+            .contains("could not open your report"),
+        "{page}"
+    );
     let stored = server.store.report(&forged_id).await.unwrap().unwrap();
     assert_eq!(
         STANDARD.encode(&stored.ciphertext),
