@@ -350,7 +350,7 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
     // The workflow: a skipped step is refused with the allowed next steps; close ends it.
     let (ok, _, err) = amina(&server, &["case", "status", &id, "referred"]);
     assert!(
-        !ok && err.contains("allowed next: under_assessment, closed"),
+        !ok && err.contains("allowed next: under_assessment, unreadable, closed"),
         "{err}"
     );
     assert!(amina(&server, &["case", "status", &id, "under_assessment"]).0);
