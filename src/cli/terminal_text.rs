@@ -190,6 +190,23 @@ mod tests {
     }
 
     #[test]
+    fn no_character_of_the_first_planes_gets_through_active_and_json_keeps_every_one() {
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        let shown = inert(&all);
+        for c in shown.chars() {
+            assert!(
+                !c.is_control() || c == '\n' || c == '\t',
+                "{:04x} got through",
+                u32::from(c)
+            );
+            assert!(!is_active(c), "{:04x} got through", u32::from(c));
+        }
+        let json = serde_json::to_string(&all).unwrap();
+        let back: String = serde_json::from_str(&inert(&json)).unwrap();
+        assert_eq!(back, all);
+    }
+
+    #[test]
     fn json_passes_through_with_the_same_meaning() {
         let value = serde_json::json!({ "text": "a\u{202e}b\u{9b}c\u{7f}\x1b[2K" });
         let json = serde_json::to_string_pretty(&value).unwrap();
