@@ -79,6 +79,10 @@ pub struct ServeArgs {
     /// the fingerprint, so reporters can compare the two.
     #[arg(long, env = "SAFEHOLD_KEYRING_PUBLISHED_AT")]
     pub keyring_published_at: Option<String>,
+    /// The address reporters open, e.g. https://safehold.example.org. When it is https, the
+    /// CSRF cookie is marked Secure and browsers are told to use https only (HSTS).
+    #[arg(long, env = "SAFEHOLD_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The same options read from the TOML file.
@@ -100,6 +104,7 @@ struct FileConfig {
     receipt_per_minute: Option<u32>,
     global_per_second: Option<u32>,
     keyring_published_at: Option<String>,
+    public_url: Option<String>,
 }
 
 /// Request-rate limits; `0` means unlimited.
@@ -144,9 +149,20 @@ pub struct ServeConfig {
     pub keyring_published_at: Option<String>,
     /// How often the keys directory is checked for changes; `None`: only on SIGHUP.
     pub keys_poll: Option<Duration>,
+    /// The address reporters open, if the operator said it.
+    pub public_url: Option<String>,
 }
 
 impl ServeConfig {
+    /// Whether reporters reach the service over https: then cookies are `Secure` and HSTS
+    /// is sent.
+    pub fn serves_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| {
+            url.get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        })
+    }
+
     /// Largest API body: the form limit in base64 plus room for the JSON around it.
     pub fn max_api_body_bytes(&self) -> usize {
         // Base64 of the largest ciphertext, room for the other fields, and the padding that
@@ -215,7 +231,21 @@ impl ServeArgs {
                 "keyring_published_at must be one line of at most 300 characters: a URL, or a few words saying where reporters find the fingerprint".into(),
             ));
         }
+        let public_url = self.public_url.clone().or(file.public_url);
+        if let Some(url) = &public_url {
+            let scheme_ok = ["https://", "http://"].iter().any(|scheme| {
+                url.get(..scheme.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+                    && url.len() > scheme.len()
+            });
+            if !scheme_ok {
+                return Err(ConfigError::Invalid(format!(
+                    "public_url is {url:?}; give the full address reporters open, starting with https:// (or http:// for a test or an onion service)"
+                )));
+            }
+        }
         Ok(ServeConfig {
+            public_url,
             listen,
             database_url: self
                 .database_url

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
+use super::terminal_text::say;
 use crate::alerts::AlertWorker;
 use crate::config::KeysAndPolicyArgs;
 use crate::store::Store;
@@ -133,11 +134,11 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
             let store = connection.store().await?;
             let dead = store.dead_letters().await?;
             if dead.is_empty() {
-                println!("no dead letters");
+                say!("no dead letters");
             } else {
-                println!("id\tday\ttarget\tkind\troute\tcase\turgent\tattempts\terror");
+                say!("id\tday\ttarget\tkind\troute\tcase\turgent\tattempts\terror");
                 for d in &dead {
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                         d.id,
                         d.dead_day,
@@ -170,7 +171,7 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
                     id.unwrap_or_default()
                 );
             }
-            println!("{moved} alert(s) queued again; a running server delivers them");
+            say!("{moved} alert(s) queued again; a running server delivers them");
             Ok(())
         }
         AlertsCommand::Test { target, connection } => {
@@ -180,7 +181,7 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
             store.close().await;
             match result {
                 Ok(()) => {
-                    println!("test alert delivered to {target}");
+                    say!("test alert delivered to {target}");
                     Ok(())
                 }
                 Err(e) => anyhow::bail!("test alert to {target} failed ({}): {e}", e.class()),
@@ -212,7 +213,7 @@ async fn audit(command: AuditCommand) -> anyhow::Result<()> {
                 .last()
                 .and_then(crate::audit::Head::of)
                 .unwrap_or(crate::audit::Head::EMPTY);
-            println!(
+            say!(
                 "audit chain intact: {} entr{}{}; head {last}",
                 entries.len(),
                 if entries.len() == 1 { "y" } else { "ies" },
@@ -243,11 +244,11 @@ async fn audit(command: AuditCommand) -> anyhow::Result<()> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                say!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                println!("seq\tminute\tactor\taction\tsubject\thash");
+                say!("seq\tminute\tactor\taction\tsubject\thash");
                 for e in &entries {
-                    println!(
+                    say!(
                         "{}\t{}\t{}\t{}\t{}\t{}",
                         e.seq,
                         e.at_minute,
@@ -291,7 +292,7 @@ async fn retention(command: RetentionCommand) -> anyhow::Result<()> {
             let purged = crate::retention::run_once(&store, policy).await;
             store.close().await;
             let purged = purged?;
-            println!(
+            say!(
                 "retention: {purged} closed case(s) older than {} day(s) deleted",
                 policy.closed_case_days
             );

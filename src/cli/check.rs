@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Args;
 
+use super::terminal_text::say;
 use crate::config::KeysAndPolicyArgs;
 
 /// Options of `safehold check`.
@@ -18,14 +19,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let policy_dir = args.dirs.policy_dir();
     let (keyring, policy) = args.dirs.load()?;
     let people = keyring.people().count();
-    println!("keys:   {} ({people} people)", keys_dir.display());
-    println!(
+    say!("keys:   {} ({people} people)", keys_dir.display());
+    say!(
         "policy: {} ({} routes, default \"{}\")",
         policy_dir.display(),
         policy.routing.routes().len(),
         policy.routing.default_route().name
     );
-    println!(
+    say!(
         "alerts: {} target(s){}",
         policy.alerts.targets.len(),
         if policy.alerts.smtp.is_some() {
@@ -36,12 +37,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     );
     let statistics = crate::policy::statistics::StatisticsPolicy::load(&policy_dir)
         .with_context(|| format!("statistics policy in {} is not valid", policy_dir.display()))?;
-    println!("statistics: {} declared table(s)", statistics.tables.len());
+    say!("statistics: {} declared table(s)", statistics.tables.len());
     let fingerprint = policy.published_keyring(&keyring).fingerprint();
-    println!(
+    say!(
         "keyring fingerprint: {fingerprint} (short form, to publish: {})",
         fingerprint.short()
     );
-    println!("ok");
+    say!("ok");
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! `safehold inbox …`: the rapporteur's tool. Packages are age files encrypted to your keys
 //! on the caseworker's machine; `pull` saves the file as it is (so `age -d -i IDENTITY FILE`
-//! opens it) or, with `--show`, decrypts it in memory here.
+//! opens it) or, with `--show`, decrypts it in memory here and prints it through
+//! [`terminal_text`](super::terminal_text): the package carries a reporter's words. Nothing is
+//! ever saved over an existing file ([`export`](super::export)).
 
 use std::path::PathBuf;
 
@@ -9,7 +11,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
+use super::export::{safe_file_name, save_attachments as save_attachments_to, save_new_at};
 use super::staff_client::{StaffArgs, StaffClient};
+use super::terminal_text::{one_line, quoted, say, say_err};
+use crate::crypto::seal::SealError;
 use crate::envelope::Escalation;
 use crate::wire::{EscalationView, PackageDetail};
 
@@ -37,12 +42,16 @@ pub enum InboxCommand {
         staff: StaffArgs,
         /// The package id, as `list` shows it.
         id: String,
-        /// Where to save the age file [default: <ID>.age in this directory].
+        /// Where to save the age file [default: <ID>.age in this directory]; an existing
+        /// file is never replaced: the new one gets a " (2)" suffix.
         #[arg(long, short, conflicts_with = "show")]
         output: Option<PathBuf>,
         /// Decrypt in memory with your identity and print it; nothing is written.
         #[arg(long)]
         show: bool,
+        /// With --show: also write the package's attachments, in plaintext, into this directory.
+        #[arg(long, requires = "show")]
+        save_attachments: Option<PathBuf>,
     },
     /// Acknowledge a package: the caseworker sees it was received.
     Ack {
@@ -62,7 +71,7 @@ pub fn run(command: InboxCommand) -> anyhow::Result<()> {
         match command {
             InboxCommand::Login { staff } => {
                 let seconds = StaffClient::new(&staff)?.login().await?;
-                println!("Logged in for {} hours.", seconds / 3600);
+                say!("Logged in for {} hours.", seconds / 3600);
                 Ok(())
             }
             InboxCommand::Logout { staff } => super::case::logout(&StaffClient::new(&staff)?).await,
@@ -72,9 +81,14 @@ pub fn run(command: InboxCommand) -> anyhow::Result<()> {
                 id,
                 output,
                 show,
+                save_attachments,
             } => {
-                let identity = staff.identity.clone();
-                pull(&StaffClient::new(&staff)?, &id, output, show, identity).await
+                let client = StaffClient::new(&staff)?;
+                if show {
+                    show_package(&client, &id, save_attachments).await
+                } else {
+                    pull(&client, &id, output, staff.identity).await
+                }
             }
             InboxCommand::Ack { staff, id } => ack(&StaffClient::new(&staff)?, &id).await,
         }
@@ -84,16 +98,19 @@ pub fn run(command: InboxCommand) -> anyhow::Result<()> {
 async fn list(client: &StaffClient) -> anyhow::Result<()> {
     let packages: Vec<EscalationView> = client.get("/api/v1/inbox").await?;
     if client.json {
-        println!("{}", serde_json::to_string_pretty(&packages)?);
+        say!("{}", serde_json::to_string_pretty(&packages)?);
         return Ok(());
     }
     if packages.is_empty() {
-        println!("No packages.");
+        say!("No packages.");
     }
     for p in packages {
-        println!(
+        say!(
             "{}  case {}  {}  {}",
-            p.id, p.case_id, p.delivered_day, p.status
+            p.id,
+            p.case_id,
+            p.delivered_day,
+            p.status
         );
     }
     Ok(())
@@ -103,36 +120,25 @@ async fn pull(
     client: &StaffClient,
     id: &str,
     output: Option<PathBuf>,
-    show: bool,
     identity: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let detail: PackageDetail = client.get(&format!("/api/v1/inbox/{id}")).await?;
     let ciphertext = STANDARD
         .decode(&detail.ciphertext)
         .context("the server sent malformed ciphertext")?;
-    if show {
-        let plaintext = client.identities()?.open(&ciphertext).ok_or_else(|| {
-            anyhow!("your identity cannot open package {id}: it was not encrypted to your keys")
-        })?;
-        let package = Escalation::from_plaintext(&plaintext)
-            .context("the decrypted package is not a safehold.escalation.v1 document")?;
-        drop(plaintext);
-        if client.json {
-            println!("{}", serde_json::to_string_pretty(&package)?);
-        } else {
-            print_package(&package);
-        }
-        return Ok(());
-    }
-    let path = output.unwrap_or_else(|| PathBuf::from(format!("{id}.age")));
-    super::staff_client::write_private(&path, &ciphertext)?;
+    let wanted = output
+        .unwrap_or_else(|| PathBuf::from(safe_file_name("", &format!("{id}.age"), "package.age")));
+    let path = save_new_at(&wanted, &ciphertext)?;
     if client.json {
-        println!(
+        say!(
             "{}",
             serde_json::json!({ "id": id, "case_id": detail.view.case_id, "file": path })
         );
     } else {
-        println!(
+        if path != wanted {
+            say_err!("{} already exists and was left as it is.", wanted.display());
+        }
+        say!(
             "Saved package {id} (case {}) to {}. Open it with:\n  age -d -i {} {}",
             detail.view.case_id,
             path.display(),
@@ -143,24 +149,77 @@ async fn pull(
     Ok(())
 }
 
-fn print_package(p: &Escalation) {
-    println!("Escalation of case {} (language {})", p.case_id, p.language);
-    if !p.redacted.is_empty() {
-        println!("Redacted by the caseworker: {}", p.redacted.join(", "));
+/// Decrypts a package in memory and prints it; attachments are written only on request.
+async fn show_package(
+    client: &StaffClient,
+    id: &str,
+    save_attachments: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let detail: PackageDetail = client.get(&format!("/api/v1/inbox/{id}")).await?;
+    let ciphertext = STANDARD
+        .decode(&detail.ciphertext)
+        .context("the server sent malformed ciphertext")?;
+    let plaintext = client.identities()?.open_or_explain(&ciphertext).map_err(|e| match e {
+        SealError::NotARecipient => anyhow!(
+            "package {id} is not addressed to you: none of its recipients is your key"
+        ),
+        SealError::HeaderRefused | SealError::PayloadRefused => anyhow!(
+            "package {id} is addressed to you but does not open ({e}); it may have been \
+             forged. Do not open it with other tools; ask the caseworker who sent it to send it again"
+        ),
+        other => anyhow!("package {id} cannot be opened: {other}"),
+    })?;
+    let package = Escalation::from_plaintext(&plaintext).map_err(|_| {
+        anyhow!(
+            "package {id} is addressed to you and decrypts, but is not a safehold.escalation.v1 \
+             document; it may have been forged. Ask the caseworker who sent it to send it again"
+        )
+    })?;
+    drop(plaintext);
+    if client.json {
+        say!("{}", serde_json::to_string_pretty(&package)?);
+    } else {
+        print_package(&package);
     }
-    let f = &p.fields;
-    for (label, text) in f.labelled() {
-        println!("\n{label}:\n{}", if text.is_empty() { "-" } else { text });
+    if let Some(dir) = save_attachments {
+        save_attachments_to(&dir, &package.attachments)?;
+    }
+    Ok(())
+}
+
+fn print_package(p: &Escalation) {
+    say!(
+        "Escalation of case {} (language {})",
+        one_line(&p.case_id),
+        one_line(&p.language)
+    );
+    if !p.redacted.is_empty() {
+        say!(
+            "Redacted by the caseworker: {}",
+            one_line(&p.redacted.join(", "))
+        );
+    }
+    for (label, text) in p.fields.labelled() {
+        say!(
+            "\n{label}:\n{}",
+            quoted(if text.is_empty() { "-" } else { text })
+        );
     }
     for m in &p.thread {
-        println!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, m.text);
+        say!(
+            "\n--- #{} from {} on {}\n{}",
+            m.seq,
+            one_line(&m.from),
+            one_line(&m.day),
+            quoted(&m.text)
+        );
     }
-    println!("\nCodes:");
+    say!("\nCodes:");
     for (field, codes) in &p.codes {
-        println!("  {field:<24} {}", codes.join(", "));
+        say!("  {:<24} {}", one_line(field), one_line(&codes.join(", ")));
     }
     let c = &p.consent;
-    println!(
+    say!(
         "Consent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
         c.ohchr_reprisals_team,
         c.named_mechanism,
@@ -168,7 +227,15 @@ fn print_package(p: &Escalation) {
         c.sg_report_anonymous,
         c.statistics
     );
-    println!("Attachments: {}", p.attachments.len());
+    say!("Attachments: {}", p.attachments.len());
+    for a in &p.attachments {
+        say!(
+            "  {} ({}, {} bytes)",
+            one_line(&a.name),
+            one_line(&a.media_type),
+            a.size
+        );
+    }
 }
 
 async fn ack(client: &StaffClient, id: &str) -> anyhow::Result<()> {
@@ -181,9 +248,9 @@ async fn ack(client: &StaffClient, id: &str) -> anyhow::Result<()> {
         )
         .await?;
     if client.json {
-        println!("{}", serde_json::to_string(&view)?);
+        say!("{}", serde_json::to_string(&view)?);
     } else {
-        println!(
+        say!(
             "Package {} acknowledged on {}.",
             view.id,
             view.acknowledged_day.as_deref().unwrap_or("today")

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::terminal_text::say;
 use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{Context, bail};
 use clap::Args;
@@ -48,7 +49,7 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<()> {
         out
     };
     super::staff_client::write_private(&args.output, &contents)?;
-    println!(
+    say!(
         "Wrote {}{}.",
         args.output.display(),
         if args.no_passphrase {
@@ -57,8 +58,8 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<()> {
             " (passphrase-protected)"
         }
     );
-    println!("Give the server this public line, for keys/caseworkers/<you>.pub (or rapporteurs/):");
-    println!("{recipient}");
+    say!("Give the server this public line, for keys/caseworkers/<you>.pub (or rapporteurs/):");
+    say!("{recipient}");
     Ok(())
 }
 

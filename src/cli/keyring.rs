@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 
 use super::pinned_keyring::{PinnedKeyring, Served};
 use super::staff_client::server_url;
+use super::terminal_text::say;
 use crate::keyring::PublishedKeyring;
 
 /// Keyring subcommands.
@@ -86,43 +87,43 @@ async fn show(args: &ServerArgs) -> anyhow::Result<()> {
             "pinned": pin.pinned().map(fingerprint),
             "changes": changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        say!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
-    println!("Server:      {server}");
-    println!("Serves now:  {}   ({now})", now.short());
+    say!("Server:      {server}");
+    say!("Serves now:  {}   ({now})", now.short());
     match pin.pinned() {
-        None => println!(
+        None => say!(
             "Pinned:      none yet; the next command that encrypts pins what the server serves then"
         ),
         Some(pinned) if pinned.fingerprint() == now => {
-            println!("Pinned:      {}   (the same)", now.short());
+            say!("Pinned:      {}   (the same)", now.short());
         }
         Some(pinned) => {
-            println!(
+            say!(
                 "Pinned:      {}   DIFFERENT: commands refuse to encrypt until you trust a keyring",
                 pinned.fingerprint().short()
             );
-            println!("Changes since the pin:");
+            say!("Changes since the pin:");
             for change in &changes {
-                println!("  - {change}");
+                say!("  - {change}");
             }
         }
     }
-    println!("Recipients it serves:");
+    say!("Recipients it serves:");
     for (route, keys) in served.keyring.routes() {
-        println!("  route {route}:");
+        say!("  route {route}:");
         for key in keys {
-            println!("    {key}");
+            say!("    {key}");
         }
     }
     for (purpose, keys) in served.keyring.escalation() {
-        println!("  escalation {purpose}:");
+        say!("  escalation {purpose}:");
         for key in keys {
-            println!("    {key}");
+            say!("    {key}");
         }
     }
-    println!(
+    say!(
         "Compare {} with the fingerprint your organisation publishes elsewhere, not on this server. Only if they match: safehold keyring trust '{}' --server {server}",
         now.short(),
         now.short()
@@ -152,18 +153,18 @@ async fn trust(args: &ServerArgs, typed: Option<&str>) -> anyhow::Result<()> {
             "previous": before,
             "changes": changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string(&value)?);
+        say!("{}", serde_json::to_string(&value)?);
         return Ok(());
     }
-    println!("Pinned the keyring {} for {server}.", now.short());
+    say!("Pinned the keyring {} for {server}.", now.short());
     if let Some(before) = before.filter(|b| *b != now) {
-        println!("It replaces {}; what changed:", before.short());
+        say!("It replaces {}; what changed:", before.short());
         for change in &changes {
-            println!("  - {change}");
+            say!("  - {change}");
         }
     }
     if typed.is_none() {
-        println!(
+        say!(
             "You gave no fingerprint: compare {} with the one your organisation publishes elsewhere.",
             now.short()
         );

@@ -5,6 +5,7 @@ mod audit_witness;
 mod bench;
 mod case;
 mod check;
+mod export;
 mod inbox;
 mod keygen;
 mod keyring;
@@ -13,11 +14,14 @@ mod serve;
 mod staff_client;
 mod stats;
 mod submit;
+pub mod terminal_text;
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+use terminal_text::say_err;
 
 /// Safehold: encrypted intake of reports of reprisals against people who cooperate with the
 /// UN human rights system.
@@ -105,7 +109,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("safehold: {e:#}");
+            // Errors quote servers and reports too: made inert like everything printed.
+            say_err!("safehold: {e:#}");
             ExitCode::FAILURE
         }
     }

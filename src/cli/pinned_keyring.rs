@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::staff_client::{home_dir, write_private};
+use super::terminal_text::say_err;
 use crate::domain::Purpose;
 use crate::keyring::{Fingerprint, KeyringChange, PublishedKeyring};
 use crate::wire::RoutesResponse;
@@ -147,7 +148,7 @@ impl PinnedKeyring {
     pub fn trust(&mut self, served: &PublishedKeyring) -> anyhow::Result<PublishedKeyring> {
         let Some(pinned) = &self.pinned else {
             self.pin(served)?;
-            eprintln!(
+            say_err!(
                 "Pinned the keyring of {} on first use: fingerprint {}.\nCompare it with the one your organisation publishes elsewhere (safehold keyring show --server {}); from now on this machine encrypts only to these keys.",
                 self.server,
                 served.fingerprint().short(),

@@ -4,6 +4,7 @@
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use super::terminal_text::say;
 use crate::config::{ServeArgs, ServeConfig};
 use crate::http;
 
@@ -16,6 +17,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 /// Logs go to stderr. The HTTP layer logs routes and statuses only, never addresses or
 /// content; `RUST_LOG` adjusts the level, but can never turn on the libraries' own lines that
 /// carry a peer address (axum logs "connection <ip:port> accepted" at trace level).
+// The server's own log lines (routes and statuses, no reporter text) go to stderr as they are.
+#[allow(clippy::disallowed_methods)]
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -55,7 +58,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         );
     }
     // Tests and scripts read this line to learn the port when listening on port 0.
-    println!("safehold: listening on http://{address}");
+    say!("safehold: listening on http://{address}");
     // The outbox worker delivers alerts in the background, on this and every other instance.
     let alerts = server.alerts.spawn();
     // Closed cases' ciphertext is deleted once retention.toml says so, checked daily.
@@ -79,7 +82,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 }
 
 fn print_demo_banner() {
-    println!(
+    say!(
         "\n  *** DEMO MODE ***\n  The keys in keys/DEMO have PUBLIC private halves: never use this server for real reports.\n  Decrypt a demo report with the demo caseworker identity:\n      age -d -i keys/DEMO/identities/amina.age-identity report.age\n"
     );
 }

@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 use super::audit_witness::{self, Step, Witness};
 use super::pinned_keyring;
+use super::terminal_text::{ask, inert, say_err};
 use crate::audit::Head;
 use crate::crypto::seal;
 use crate::keyring::PublishedKeyring;
@@ -361,12 +362,21 @@ pub struct Identities(Vec<Box<dyn age::Identity + Send + Sync>>);
 impl Identities {
     /// Decrypts `ciphertext`; `None` if none of the user's identities opens it.
     pub fn open(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.open_or_explain(ciphertext).ok()
+    }
+
+    /// Decrypts `ciphertext`, or says why not: not addressed to the user, or addressed to
+    /// them and still not opening (a possibly malicious file).
+    pub fn open_or_explain(
+        &self,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, seal::SealError> {
         let refs: Vec<&dyn age::Identity> = self
             .0
             .iter()
             .map(|i| i.as_ref() as &dyn age::Identity)
             .collect();
-        seal::decrypt(ciphertext, &refs).ok()
+        seal::decrypt(ciphertext, &refs)
     }
 }
 
@@ -385,8 +395,9 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> anyhow::Res
         .ok()
         .map(|body| (body.error.code, body.error.message))
         .unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(&bytes).chars().take(200).collect();
-            (String::new(), text)
+            // Not Safehold's error body: show its start, made inert (the server may be hostile).
+            let start: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
+            (String::new(), inert(&start).into_owned())
         });
     Err(Refused {
         status: status.as_u16(),
@@ -494,7 +505,7 @@ struct TerminalCallbacks;
 
 impl age::Callbacks for TerminalCallbacks {
     fn display_message(&self, message: &str) {
-        eprintln!("{message}");
+        say_err!("{message}");
     }
 
     fn confirm(&self, message: &str, yes_string: &str, no_string: Option<&str>) -> Option<bool> {
@@ -502,7 +513,7 @@ impl age::Callbacks for TerminalCallbacks {
             Some(no) => format!("[{yes_string}/{no}]"),
             None => format!("[{yes_string}]"),
         };
-        eprint!("{message} {choices} ");
+        ask!("{message} {choices} ");
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer).ok()?;
         Some(
@@ -512,14 +523,14 @@ impl age::Callbacks for TerminalCallbacks {
     }
 
     fn request_public_string(&self, description: &str) -> Option<String> {
-        eprint!("{description} ");
+        ask!("{description} ");
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer).ok()?;
         Some(answer.trim().to_owned())
     }
 
     fn request_passphrase(&self, description: &str) -> Option<SecretString> {
-        rpassword::prompt_password(format!("{description} "))
+        rpassword::prompt_password(inert(&format!("{description} ")).into_owned())
             .ok()
             .map(SecretString::from)
     }

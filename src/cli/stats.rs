@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use super::terminal_text::say;
 use crate::policy::statistics::StatisticsPolicy;
 use crate::stats::publish;
 
@@ -49,7 +50,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
                 let left = policy
                     .lifetime_epsilon
                     .saturating_sub(publish::spent(&ledger));
-                println!(
+                say!(
                     "released {}: {} tables, epsilon {} spent, {} left of {}; published at /stats/{}",
                     release.period_label(),
                     release.tables.len(),
@@ -64,9 +65,9 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
                 let policy = StatisticsPolicy::load(&connection.policy_dir())?;
                 let store = connection.store().await?;
                 let ledger = store.stats_ledger().await?;
-                println!("period\treleased\tmechanism\tepsilon");
+                say!("period\treleased\tmechanism\tepsilon");
                 for e in &ledger {
-                    println!(
+                    say!(
                         "{}..{}\t{}\t{}\t{}",
                         e.period_start,
                         e.period_end,
@@ -78,7 +79,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
                     );
                 }
                 let spent = publish::spent(&ledger);
-                println!(
+                say!(
                     "spent {spent} of the lifetime budget {}; {} left",
                     policy.lifetime_epsilon,
                     policy.lifetime_epsilon.saturating_sub(spent)
@@ -92,20 +93,20 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
 async fn live(client: &super::staff_client::StaffClient) -> anyhow::Result<()> {
     let stats: crate::wire::LiveStats = client.get("/api/v1/stats/live").await?;
     if client.json {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        say!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(());
     }
-    println!(
+    say!(
         "Exact counts over your routes ({}). Not for publication.",
         stats.routes.join(", ")
     );
-    println!("\nCases by route and status:");
+    say!("\nCases by route and status:");
     for c in &stats.by_status {
-        println!("  {:<24} {:<18} {:>5}", c.group, c.key, c.cases);
+        say!("  {:<24} {:<18} {:>5}", c.group, c.key, c.cases);
     }
-    println!("\nCases by coded category:");
+    say!("\nCases by coded category:");
     for c in &stats.by_code {
-        println!("  {:<24} {:<28} {:>5}", c.group, c.key, c.cases);
+        say!("  {:<24} {:<28} {:>5}", c.group, c.key, c.cases);
     }
     Ok(())
 }

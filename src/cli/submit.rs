@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use zeroize::Zeroizing;
 
 use super::pinned_keyring;
+use super::terminal_text::say;
 use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
 use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
 use crate::padding::padded_json_body;
@@ -180,11 +181,12 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
         .json()
         .await
         .context("the server's answer is not what Safehold sends")?;
-    println!(
+    say!(
         "Report {} received on route \"{}\".",
-        accepted.id, route.name
+        accepted.id,
+        route.name
     );
-    println!("Codephrase (write it down; it is the only way to read replies):");
-    println!("  {}", codephrase.expose());
+    say!("Codephrase (write it down; it is the only way to read replies):");
+    say!("  {}", codephrase.expose());
     Ok(())
 }

@@ -194,6 +194,7 @@ mod tests {
     /// Prints vectors for codephrases given in SAFEHOLD_GEN_RECEIPT (`;`-separated).
     /// `SAFEHOLD_GEN_RECEIPT='…;…' cargo test --lib generate_receipt_vectors -- --nocapture`
     #[test]
+    #[allow(clippy::disallowed_macros)] // prints the vectors for docs/receipt-derivation.md
     fn generate_receipt_vectors() {
         let Ok(phrases) = std::env::var("SAFEHOLD_GEN_RECEIPT") else {
             return;

@@ -32,6 +32,17 @@ pub enum SealError {
     /// The ciphertext is not a valid age file or was altered.
     #[error("the ciphertext is damaged, truncated or not an age file; fetch it again")]
     Corrupt,
+    /// One of the given identities unwrapped a stanza (or a stanza of its kind is malformed),
+    /// but the header's MAC does not verify: the file was addressed to that key and still does
+    /// not open. Its maker gave different recipients different file keys, or altered the
+    /// header; either way nobody should trust what it shows anyone.
+    #[error(
+        "this file is addressed to your key but its header does not open: possibly a malicious file"
+    )]
+    HeaderRefused,
+    /// The header opened, but the payload does not decrypt: damaged or forged after the header.
+    #[error("this file is addressed to your key but its contents do not decrypt")]
+    PayloadRefused,
 }
 
 /// Encrypts `plaintext` (already padded) to every recipient, as a binary age v1 file.
@@ -87,7 +98,7 @@ pub fn decrypt(
     identities: &[&dyn age::Identity],
 ) -> Result<Zeroizing<Vec<u8>>, SealError> {
     // `new_buffered`, not `new`: the unbuffered parser is quadratic in the stanza count.
-    let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(map_decrypt)?;
+    let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|_| SealError::Corrupt)?;
     let mut reader = decryptor
         .decrypt(identities.iter().copied())
         .map_err(map_decrypt)?;
@@ -106,16 +117,21 @@ pub fn decrypt(
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(SealError::Corrupt),
+            Err(_) => return Err(SealError::PayloadRefused),
         }
     }
     out.truncate(filled);
     Ok(out)
 }
 
+/// Why the header, already parsed, did not give a payload key to these identities.
 fn map_decrypt(e: age::DecryptError) -> SealError {
+    use age::DecryptError::*;
     match e {
-        age::DecryptError::NoMatchingKeys => SealError::NotARecipient,
+        NoMatchingKeys => SealError::NotARecipient,
+        // A stanza unwrapped to a file key that the header MAC refuses, or a stanza of the
+        // identity's own kind is malformed (age stops at it, so no key of that kind opens it).
+        InvalidMac | InvalidHeader | KeyDecryptionFailed => SealError::HeaderRefused,
         _ => SealError::Corrupt,
     }
 }
@@ -170,11 +186,64 @@ mod tests {
         ciphertext[last] ^= 1;
         assert!(matches!(
             decrypt(&ciphertext, &[&id as &dyn age::Identity]),
-            Err(SealError::Corrupt)
+            Err(SealError::PayloadRefused)
         ));
         assert!(matches!(
             decrypt(b"not age", &[&id as &dyn age::Identity]),
             Err(SealError::Corrupt)
+        ));
+    }
+
+    /// The first stanza of `file`'s header replaced by the first stanza of `donor`'s: the
+    /// stanza still opens for its recipient, but to another file key.
+    fn graft_first_stanza(file: &[u8], donor: &[u8]) -> Vec<u8> {
+        fn stanzas(header: &str) -> Vec<(usize, usize)> {
+            // Byte ranges of each "-> …" stanza, up to the next stanza or the MAC line.
+            let mut starts: Vec<usize> =
+                header.match_indices("\n-> ").map(|(i, _)| i + 1).collect();
+            let end = header.find("\n--- ").unwrap() + 1;
+            starts.push(end);
+            starts.windows(2).map(|w| (w[0], w[1])).collect()
+        }
+        let split = |bytes: &[u8]| {
+            let at = bytes.windows(5).position(|w| w == b"\n--- ").unwrap();
+            let line_end = at + 1 + bytes[at + 1..].iter().position(|b| *b == b'\n').unwrap();
+            (
+                String::from_utf8(bytes[..=line_end].to_vec()).unwrap(),
+                bytes[line_end + 1..].to_vec(),
+            )
+        };
+        let (header, payload) = split(file);
+        let (donor_header, _) = split(donor);
+        let (a, b) = stanzas(&header)[0];
+        let (c, d) = stanzas(&donor_header)[0];
+        let mut out =
+            format!("{}{}{}", &header[..a], &donor_header[c..d], &header[b..]).into_bytes();
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    #[test]
+    fn a_stanza_that_opens_to_another_file_key_is_told_apart_from_not_addressed() {
+        let victim = age::x25519::Identity::generate();
+        let other = age::x25519::Identity::generate();
+        let stranger = age::x25519::Identity::generate();
+        let file = encrypt(b"report", &[victim.to_public(), other.to_public()]).unwrap();
+        let donor = encrypt(b"decoy", &[victim.to_public()]).unwrap();
+        let forged = graft_first_stanza(&file, &donor);
+        assert!(matches!(
+            decrypt(&forged, &[&victim as &dyn age::Identity]),
+            Err(SealError::HeaderRefused)
+        ));
+        // The header MAC covers every stanza, so the grafted header opens for nobody; a
+        // forger who knows both file keys could instead show each recipient something else.
+        assert!(matches!(
+            decrypt(&forged, &[&other as &dyn age::Identity]),
+            Err(SealError::HeaderRefused)
+        ));
+        assert!(matches!(
+            decrypt(&forged, &[&stranger as &dyn age::Identity]),
+            Err(SealError::NotARecipient)
         ));
     }
 }

@@ -1,5 +1,7 @@
 //! The allegation workflow: received → under assessment → credible or not substantiated →
 //! referred → closed. A case can be closed from any status; nothing leaves `closed`.
+//! `unreadable` marks a case whose file is addressed to a caseworker and does not open for
+//! them (possibly a malicious submission), so everyone on the route knows.
 
 use super::string_enum;
 
@@ -18,6 +20,9 @@ pub enum CaseStatus {
     Referred,
     /// Closed; retention counts from the day it was closed.
     Closed,
+    /// Addressed to a caseworker, yet it does not open for them: possibly a malicious file
+    /// (for example one showing different caseworkers different reports).
+    Unreadable,
 }
 
 string_enum!(CaseStatus, "case status", {
@@ -27,6 +32,7 @@ string_enum!(CaseStatus, "case status", {
     NotSubstantiated => "not_substantiated",
     Referred => "referred",
     Closed => "closed",
+    Unreadable => "unreadable",
 });
 
 impl CaseStatus {
@@ -34,12 +40,14 @@ impl CaseStatus {
     pub fn allowed_next(self) -> &'static [CaseStatus] {
         use CaseStatus::*;
         match self {
-            Received => &[UnderAssessment, Closed],
-            UnderAssessment => &[Credible, NotSubstantiated, Closed],
+            Received => &[UnderAssessment, Unreadable, Closed],
+            UnderAssessment => &[Credible, NotSubstantiated, Unreadable, Closed],
             Credible => &[Referred, Closed],
             NotSubstantiated => &[UnderAssessment, Closed],
             Referred => &[Closed],
             Closed => &[],
+            // Cleared when the key that failed was the wrong one after all.
+            Unreadable => &[UnderAssessment, Closed],
         }
     }
 
@@ -57,7 +65,10 @@ impl CaseStatus {
     /// Whether statistics may count cases in this status: only once past the initial
     /// assessment.
     pub fn may_count_in_statistics(self) -> bool {
-        !matches!(self, CaseStatus::Received | CaseStatus::UnderAssessment)
+        !matches!(
+            self,
+            CaseStatus::Received | CaseStatus::UnderAssessment | CaseStatus::Unreadable
+        )
     }
 }
 

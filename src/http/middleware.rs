@@ -53,6 +53,22 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// HSTS, sent when the public URL is https: two years, so a State on the network cannot
+/// strip TLS from a returning reporter's visit.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000";
+
+/// Adds `Strict-Transport-Security` when `https` (the public URL is https).
+pub async fn strict_transport(https: bool, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
+    response
+}
+
 /// Logs method, matched route, status and latency. Never the client address, user agent,
 /// query string or body: the route template (`/api/v1/reports`) is all that is recorded.
 pub async fn log_request(request: Request, next: Next) -> Response {

@@ -57,6 +57,7 @@ pub use state::AppState;
 /// Builds the whole application with its layers.
 pub fn router(state: AppState, config: &ServeConfig) -> Router {
     let traffic = Traffic::new(&state, config);
+    let https = config.serves_https();
     Router::new()
         .merge(plaintext::routes(&traffic))
         .merge(reporter_api::routes(&traffic))
@@ -75,6 +76,9 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn(middleware::log_request))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            middleware::strict_transport(https, request, next)
+        }))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

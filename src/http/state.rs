@@ -50,6 +50,9 @@ impl AppState {
             .with_cookie_name("safehold_csrf")
             .with_cookie_same_site(SameSite::Strict)
             .with_http_only(true)
+            // Over https the cookie must never travel in clear (a network observer or an
+            // injected http:// request would otherwise see or set it).
+            .with_secure(config.serves_https())
             // A session cookie: a slow reporter's form must not expire while they type.
             .with_lifetime(time::Duration::seconds(0));
         AppState {

@@ -46,6 +46,16 @@ pub enum KeyReason {
         "this is a PRIVATE key (PEM/OpenSSH): remove it from the server now and rotate it; put only an age1… recipient here"
     )]
     PemPrivateKey,
+    /// An age-encrypted file: most likely a passphrase-protected identity.
+    #[error(
+        "this is an age-ENCRYPTED file, most likely a passphrase-protected PRIVATE identity: remove it from the server now and rotate that key if it is one; put only public age1… recipients under keys/"
+    )]
+    EncryptedFile,
+    /// A file under `keys/` too big to be checked for private keys.
+    #[error(
+        "too large to check for private keys (over 4 MiB): nothing this big belongs under keys/; move it elsewhere"
+    )]
+    TooLargeToCheck,
     /// A post-quantum (`age1pq1…`) recipient.
     #[error(
         "post-quantum recipient (age1pq1…): age 0.12 cannot decrypt these, so the server cannot serve them; use an X25519 recipient (age1…, from age-keygen)"

@@ -1,7 +1,14 @@
 //! Loading the `keys/` folder: which directories and files count, and what each line of a
 //! `.pub` file may hold. Every problem in every file is collected, each with its file and line.
+//!
+//! Besides the `.pub` files it loads, every other file under the folder is read too (hidden
+//! files, `README*`, the DEMO set, anything in any subdirectory) and refused if it holds a
+//! private key: an age secret key, a plugin identity, an age-encrypted file (a
+//! passphrase-protected identity) or a PEM/OpenSSH private key. Private keys never belong on
+//! the server, wherever they hide. The DEMO set's own identities, public in the repository,
+//! are the one exception.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -12,6 +19,7 @@ use age::x25519::Recipient;
 use super::demo::is_demo_recipient;
 use super::{KeyReason, KeyringError, Person, Role};
 use crate::policy::Problem;
+use age::x25519::Identity;
 
 /// The people of the folder `dir`, in no particular order, or every problem found in it.
 /// See [`super::Keyring::load`] for what is read and what is ignored.
@@ -48,8 +56,10 @@ pub(super) fn load_dir(dir: &Path) -> Result<Vec<Person>, KeyringError> {
     let Loader {
         people,
         mut problems,
+        parsed,
         ..
     } = loader;
+    scan_for_private_keys(dir, &parsed, 0, &mut problems);
     if let Some(path) = identities_dir {
         let all_demo = !people.is_empty()
             && people
@@ -72,6 +82,8 @@ struct Loader {
     problems: Vec<Problem>,
     /// Recipient → (role, name, "file:line") of its first occurrence.
     owners: HashMap<Recipient, (Role, String, String)>,
+    /// The `.pub` files read line by line (whose private-key lines are reported there).
+    parsed: HashSet<PathBuf>,
 }
 
 impl Loader {
@@ -118,6 +130,7 @@ impl Loader {
     }
 
     fn load_file(&mut self, role: Role, name: &str, path: &Path) {
+        self.parsed.insert(path.to_path_buf());
         let text = match fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
@@ -197,6 +210,13 @@ pub(super) fn parse_line(raw: &str) -> Line {
     if upper.contains("PRIVATE KEY-----") {
         return Line::Problem(KeyReason::PemPrivateKey);
     }
+    if raw
+        .trim_start_matches('\u{feff}')
+        .starts_with("age-encryption.org/")
+        || upper.contains(AGE_ARMOR)
+    {
+        return Line::Problem(KeyReason::EncryptedFile);
+    }
     let content = raw.split('#').next().unwrap_or("").trim();
     if content.is_empty() {
         return Line::Empty;
@@ -240,6 +260,140 @@ pub(super) fn is_valid_name(name: &str) -> bool {
         && bytes
             .iter()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(b))
+}
+
+/// First line of an armored one.
+const AGE_ARMOR: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+/// How deep under `keys/` the private-key scan goes; nobody nests keys deeper.
+const SCAN_DEPTH: usize = 8;
+/// Largest file the scan reads; a bigger one has no business under `keys/`.
+const SCAN_MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads every file under `dir` except the `.pub` files already `parsed`, and records a
+/// problem for each one that holds a private key, or is too big to check.
+fn scan_for_private_keys(
+    dir: &Path,
+    parsed: &HashSet<PathBuf>,
+    depth: usize,
+    problems: &mut Vec<Problem>,
+) {
+    let Ok(entries) = sorted_entries(dir) else {
+        // An unreadable directory is reported by the loader where it matters.
+        return;
+    };
+    for (_, path) in entries {
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if depth < SCAN_DEPTH {
+                scan_for_private_keys(&path, parsed, depth + 1, problems);
+            }
+            continue;
+        }
+        if parsed.contains(&path) {
+            continue;
+        }
+        // Symbolic links to files are read through; to directories, not followed (loops).
+        match fs::metadata(&path) {
+            Ok(target) if target.is_file() && target.len() > SCAN_MAX_BYTES => {
+                problems.push(Problem::new(KeyReason::TooLargeToCheck).in_file(&path));
+                continue;
+            }
+            Ok(target) if target.is_file() => {}
+            _ => continue,
+        }
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                problems.push(Problem::new(KeyReason::Unreadable(err)).in_file(&path));
+                continue;
+            }
+        };
+        if let Some(reason) = private_key_in(&bytes) {
+            problems.push(Problem::new(reason).in_file(&path));
+        }
+    }
+}
+
+/// What kind of private key `bytes` holds, if any; the DEMO set's identities do not count.
+///
+/// A key is recognised by its shape, not by its name alone, so that documentation which
+/// mentions `AGE-SECRET-KEY-1…` (as `keys/README.md` does) is not mistaken for one.
+fn private_key_in(bytes: &[u8]) -> Option<KeyReason> {
+    let upper = bytes.to_ascii_uppercase();
+    let after = |needle: &'static str| occurrences(&upper, needle);
+    for (start, rest) in after("AGE-SECRET-KEY-1") {
+        let len = run(rest, is_bech32);
+        if len >= 50 && !is_demo_secret_key(&bytes[start..start + 16 + len]) {
+            return Some(KeyReason::SecretKey);
+        }
+    }
+    for (_, rest) in after("AGE-PLUGIN-") {
+        let word = &rest[..run(rest, |b| {
+            is_bech32(b) || b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-".contains(&b)
+        })];
+        if let Some(sep) = word.windows(2).rposition(|w| w == b"-1")
+            && run(&word[sep + 2..], is_bech32) >= 10
+        {
+            return Some(KeyReason::PluginIdentity);
+        }
+    }
+    let base64_follows = |rest: &[u8]| {
+        rest.iter()
+            .take(300)
+            .scan(0usize, |len, b| {
+                *len = if b.is_ascii_alphanumeric() || b"+/=".contains(b) {
+                    *len + 1
+                } else {
+                    0
+                };
+                Some(*len)
+            })
+            .any(|len| len >= 40)
+    };
+    if after("PRIVATE KEY-----").any(|(_, rest)| base64_follows(rest)) {
+        return Some(KeyReason::PemPrivateKey);
+    }
+    let start = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    if start.starts_with(b"age-encryption.org/v1\n-> ")
+        || after(AGE_ARMOR).any(|(_, rest)| base64_follows(rest))
+    {
+        return Some(KeyReason::EncryptedFile);
+    }
+    None
+}
+
+/// Each place `needle` starts in `haystack`, with what follows it.
+fn occurrences<'a>(
+    haystack: &'a [u8],
+    needle: &'static str,
+) -> impl Iterator<Item = (usize, &'a [u8])> + 'a {
+    let needle = needle.as_bytes();
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == needle)
+        .map(move |(i, _)| (i, &haystack[i + needle.len()..]))
+}
+
+/// Uppercase Bech32 data characters (case was folded before).
+fn is_bech32(b: u8) -> bool {
+    b"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L".contains(&b)
+}
+
+/// Length of the run of bytes at the start of `bytes` that satisfy `f`.
+fn run(bytes: &[u8], f: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().take_while(|b| f(**b)).count()
+}
+
+/// Whether `word` is the secret half of a DEMO recipient (public in the repository, so no
+/// secret to protect).
+fn is_demo_secret_key(word: &[u8]) -> bool {
+    std::str::from_utf8(word)
+        .ok()
+        .and_then(|word| Identity::from_str(word).ok())
+        .is_some_and(|identity| is_demo_recipient(&identity.to_public()))
 }
 
 fn is_ignored(file_name: &str) -> bool {

@@ -6,13 +6,15 @@
 //! `#[derive(sqlx::FromRow)]` structs.
 //!
 //! One file per concept, named as in `http`: reports, cases, messages (a case's thread),
-//! coding, escalations, sessions, audit, retention, statistics, and the alert outbox.
+//! coding, escalations, sessions, audit, retention, statistics, the alert outbox, and spent
+//! follow-up tokens.
 
 mod audit;
 mod cases;
 mod coding;
 mod error;
 mod escalations;
+mod followup_tokens;
 mod messages;
 mod outbox;
 mod reports;

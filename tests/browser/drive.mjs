@@ -86,6 +86,13 @@ try {
     result.modeText = await page.textContent("#receipt-mode, p.mode");
     await shot("status");
     await page.fill("#followup-text", spec.followup);
+    // Without JavaScript the form carries a one-time token bound to this browser's cookie.
+    const sent = spec.js ? null : {
+      authenticity_token: await page.getAttribute("#followup-form input[name=authenticity_token]", "value"),
+      receipt_token: await page.getAttribute("#followup-form input[name=receipt_token]", "value"),
+      thread_key: await page.getAttribute("#followup-form input[name=thread_key]", "value"),
+      action: await page.getAttribute("#followup-form", "action"),
+    };
     await page.click("#followup-form button[type=submit]");
     if (spec.js) {
       await page.waitForFunction((want) => document.getElementById("followup-status")?.textContent === want, text.followupSent);
@@ -93,6 +100,19 @@ try {
       await page.waitForSelector("#message");
     }
     await shot("followup-sent");
+    if (sent) {
+      // The same form sent again from the same browser (its cookies): refused, nothing added.
+      const replay = await page.context().request.post(`${spec.url}${sent.action}`, {
+        multipart: {
+          authenticity_token: sent.authenticity_token,
+          receipt_token: sent.receipt_token,
+          thread_key: sent.thread_key,
+          text: spec.followup,
+        },
+      });
+      result.replayStatus = replay.status();
+      result.replayText = await replay.text();
+    }
     process.stdout.write(JSON.stringify(result));
     process.exit(0);
   }

@@ -304,6 +304,15 @@ async fn story(js: bool) {
             "the codephrase never left the browser"
         );
     }
+    if !js {
+        assert_eq!(back["replayStatus"], 409, "the form is good once: {back}");
+        assert!(
+            back["replayText"]
+                .as_str()
+                .unwrap()
+                .contains("already sent once")
+        );
+    }
     let messages = server.store.messages(id).await.unwrap();
     assert_eq!(messages.len(), 3);
     // The follow-up carries the reporter's thread MAC, made in the browser or, without

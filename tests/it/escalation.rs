@@ -55,7 +55,11 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     assert!(ok && out.contains(&id), "{out}{err}");
     let (ok, out, err) = amina(&["case", "show", &id]);
     assert!(ok && out.contains(&canary), "{out}{err}");
-    let (ok, out, err) = amina(&["case", "reply", &id, "-m", "We have your report."]);
+    let (ok, out, err) = server.cli_with_input(
+        "caseworker/amina",
+        &["case", "reply", &id],
+        "We have your report.",
+    );
     assert!(ok, "{out}{err}");
 
     // An unknown code is refused by the server, naming the field and the allowed codes.

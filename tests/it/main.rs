@@ -1,6 +1,9 @@
 //! Integration tests: a real server on 127.0.0.1:0, a real SQLite file, and real PostgreSQL
 //! when `SAFEHOLD_TEST_POSTGRES_URL` is set. One binary, so it links once.
 
+// Tests print notices of what they skipped; clippy.toml's print rule is for the product.
+#![allow(clippy::disallowed_macros)]
+
 mod common;
 mod process;
 
@@ -16,6 +19,8 @@ mod form_intake;
 mod pinned_keyring;
 mod protection;
 mod receipt;
+mod safe_terminal;
+mod small_holes;
 mod staff_sessions;
 mod statistics;
 mod thread;

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::common::{
-    Action, Audit, Backend, FormReport, TestServer, element_text, marker, on_both_backends,
-    open_as, repo, seal,
+    Action, Audit, Backend, FormReport, TestServer, demo_identity_file, element_text, marker,
+    on_both_backends, open_as, repo, run_with_input, seal,
 };
 
 /// `safehold case code` arguments that record the reporter's consent from the report.
@@ -139,7 +139,11 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     let (ok, out, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
     assert!(!ok, "{out}");
     said_what_changed(&err);
-    let (ok, out, err) = amina(&server, &["case", "reply", &id, "-m", "Come to the annex."]);
+    let (ok, out, err) = server.cli_with_input(
+        "caseworker/amina",
+        &["case", "reply", &id],
+        "Come to the annex.",
+    );
     assert!(!ok, "{out}");
     said_what_changed(&err);
     let (ok, out, err) =
@@ -461,7 +465,15 @@ async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
     );
 
     // A case view that adds a key to the route's keys gets no reply.
-    let (ok, out, err) = amina(&["case", "reply", &id, "-m", "Come to the annex."]);
+    let (ok, out, err) = run_with_input(
+        &mut server.cli_command_at(
+            &proxy,
+            "caseworker/amina",
+            &demo_identity_file("amina"),
+            &["case", "reply", &id],
+        ),
+        "Come to the annex.",
+    );
     assert!(!ok, "{out}");
     assert!(
         err.contains("differ from the keyring you trust")

@@ -26,6 +26,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use crate::server_process::{Launch, ServerProcess};
 use crate::wire::RoutesResponse;
 
+use super::terminal_text::{say, say_err};
 use bodies::{ApiTarget, build_api_templates, open_form_session};
 use kdf::{KdfTiming, time_kdf};
 use load::{Plan, Work, worker};
@@ -148,13 +149,13 @@ async fn intake(args: IntakeArgs) -> anyhow::Result<()> {
     if let Some(db) = postgres
         && let Err(e) = db.drop_database().await
     {
-        eprintln!("safehold bench: could not drop the benchmark database: {e:#}");
+        say_err!("safehold bench: could not drop the benchmark database: {e:#}");
     }
     let summary = result?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary.to_json())?);
+        say!("{}", serde_json::to_string_pretty(&summary.to_json())?);
     } else {
-        print!("{}", summary.human());
+        say!("{}", summary.human().trim_end());
     }
     Ok(())
 }

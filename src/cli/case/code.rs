@@ -4,6 +4,7 @@
 use anyhow::anyhow;
 
 use super::super::staff_client::{StaffArgs, StaffClient};
+use super::super::terminal_text::say;
 use super::show::{open_case, yes};
 use crate::domain::{Purpose, list as list_of};
 use crate::wire::{CodeRequest, CodingView};
@@ -155,20 +156,20 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
         )
         .await?;
     if client.json {
-        println!("{}", serde_json::to_string_pretty(&view)?);
+        say!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());
     }
-    println!("Case {} coded:", view.id);
+    say!("Case {} coded:", view.id);
     for (field, values) in &view.codes {
         let mark = if view.restricted.contains(field) {
             "  (restricted: never published)"
         } else {
             ""
         };
-        println!("  {field:<24} {}{mark}", values.join(", "));
+        say!("  {field:<24} {}{mark}", values.join(", "));
     }
     let c = &view.consent;
-    println!(
+    say!(
         "Consent recorded: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
         yes(c.ohchr_reprisals_team),
         yes(c.named_mechanism),

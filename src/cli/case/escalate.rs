@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::super::pinned_keyring::escalation_recipients;
 use super::super::staff_client::StaffClient;
+use super::super::terminal_text::{say, say_err};
 use super::show::open_case;
 use crate::crypto::seal;
 use crate::domain::Purpose;
@@ -110,7 +111,7 @@ pub(super) async fn escalate(
             )
             .await?;
         if !client.json {
-            println!(
+            say!(
                 "Package {} for {} on case {id}: {}, encrypted to {} key(s){}.",
                 view.id,
                 view.to,
@@ -127,7 +128,7 @@ pub(super) async fn escalate(
     }
     drop(plaintext);
     if let Some(name) = skipped_ohchr {
-        eprintln!(
+        say_err!(
             "Note: {name} (OHCHR's reprisals team) was not copied: the reporter did not consent to it."
         );
     }
@@ -135,7 +136,7 @@ pub(super) async fn escalate(
         let first = sent.first().map(serde_json::to_value).transpose()?;
         let mut value = first.unwrap_or_default();
         value["copies"] = serde_json::to_value(sent.get(1..).unwrap_or_default())?;
-        println!("{}", serde_json::to_string(&value)?);
+        say!("{}", serde_json::to_string(&value)?);
     }
     Ok(())
 }
@@ -145,14 +146,14 @@ pub(super) async fn escalations(client: &StaffClient, id: &str) -> anyhow::Resul
         .get(&format!("/api/v1/cases/{id}/escalations"))
         .await?;
     if client.json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        say!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
     if list.is_empty() {
-        println!("No packages for case {id}.");
+        say!("No packages for case {id}.");
     }
     for e in list {
-        println!(
+        say!(
             "{}  {:<14} {:<12} delivered {}  downloaded {}  acknowledged {}",
             e.id,
             e.to,

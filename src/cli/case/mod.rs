@@ -8,14 +8,17 @@ use clap::Subcommand;
 
 mod code;
 mod escalate;
+mod reply;
 mod show;
 
 pub use code::CodeArgs;
 use code::code;
 use escalate::{escalate, escalations};
-use show::{reply, show};
+use reply::{NO_MESSAGE_FLAG, reply};
+use show::{Unopened, show, try_open};
 
 use super::staff_client::{StaffArgs, StaffClient};
+use super::terminal_text::{one_line, say};
 use crate::domain::CaseStatus;
 use crate::wire::{CaseView, StatusRequest};
 
@@ -61,19 +64,22 @@ pub enum CaseCommand {
         save_attachments: Option<PathBuf>,
     },
     /// Reply to the reporter: encrypted here to the reporter and the route's caseworkers.
+    /// At a terminal the reply is written in $VISUAL or $EDITOR; otherwise it is read from
+    /// standard input. It is never taken from the command line.
     Reply {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
         id: String,
-        /// The reply text ("-" reads it from standard input).
-        #[arg(long, short)]
-        message: String,
+        /// Refused: the text would be visible to other users and kept in shell history.
+        #[arg(long, short, hide = true)]
+        message: Option<String>,
         /// Language of the reply (BCP 47).
         #[arg(long, default_value = "en")]
         language: String,
     },
-    /// Move a case along the workflow: under_assessment, credible, not_substantiated, referred, closed.
+    /// Move a case along the workflow: under_assessment, credible, not_substantiated, referred,
+    /// closed; or unreadable, for a case addressed to you that does not open.
     Status {
         #[command(flatten)]
         staff: StaffArgs,
@@ -140,7 +146,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
             CaseCommand::Login { staff } => {
                 let client = StaffClient::new(&staff)?;
                 let seconds = client.login().await?;
-                println!("Logged in for {} hours.", seconds / 3600);
+                say!("Logged in for {} hours.", seconds / 3600);
                 Ok(())
             }
             CaseCommand::Logout { staff } => logout(&StaffClient::new(&staff)?).await,
@@ -160,7 +166,12 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 id,
                 message,
                 language,
-            } => reply(&StaffClient::new(&staff)?, &id, message, &language).await,
+            } => {
+                if message.is_some() {
+                    anyhow::bail!(NO_MESSAGE_FLAG);
+                }
+                reply(&StaffClient::new(&staff)?, &id, &language).await
+            }
             CaseCommand::Status { staff, id, status } => {
                 set_status(&StaffClient::new(&staff)?, &id, &status).await
             }
@@ -180,7 +191,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                         Some(&token),
                     )
                     .await?;
-                println!("Cases {id} and {same_victim_as} now count as one victim in statistics.");
+                say!("Cases {id} and {same_victim_as} now count as one victim in statistics.");
                 Ok(())
             }
             CaseCommand::Close { staff, id } => {
@@ -213,9 +224,9 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
 /// `safehold case logout` (and `inbox logout`).
 pub(crate) async fn logout(client: &StaffClient) -> anyhow::Result<()> {
     if client.logout().await? {
-        println!("Logged out: the server ended your session and its token is deleted here.");
+        say!("Logged out: the server ended your session and its token is deleted here.");
     } else {
-        println!(
+        say!(
             "No session to end: the server no longer knew it (expired or ended); nothing is kept here."
         );
     }
@@ -227,13 +238,13 @@ async fn audit_head(client: &StaffClient) -> anyhow::Result<()> {
     let token = client.token()?;
     let head = client.witness(&token).await?;
     if client.json {
-        println!(
+        say!(
             "{}",
             serde_json::json!({ "seq": head.seq, "hash": hex::encode(head.hash) })
         );
     } else {
-        println!("The server's audit log extends what this machine saw; its head is now:");
-        println!("{head}");
+        say!("The server's audit log extends what this machine saw; its head is now:");
+        say!("{head}");
     }
     Ok(())
 }
@@ -257,22 +268,38 @@ async fn list(
     };
     let cases: Vec<CaseView> = client.get(&path).await?;
     if client.json {
-        println!("{}", serde_json::to_string_pretty(&cases)?);
+        say!("{}", serde_json::to_string_pretty(&cases)?);
         return Ok(());
     }
     if cases.is_empty() {
-        println!("No cases.");
+        say!("No cases.");
     }
     for case in cases {
-        println!(
+        say!(
             "{}  {}  {:<18} {}",
-            case.id, case.received_day, case.status, case.route
+            one_line(&case.id),
+            one_line(&case.received_day),
+            case.status,
+            one_line(&case.route)
         );
     }
     Ok(())
 }
 
 async fn set_status(client: &StaffClient, id: &str, status: &str) -> anyhow::Result<()> {
+    if status == CaseStatus::Unreadable.as_str() {
+        // Only a caseworker whose own key fails on the case may say it does not open.
+        let case: crate::wire::CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
+        match try_open(&client.identities()?, &case.ciphertext) {
+            Err(Unopened::Unreadable(_)) => {}
+            Ok(_) => anyhow::bail!(
+                "case {id} opens with your key, so it is not unreadable; read it with safehold case show {id}"
+            ),
+            Err(_) => anyhow::bail!(
+                "case {id} is not addressed to your key, so you cannot tell whether it opens; only a caseworker it is addressed to can flag it"
+            ),
+        }
+    }
     let token = client.token()?;
     let case: CaseView = client
         .post_json(
@@ -284,9 +311,9 @@ async fn set_status(client: &StaffClient, id: &str, status: &str) -> anyhow::Res
         )
         .await?;
     if client.json {
-        println!("{}", serde_json::to_string(&case)?);
+        say!("{}", serde_json::to_string(&case)?);
     } else {
-        println!("Case {} is now {}.", case.id, case.status);
+        say!("Case {} is now {}.", case.id, case.status);
     }
     Ok(())
 }

@@ -1,19 +1,27 @@
-//! `safehold case show` and `reply`: a case decrypted in memory on this machine, printed with
-//! reporter-controlled text made inert, and a reply encrypted here.
+//! `safehold case show`: a case decrypted in memory on this machine and printed through
+//! [`terminal_text`](super::super::terminal_text), so nothing a reporter wrote can act on the
+//! terminal; attachments are saved only on request, under cleaned names, never over a file.
+//!
+//! A case that does not open is one of two things, told apart: not addressed to you (no
+//! stanza for your key), or addressed to you and still not opening (a stanza opened but the
+//! header or the contents did not). The second may be a malicious submission, for example one
+//! that shows different caseworkers different reports; it is flagged for the whole route with
+//! `safehold case status ID unreadable`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::super::pinned_keyring::route_recipients;
-use super::super::staff_client::{Refused, StaffClient};
-use crate::crypto::{ThreadKey, seal};
-use crate::domain::Author;
+use super::super::export;
+use super::super::staff_client::{Identities, StaffClient};
+use super::super::terminal_text::{one_line, quoted, say, say_err};
+use crate::crypto::ThreadKey;
+use crate::crypto::seal::SealError;
+use crate::domain::CaseStatus;
 use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
-use crate::wire::{CaseDetail, MessageAdded, ReplyRequest};
+use crate::wire::CaseDetail;
 
 /// A message of the thread, opened here, and whether its thread MAC verified.
 pub(super) struct ThreadItem {
@@ -45,16 +53,8 @@ pub(super) async fn open_case(
     id: &str,
 ) -> anyhow::Result<(CaseDetail, Report, Vec<ThreadItem>)> {
     let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
-    let ciphertext = STANDARD
-        .decode(&case.ciphertext)
-        .context("the server sent malformed ciphertext")?;
     let identities = client.identities()?;
-    let plaintext = identities.open(&ciphertext).ok_or_else(|| {
-        anyhow!("your identity cannot open case {id}: it was not encrypted to any of your keys")
-    })?;
-    let report = Report::from_plaintext(&plaintext)
-        .context("the decrypted report is not a safehold.report.v1 envelope")?;
-    drop(plaintext);
+    let report = open_report(&identities, id, &case.ciphertext)?;
     // A report without a valid thread key verifies no message at all.
     let thread_key = reply_channel(&report).ok().map(|(_, key)| key);
     let mut thread = Vec::new();
@@ -74,14 +74,22 @@ pub(super) async fn open_case(
         } else {
             REPLY_FORMAT
         };
-        let text = if verified {
-            identities
-                .open(&bytes)
-                .and_then(|p| Message::from_plaintext(&p, format).ok())
-                .map(|msg| msg.text.clone())
-                .unwrap_or_else(|| "(cannot be opened with your identity)".to_owned())
-        } else {
+        // A message that does not verify is never opened: its words are not shown.
+        let text = if !verified {
             String::new()
+        } else {
+            match identities.open_or_explain(&bytes) {
+                Ok(plaintext) => match Message::from_plaintext(&plaintext, format) {
+                    Ok(message) => message.text.clone(),
+                    Err(_) => "(addressed to you, but not a Safehold message: possibly malicious)"
+                        .to_owned(),
+                },
+                Err(SealError::NotARecipient) => "(not addressed to your key)".to_owned(),
+                Err(SealError::HeaderRefused | SealError::PayloadRefused) => {
+                    "(addressed to you, but does not open: possibly malicious)".to_owned()
+                }
+                Err(_) => "(damaged: not an age file)".to_owned(),
+            }
         };
         thread.push(ThreadItem {
             entry: ThreadEntry {
@@ -94,6 +102,64 @@ pub(super) async fn open_case(
         });
     }
     Ok((case, report, thread))
+}
+
+/// Why a case's report did not open for this user.
+pub(super) enum Unopened {
+    /// No recipient stanza is for the user's keys.
+    NotAddressed,
+    /// Addressed to the user, and still not opening: why.
+    Unreadable(&'static str),
+    /// Not an age file at all, or the server's answer is malformed.
+    Damaged(String),
+}
+
+/// Decrypts and parses a case's report, or says which failure it is.
+pub(super) fn try_open(identities: &Identities, ciphertext: &str) -> Result<Report, Unopened> {
+    let ciphertext = STANDARD
+        .decode(ciphertext)
+        .map_err(|_| Unopened::Damaged("the server sent malformed ciphertext".to_owned()))?;
+    let plaintext = identities
+        .open_or_explain(&ciphertext)
+        .map_err(|e| match e {
+            SealError::NotARecipient => Unopened::NotAddressed,
+            SealError::HeaderRefused => Unopened::Unreadable(
+                "one of its recipient stanzas opens with your key, but its header does not",
+            ),
+            SealError::PayloadRefused => Unopened::Unreadable(
+                "its header opens with your key, but its contents do not decrypt",
+            ),
+            other => Unopened::Damaged(other.to_string()),
+        })?;
+    Report::from_plaintext(&plaintext).map_err(|_| {
+        Unopened::Unreadable("it decrypts with your key, but is not a safehold.report.v1 document")
+    })
+}
+
+/// [`try_open`], its failures worded for the user.
+pub(super) fn open_report(
+    identities: &Identities,
+    id: &str,
+    ciphertext: &str,
+) -> anyhow::Result<Report> {
+    try_open(identities, ciphertext).map_err(|e| match e {
+        Unopened::NotAddressed => anyhow!(
+            "case {id} is not addressed to you: none of its recipients is your key. If you \
+             should read this route's cases, ask the operator since when your key is in keys/"
+        ),
+        Unopened::Unreadable(why) => unreadable(id, why),
+        Unopened::Damaged(why) => anyhow!("case {id} cannot be opened: {why}"),
+    })
+}
+
+/// The error for a case addressed to you that does not open.
+fn unreadable(id: &str, why: &str) -> anyhow::Error {
+    anyhow!(
+        "case {id} is addressed to you but does not open: {why}. This may be a malicious \
+         submission (one that shows different caseworkers different things). Do not open it \
+         with other tools. Flag it for everyone on its route with: safehold case status {id} {}",
+        CaseStatus::Unreadable
+    )
 }
 
 pub(super) async fn show(
@@ -118,171 +184,89 @@ pub(super) async fn show(
         if let Some(object) = value.as_object_mut() {
             object.remove("reply_to");
         }
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        say!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print_report(&case, &report)?;
+        print_report(&case, &report);
         for item in &thread {
             let m = &item.entry;
-            let text = if item.verified { &m.text } else { NOT_VERIFIED };
-            println!("\n--- #{} from {} on {}\n{}", m.seq, m.from, m.day, text);
+            let text = if item.verified {
+                quoted(&m.text)
+            } else {
+                NOT_VERIFIED.to_owned()
+            };
+            say!(
+                "\n--- #{} from {} on {}\n{}",
+                m.seq,
+                one_line(&m.from),
+                one_line(&m.day),
+                text
+            );
         }
+    }
+    if case.status == CaseStatus::Unreadable {
+        say_err!(
+            "Warning: someone on this route flagged case {id} as unreadable: its file did not open \
+             for their key although it was addressed to it. It may show different people different \
+             reports; treat what it says with suspicion."
+        );
     }
     if let Some(dir) = save_attachments {
-        eprintln!(
-            "Warning: writing {} attachment(s) in PLAINTEXT to {}. Delete them when you are done.",
-            report.attachments.len(),
-            dir.display()
-        );
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        for (i, attachment) in report.attachments.iter().enumerate() {
-            let safe: String = attachment
-                .name
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || ".-_ ".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let path = dir.join(format!("{:02}-{}", i + 1, safe.trim_start_matches('.')));
-            super::super::staff_client::write_private(&path, &attachment.data)?;
-            eprintln!("  {}", path.display());
-        }
+        export::save_attachments(&dir, &report.attachments)?;
     }
     Ok(())
 }
 
-pub(super) async fn reply(
-    client: &StaffClient,
-    id: &str,
-    message: String,
-    language: &str,
-) -> anyhow::Result<()> {
-    let text = if message == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
-    } else {
-        message
-    };
-    if text.trim().is_empty() {
-        anyhow::bail!("the reply is empty; pass it with --message or on standard input");
-    }
-    // The reporter's recipient and thread key travel only inside the report.
-    let (case, report, _) = open_case(client, id).await?;
-    let (reporter, thread_key) = reply_channel(&report)?;
-    drop(report);
-    let mut recipients: Vec<age::x25519::Recipient> = vec![reporter];
-    // The route's caseworkers: only keys in the keyring pinned on this machine.
-    let keyring = client.trusted_keyring().await?;
-    recipients.extend(route_recipients(
-        &keyring,
-        &case.route,
-        &case.route_recipients,
-    )?);
-    let plaintext = Message::reply(language, text).to_padded_plaintext()?;
-    // The reporter takes one slot more than a report has; decoys fill the route's gap.
-    let slots = keyring.recipient_slots() + 1;
-    let ciphertext = seal::encrypt_in_slots(&plaintext, &recipients, slots)?;
-    drop(plaintext);
-    let token = client.token()?;
-    let author = Author::Caseworker(String::new());
-    let mut seq = case.messages.last().map_or(1, |m| m.seq + 1);
-    // The MAC covers the reply's position: if someone wrote first, sign for the next one (a
-    // few times; a server that keeps moving the goalposts gets its error shown).
-    let mut attempts = 0;
-    let added: MessageAdded = loop {
-        attempts += 1;
-        let request = ReplyRequest {
-            ciphertext: STANDARD.encode(&ciphertext),
-            seq,
-            thread_mac: STANDARD.encode(thread_key.tag(&author, seq, &ciphertext)),
-        };
-        match client
-            .post_json(
-                &format!("/api/v1/cases/{id}/replies"),
-                &request,
-                Some(&token),
-            )
-            .await
-        {
-            Ok(added) => break added,
-            Err(e) if attempts < 5 && Refused::is(&e, "thread_changed") => {
-                let case: CaseDetail = client.get(&format!("/api/v1/cases/{id}")).await?;
-                seq = case.messages.last().map_or(1, |m| m.seq + 1);
-            }
-            Err(e) => return Err(e),
-        }
-    };
-    if client.json {
-        println!("{}", serde_json::json!({ "case": id, "seq": added.seq }));
-    } else {
-        println!(
-            "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s).",
-            added.seq,
-            recipients.len() - 1
-        );
-    }
-    Ok(())
-}
-
-pub(super) fn print_report(case: &CaseDetail, report: &Report) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+fn print_report(case: &CaseDetail, report: &Report) {
+    say!(
         "Case {}  ({}, received {}, {})",
-        case.id, case.route, case.received_day, case.status
-    )?;
-    writeln!(
-        out,
+        one_line(&case.id),
+        one_line(&case.route),
+        one_line(&case.received_day),
+        case.status
+    );
+    say!(
         "Language: {}   Sent from: {:?}",
-        report.language, report.channel
-    )?;
+        one_line(&report.language),
+        report.channel
+    );
     let r = &report.routing;
-    writeln!(
-        out,
+    say!(
         "Mechanism: {}   Region: {}   Immediate danger: {}",
-        r.mechanism.as_deref().unwrap_or("-"),
-        r.region.as_deref().unwrap_or("-"),
+        one_line(r.mechanism.as_deref().unwrap_or("-")),
+        one_line(r.region.as_deref().unwrap_or("-")),
         r.immediate_danger
             .map_or("-", |d| if d { "YES" } else { "no" })
-    )?;
-    let f = &report.fields;
-    for (label, text) in f.labelled() {
-        writeln!(
-            out,
+    );
+    for (label, text) in report.fields.labelled() {
+        say!(
             "\n{label}:\n{}",
-            if text.is_empty() { "-" } else { text }
-        )?;
+            quoted(if text.is_empty() { "-" } else { text })
+        );
     }
     let c = &report.consent;
-    writeln!(
-        out,
+    say!(
         "\nConsent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
         yes(c.ohchr_reprisals_team),
         yes(c.named_mechanism),
         yes(c.sg_report_named),
         yes(c.sg_report_anonymous),
         yes(c.statistics)
-    )?;
-    writeln!(out, "Attachments: {}", report.attachments.len())?;
+    );
+    say!("Attachments: {}", report.attachments.len());
     for a in &report.attachments {
-        writeln!(
-            out,
+        say!(
             "  {} ({}, {} bytes, sha256 {}{})",
-            a.name,
-            a.media_type,
+            one_line(&a.name),
+            one_line(&a.media_type),
             a.size,
-            &a.sha256[..16],
+            one_line(a.sha256.get(..16).unwrap_or(&a.sha256)),
             if a.metadata_stripped {
                 ", metadata removed"
             } else {
                 ""
             }
-        )?;
+        );
     }
-    Ok(())
 }
 
 pub(super) fn yes(b: bool) -> &'static str {

@@ -127,12 +127,15 @@ pub async fn lookup(
         .iter()
         .map(|m| thread_entry(&lang, &keys, m))
         .collect();
+    let Ok(csrf_token) = token.authenticity_token() else {
+        return Err(PageError::unavailable(&lang));
+    };
+    // Bound to this browser's CSRF cookie, and good once; it carries the thread key sealed.
     let token_key = state.secrets().receipt_token_key();
-    let followup_token = followup_token::issue(token_key, &view.public_id);
+    let followup_token = followup_token::issue(token_key, &view.public_id, &csrf_token);
     let sealed_thread_key = thread_key_seal::seal(token_key, &followup_token, keys.thread_key())
         .ok_or_else(|| PageError::unavailable(&lang))?;
     drop(keys);
-    let csrf_token = token.authenticity_token().unwrap_or_default();
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),
         view.public_id,
@@ -206,7 +209,7 @@ pub async fn followup(
         )
     })?;
     let FollowupForm {
-        case_id,
+        receipt_token,
         thread_key,
         text,
         attachments,
@@ -217,6 +220,19 @@ pub async fn followup(
             return Err(e.back_to("/receipt"));
         }
     };
+    // A replayed form (the back button, a second tab, a copied token) adds nothing.
+    let spent = state
+        .store()
+        .spend_followup_token(&receipt_token.spent_id)
+        .await
+        .map_err(|e| PageError::not_stored(e, &lang))?;
+    if !spent {
+        return Err(
+            PageError::new(StatusCode::CONFLICT, &lang, "error-followup-used", &[])
+                .back_to("/receipt"),
+        );
+    }
+    let case_id = receipt_token.case_id;
     let report = state
         .store()
         .report(&case_id)
@@ -279,9 +295,10 @@ fn followup_sent(lang: &Lang) -> Response {
     (StatusCode::CREATED, render(&page)).into_response()
 }
 
-/// A follow-up form's content: its case, the reporter's thread key, the words and files.
+/// A follow-up form's content: its verified token, the reporter's thread key, the words and
+/// files.
 struct FollowupForm {
-    case_id: String,
+    receipt_token: followup_token::Verified,
     thread_key: ThreadKey,
     text: String,
     attachments: Vec<Attachment>,
@@ -296,7 +313,7 @@ async fn read_followup(
     let expired = || PageError::new(StatusCode::FORBIDDEN, lang, "error-followup-expired", &[]);
     let mut reader = FormReader::start(multipart, token, lang, state.max_body_bytes()).await?;
     let key = state.secrets().receipt_token_key();
-    let mut case_id = None;
+    let mut verified = None;
     let mut receipt_token = None;
     let mut sealed_thread_key = None;
     let mut text = String::new();
@@ -305,7 +322,9 @@ async fn read_followup(
         match name.as_str() {
             "receipt_token" => {
                 let value = reader.text(field, &name).await?;
-                case_id = Some(followup_token::verify(key, &value).ok_or_else(expired)?);
+                // `start` has checked the CSRF token, so this browser's own is at hand.
+                let browser = token.authenticity_token().map_err(|_| expired())?;
+                verified = Some(followup_token::verify(key, &value, &browser).ok_or_else(expired)?);
                 receipt_token = Some(value);
             }
             "thread_key" => sealed_thread_key = Some(reader.text(field, &name).await?),
@@ -318,7 +337,7 @@ async fn read_followup(
             _ => return Err(unexpected_field(lang, &name)),
         }
     }
-    let case_id = case_id.ok_or_else(expired)?;
+    let verified = verified.ok_or_else(expired)?;
     let thread_key = receipt_token
         .zip(sealed_thread_key)
         .and_then(|(token, sealed)| thread_key_seal::open(key, &token, &sealed))
@@ -332,7 +351,7 @@ async fn read_followup(
         ));
     }
     Ok(FollowupForm {
-        case_id,
+        receipt_token: verified,
         thread_key,
         text,
         attachments,

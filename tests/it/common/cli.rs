@@ -25,6 +25,29 @@ pub fn run(command: &mut Command) -> CliOutput {
     )
 }
 
+/// Runs `command` to the end with `input` on its standard input.
+pub fn run_with_input(command: &mut Command, input: &str) -> CliOutput {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run safehold");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().expect("run safehold");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 impl TestServer {
     /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions,
     /// its state the audit head seen);
@@ -79,6 +102,13 @@ impl TestServer {
     pub fn cli_via(&self, url: &str, who: &str, args: &[&str]) -> CliOutput {
         let name = who.rsplit('/').next().unwrap();
         run(&mut self.cli_command_at(url, who, &demo_identity_file(name), args))
+    }
+
+    /// Like [`TestServer::cli`], with `input` on standard input (a reply's text).
+    pub fn cli_with_input(&self, who: &str, args: &[&str], input: &str) -> CliOutput {
+        let name = who.rsplit('/').next().unwrap();
+        let mut command = self.cli_command(who, &demo_identity_file(name), args);
+        run_with_input(&mut command, input)
     }
 
     /// `safehold admin ARGS` with the server's database, keys and policy.

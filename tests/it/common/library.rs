@@ -7,14 +7,13 @@ pub use safehold::crypto::codephrase::Codephrase;
 pub use safehold::crypto::receipt::ReceiptKeys;
 pub use safehold::crypto::seal;
 pub use safehold::crypto::thread::ThreadKey;
-pub use safehold::domain::Author;
-pub use safehold::domain::{AlertKind, CaseStatus, Consent as ConsentRecord};
+pub use safehold::domain::{AlertKind, Author, CaseStatus, Consent as ConsentRecord};
 pub use safehold::envelope::{
-    Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, ReplyTo, Report, ReportFields,
-    RoutingAnswers,
+    Attachment, Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, ReplyTo, Report,
+    ReportFields, RoutingAnswers,
 };
 pub use safehold::store::{
-    AlertEvent, Audit, Backend, NewMessage, NewReport, StaffIdentity, StatsCodeRow, Store,
-    StoredCode, new_public_id, today,
+    AlertEvent, Audit, Backend, MessageOutcome, NewMessage, NewReport, StaffIdentity, StatsCodeRow,
+    Store, StoredCode, new_public_id, today,
 };
 pub use safehold::wire::{RoutesResponse, SubmitResponse};

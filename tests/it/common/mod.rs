@@ -6,6 +6,7 @@
 //! - [`Site`] (site.rs): the HTTP endpoints at a base URL, for a [`TestServer`] or a
 //!   `ServerProcess`: the form, the receipt page, the report API, staff login and calls.
 //! - form.rs: the no-JavaScript form's fields and the pages' parsing.
+//! - crafted.rs: age files altered as a hostile submitter would.
 //! - cases.rs: stand-in reports and coded cases written straight to the store, and opening
 //!   stored ciphertext with the demo keys.
 //! - library.rs: every `safehold::{crypto, envelope, http::api, store}` path the tests use.
@@ -14,6 +15,7 @@
 
 mod cases;
 mod cli;
+mod crafted;
 mod form;
 mod library;
 mod server;
@@ -22,7 +24,8 @@ mod site;
 use std::path::{Path, PathBuf};
 
 pub use cases::{CodedCase, insert_coded_case, open_report, stand_in_report};
-pub use cli::run;
+pub use cli::{run, run_with_input, safehold_command};
+pub use crafted::graft_first_stanza;
 pub use form::{FormReport, element_text, hidden_value};
 pub use library::*;
 pub use server::TestServer;

@@ -129,6 +129,51 @@ impl Site {
     /// Builds, pads and encrypts a report with `text` for the recipients of `route`, as an API
     /// client does, with fresh receipt keys.
     pub async fn api_submission(&self, route: &str, text: &str) -> ApiSubmission {
+        let codephrase = Codephrase::generate();
+        let keys = ReceiptKeys::derive(&codephrase).unwrap();
+        let plaintext = sample_report_for(text, &keys)
+            .to_padded_plaintext()
+            .unwrap();
+        self.api_submission_keyed(route, codephrase, keys, |recipients, slots| {
+            seal::encrypt_in_slots(&plaintext, recipients, slots).unwrap()
+        })
+        .await
+    }
+
+    /// Pads and encrypts `report` for the recipients of `route` (decoys up to the slots), as
+    /// an API client does, with fresh receipt keys.
+    pub async fn api_submission_of(&self, route: &str, report: &Report) -> ApiSubmission {
+        let plaintext = report.to_padded_plaintext().unwrap();
+        let codephrase = Codephrase::generate();
+        let keys = ReceiptKeys::derive(&codephrase).unwrap();
+        self.api_submission_keyed(route, codephrase, keys, |recipients, slots| {
+            seal::encrypt_in_slots(&plaintext, recipients, slots).unwrap()
+        })
+        .await
+    }
+
+    /// An API submission for `route` whose ciphertext `encrypt` makes from the route's
+    /// recipients (for crafted, possibly malicious files).
+    pub async fn api_submission_of_ciphertext(
+        &self,
+        route: &str,
+        encrypt: impl FnOnce(&[age::x25519::Recipient]) -> Vec<u8>,
+    ) -> ApiSubmission {
+        let codephrase = Codephrase::generate();
+        let keys = ReceiptKeys::derive(&codephrase).unwrap();
+        self.api_submission_keyed(route, codephrase, keys, |recipients, _| encrypt(recipients))
+            .await
+    }
+
+    /// The request body for a report on `route` that `encrypt` seals from the route's
+    /// recipients and the recipient slots, with the receipt `keys`.
+    async fn api_submission_keyed(
+        &self,
+        route: &str,
+        codephrase: Codephrase,
+        keys: ReceiptKeys,
+        encrypt: impl FnOnce(&[age::x25519::Recipient], usize) -> Vec<u8>,
+    ) -> ApiSubmission {
         let routes = self.routes().await;
         let route = routes
             .routes
@@ -140,13 +185,7 @@ impl Site {
             .iter()
             .map(|r| r.parse().unwrap())
             .collect();
-        let codephrase = Codephrase::generate();
-        let keys = ReceiptKeys::derive(&codephrase).unwrap();
-        let plaintext = sample_report_for(text, &keys)
-            .to_padded_plaintext()
-            .unwrap();
-        let ciphertext =
-            seal::encrypt_in_slots(&plaintext, &recipients, recipient_slots(&routes)).unwrap();
+        let ciphertext = encrypt(&recipients, recipient_slots(&routes));
         let body = json!({
             "route_tag": route.tag,
             "ciphertext": STANDARD.encode(&ciphertext),
