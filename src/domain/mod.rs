@@ -9,11 +9,13 @@ mod alert_kind;
 mod author;
 mod consent;
 mod status;
+mod thread_gaps;
 
 pub use alert_kind::AlertKind;
 pub use author::Author;
 pub use consent::{Consent, Purpose};
 pub use status::CaseStatus;
+pub use thread_gaps::thread_gaps;
 
 /// A string that names no known value of a vocabulary type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -58,8 +58,9 @@ impl Keyring {
     /// Loads `dir` (normally `keys/`, or `keys/DEMO` with `--demo`) and refuses it, listing every
     /// problem with its file and line, unless every file is valid.
     ///
-    /// Ignored: `README*` files and hidden files (`.gitkeep`) anywhere, and a top-level `DEMO/`
-    /// directory (the repository's demo key set, loaded only by pointing `dir` at it). An
+    /// Not loaded as keys: `README*` files and hidden files (`.gitkeep`) anywhere, and a
+    /// top-level `DEMO/` directory (the repository's demo key set, loaded only by pointing
+    /// `dir` at it). Every one of them is still read and refused if it holds a private key. An
     /// `identities/` directory (private keys) is refused unless every loaded recipient is a
     /// public demo key.
     pub fn load(dir: &Path) -> Result<Keyring, KeyringError> {

@@ -10,9 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, NewMessage,
-    TestServer, ThreadKey, marker, open_as, open_report, random_bytes, recipient_slots, repo, seal,
-    x25519_stanzas,
+    AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, MessageOutcome,
+    NewMessage, TestServer, ThreadKey, marker, open_as, open_report, random_bytes, recipient_slots,
+    repo, seal, x25519_stanzas,
 };
 
 fn browser_ready() -> bool {
@@ -252,20 +252,25 @@ async fn story(js: bool) {
         route: "general",
         targets: &[],
     };
-    server
-        .store
-        .add_message(
-            id,
-            NewMessage {
-                author: &amina,
-                seq: 2,
-                ciphertext: &forged,
-                thread_mac: &random_bytes::<32>(),
-            },
-            alert,
-        )
-        .await
-        .unwrap();
+    // It also removes a message (position 2), which the page must point out.
+    for (seq, ciphertext) in [(2, &b"to be removed"[..]), (3, &forged[..])] {
+        let outcome = server
+            .store
+            .add_message(
+                id,
+                NewMessage {
+                    author: &amina,
+                    seq,
+                    ciphertext,
+                    thread_mac: &random_bytes::<32>(),
+                },
+                alert,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(outcome, MessageOutcome::Added(_)));
+    }
+    server.sql("DELETE FROM messages WHERE seq = 2").await;
     let followup = format!("{canary} follow-up: they called again");
     let back = drive(json!({
         "url": server.url, "scenario": "receipt", "js": js, "marker": canary,
@@ -284,6 +289,10 @@ async fn story(js: bool) {
     assert!(
         thread_text.contains("not written by the caseworkers"),
         "the forged reply is shown as a warning: {thread_text}"
+    );
+    assert!(
+        thread_text.contains("messages are missing here (how many: 1)"),
+        "the removed message is pointed out: {thread_text}"
     );
     assert!(back["statusText"].as_str().unwrap().starts_with("Received"));
     if js {
@@ -319,7 +328,7 @@ async fn story(js: bool) {
     // JavaScript, from the key sealed into the receipt page.
     assert!(thread_key.verifies(
         &Author::Reporter,
-        3,
+        4,
         &messages[2].ciphertext,
         messages[2].thread_mac.as_deref()
     ));

@@ -143,6 +143,23 @@ async fn forged_messages_are_warnings_for_reporter_and_caseworker(backend: Backe
     let last = server.store.messages(&id).await.unwrap().pop().unwrap();
     assert_eq!(last.seq, 4);
     assert!(thread_key.verifies(&caseworker, 4, &last.ciphertext, last.thread_mac.as_deref()));
+
+    // Whoever holds the database deletes the genuine first reply: both readers point at the
+    // hole (positions are under the MAC, so the rest cannot be renumbered to hide it).
+    server.sql("DELETE FROM messages WHERE seq = 1").await;
+    let (_, page, _) = server.receipt_lookup(&codephrase).await;
+    assert!(!page.contains(&reply), "the reply is gone");
+    assert!(
+        page.contains("messages are missing here (how many: 1)"),
+        "{page}"
+    );
+    let (ok, out, err) = amina(&["case", "show", &id]);
+    assert!(ok, "{err}");
+    assert!(out.contains("#1-#1 MISSING"), "{out}");
+    let (ok, out, err) = amina(&["case", "show", &id, "--json"]);
+    assert!(ok, "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["missing_positions"], json!([1]));
     server.stop().await;
 }
 on_both_backends!(forged_messages_are_warnings_for_reporter_and_caseworker);

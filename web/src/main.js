@@ -278,7 +278,18 @@ async function showThread(receipt, keys, verifier, fingerprint) {
   thread.append(element("h2", text.threadHeading, { id: "thread-heading" }));
   if (receipt.messages.length === 0) thread.append(element("p", text.threadEmpty, { id: "thread-empty" }));
   const list = element("ol", null, { class: "thread", id: "thread" });
+  let expected = 1;
   for (const m of receipt.messages) {
+    // A missing position is a message someone removed (src/domain/thread_gaps.rs).
+    if (m.seq > expected) {
+      const gap = element("li", null, { class: "forged" });
+      gap.append(
+        element("p", text.threadFromUnknown, { class: "meta" }),
+        element("p", text.threadMissing.replace("{count}", String(m.seq - expected)), { class: "warning", role: "alert" }),
+      );
+      list.append(gap);
+    }
+    expected = Math.max(expected, m.seq + 1);
     const item = element("li");
     if (!verifies(keys.threadKey, m)) {
       // Not written by the reporter or the route's caseworkers: never shown as their words.

@@ -19,7 +19,7 @@ use super::super::staff_client::{Identities, StaffClient};
 use super::super::terminal_text::{one_line, quoted, say, say_err};
 use crate::crypto::ThreadKey;
 use crate::crypto::seal::SealError;
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, thread_gaps};
 use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
 use crate::wire::CaseDetail;
 
@@ -180,6 +180,12 @@ pub(super) async fn show(
             })
             .collect::<serde_json::Result<Vec<_>>>()?
             .into();
+        let positions: Vec<i64> = thread.iter().map(|item| item.entry.seq).collect();
+        value["missing_positions"] = thread_gaps(&positions)
+            .into_iter()
+            .flat_map(|(_, missing)| missing)
+            .collect::<Vec<i64>>()
+            .into();
         // The reply channel is for this machine only; scripts never need the thread key.
         if let Some(object) = value.as_object_mut() {
             object.remove("reply_to");
@@ -187,7 +193,17 @@ pub(super) async fn show(
         say!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_report(&case, &report);
-        for item in &thread {
+        let positions: Vec<i64> = thread.iter().map(|item| item.entry.seq).collect();
+        let gaps = thread_gaps(&positions);
+        for (index, item) in thread.iter().enumerate() {
+            for (_, missing) in gaps.iter().filter(|(at, _)| *at == index) {
+                say!(
+                    "\n--- #{}-#{} MISSING\nWARNING: these messages are gone from the thread: the server, or \
+                     someone with its database, removed them. Tell your administrator.",
+                    missing.start(),
+                    missing.end()
+                );
+            }
             let m = &item.entry;
             let text = if item.verified {
                 quoted(&m.text)

@@ -26,7 +26,7 @@ use crate::crypto::ThreadKey;
 use crate::crypto::codephrase::{Codephrase, CodephraseError};
 use crate::crypto::receipt::ReceiptKeys;
 use crate::crypto::seal;
-use crate::domain::{AlertKind, Author};
+use crate::domain::{AlertKind, Author, thread_gaps};
 use crate::envelope::{Attachment, Message, REPLY_FORMAT};
 use crate::i18n::Lang;
 use crate::mac::receipt_hash;
@@ -123,10 +123,24 @@ pub async fn lookup(
         .map_err(|e| PageError::not_read(e, &lang))?;
     // Replies are opened with the identity derived for this request only; it is wiped with
     // `keys` right after.
-    let thread: Vec<ThreadEntry> = messages
+    let mut thread: Vec<ThreadEntry> = messages
         .iter()
         .map(|m| thread_entry(&lang, &keys, m))
         .collect();
+    // A missing position is a message someone removed: say so where it was.
+    let positions: Vec<i64> = messages.iter().map(|m| m.seq).collect();
+    for (index, missing) in thread_gaps(&positions).into_iter().rev() {
+        let count = missing.end() - missing.start() + 1;
+        thread.insert(
+            index,
+            ThreadEntry {
+                from: lang.t("thread-from-unknown"),
+                day: String::new(),
+                text: lang.t_with("thread-missing", &[("count", count.to_string())]),
+                forged: true,
+            },
+        );
+    }
     let Ok(csrf_token) = token.authenticity_token() else {
         return Err(PageError::unavailable(&lang));
     };
