@@ -1,6 +1,9 @@
 //! The tamper-evident audit log of staff actions: a hash chain. Each entry's hash covers the
 //! previous entry's hash and its own fields, so editing, inserting or deleting any row breaks
-//! every hash after it. Entries hold actor, action, subject and the minute: never content.
+//! every hash after it. Entries hold actor, action, subject and the UTC day: never content,
+//! and never a finer time, since a staff action right after a report (a `pull`) would date
+//! the report. The column is still called `at_minute`; entries written before migration 0011
+//! keep the minute they were hashed with.
 
 use sha2::{Digest, Sha256};
 
@@ -62,7 +65,7 @@ impl Action {
 pub struct Entry {
     /// Position in the chain, from 1.
     pub seq: i64,
-    /// UTC minute, `YYYY-MM-DDTHH:MM`.
+    /// UTC day, `YYYY-MM-DD` (`YYYY-MM-DDTHH:MM` in entries written before migration 0011).
     pub at_minute: String,
     /// `role/name` of the staff member.
     pub actor: String,
@@ -145,10 +148,9 @@ pub fn verify(entries: &[Entry]) -> Result<(), ChainError> {
     Ok(())
 }
 
-/// The current UTC minute, as stored.
+/// The time an entry stores: the current UTC day, `YYYY-MM-DD`, never finer.
 pub fn this_minute() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!("{}T{:02}:{:02}", now.date(), now.hour(), now.minute())
+    time::OffsetDateTime::now_utc().date().to_string()
 }
 
 #[cfg(test)]

@@ -12,9 +12,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     super::async_runtime(super::Threads::PerCore)?.block_on(serve(config))
 }
 
-/// Logs go to stderr. The HTTP layer logs routes and statuses only, never addresses or
-/// content; `RUST_LOG` adjusts the level, but can never turn on the libraries' own lines that
-/// carry a peer address (axum logs "connection <ip:port> accepted" at trace level).
+/// Logs go to stderr, without a clock time: nothing is logged per request (requests are
+/// counted per day instead, see `store::counts`), and lines carry no timestamp, so the log
+/// dates nothing even where a library logs per request at debug or trace level. `RUST_LOG`
+/// adjusts the level, but can never turn on the libraries' own lines that carry a peer
+/// address (axum logs "connection <ip:port> accepted" at trace level). A log collector that
+/// stamps each line (journald) adds the time back: run at the default level there.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -26,6 +29,7 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
+        .without_time()
         .try_init();
 }
 
@@ -56,12 +60,16 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let retention = server
         .retention
         .map(|r| crate::retention::spawn_daily(server.store.clone(), r));
+    // The WAL truncated, file times reset, daily counts written, PostgreSQL tables rewritten.
+    let maintenance = crate::maintenance::spawn(server.store.clone());
     let served = http::serve(listener, server.router, shutdown_signal()).await;
     if let Some(task) = retention {
         task.abort();
     }
+    maintenance.abort();
     // Every request has finished; let deliveries in flight finish (undelivered rows stay in
-    // the outbox), then close the pool so the last commits are checkpointed.
+    // the outbox), then close the pool so the last commits are checkpointed and the day's
+    // counts so far are written.
     alerts.shutdown().await;
     server.store.close().await;
     served?;

@@ -15,4 +15,5 @@ mod escalation;
 mod form_intake;
 mod protection;
 mod receipt;
+mod scrub;
 mod statistics;
