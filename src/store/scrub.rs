@@ -18,22 +18,34 @@ use std::path::Path;
 use super::{Pool, Store, StoreError};
 
 /// Sets the modification times of the SQLite files at `file` (and its `-wal` and `-shm`) to
-/// the start of the current UTC day. (The change time cannot be set: it shows this call.)
+/// the start of the current UTC day, and their access times too. (The change time cannot be
+/// set: it shows this call.)
+///
+/// By path (`utimensat`), never through an open file: closing any descriptor of a database
+/// file releases every POSIX lock the process holds on it, SQLite's included, and another
+/// process's connection could then delete the WAL under the server.
 pub(super) fn reset_file_times(file: &Path) {
-    let midnight = std::time::SystemTime::UNIX_EPOCH
-        + std::time::Duration::from_secs(
-            u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp())
-                .unwrap_or(0)
-                .div_euclid(86_400)
-                * 86_400,
-        );
+    let midnight = rustix::fs::Timespec {
+        tv_sec: time::OffsetDateTime::now_utc()
+            .unix_timestamp()
+            .div_euclid(86_400)
+            * 86_400,
+        tv_nsec: 0,
+    };
+    let times = rustix::fs::Timestamps {
+        last_access: midnight,
+        last_modification: midnight,
+    };
     for suffix in ["", "-wal", "-shm"] {
         let mut name = file.as_os_str().to_owned();
         name.push(suffix);
         // A missing file (no WAL yet) has no time to hide.
-        if let Ok(f) = std::fs::File::options().append(true).open(&name) {
-            let _ = f.set_modified(midnight);
-        }
+        let _ = rustix::fs::utimensat(
+            rustix::fs::CWD,
+            name.as_os_str(),
+            &times,
+            rustix::fs::AtFlags::empty(),
+        );
     }
 }
 

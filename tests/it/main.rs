@@ -10,6 +10,7 @@ mod bad_input;
 mod browser;
 mod canary;
 mod casework;
+mod counts;
 mod durability;
 mod escalation;
 mod form_intake;

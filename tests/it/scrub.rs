@@ -6,7 +6,13 @@
 //! with one `xmin`, laid out in the order of the random keys. On SQLite the rewrite is not
 //! needed: tables are `WITHOUT ROWID` with random keys.
 
-use crate::common::{Backend, TestServer, postgres_base_url, stand_in_report, today};
+use std::time::{Duration, Instant};
+
+use crate::common::{
+    Backend, FormReport, Site, TestServer, fresh_database, postgres_base_url, stand_in_report,
+    today,
+};
+use crate::process::{ServerProcess, SpawnOptions};
 
 async fn pg_rows(url: &str, sql: &'static str) -> Vec<String> {
     let pool = sqlx::PgPool::connect(url).await.unwrap();
@@ -80,4 +86,67 @@ async fn sqlite_tables_keep_no_rowid() {
     }
     assert!(!server.store.scrub_arrival_order().await.unwrap());
     server.stop().await;
+}
+
+/// The real server truncates the SQLite WAL on its schedule (every second here, every minute
+/// by default): soon after a report, the WAL that held its pages is empty again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_wal_is_truncated_on_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(Backend::Sqlite, dir.path()).await;
+    let options = SpawnOptions {
+        env: vec![("SAFEHOLD_MAINTENANCE_SECONDS".into(), "1".into())],
+        ..SpawnOptions::default()
+    };
+    let server = ServerProcess::spawn_with(dir.path(), &database_url, &options);
+    let wal = dir.path().join("data/safehold.db-wal");
+    let wal_bytes = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    Site::at(&server.url)
+        .submit_form(&FormReport::simple(
+            "pages of this report pass through the WAL",
+        ))
+        .await;
+    let started = Instant::now();
+    let mut seen = 0;
+    loop {
+        seen = seen.max(wal_bytes());
+        if seen > 0 && wal_bytes() == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the WAL was not truncated: {} bytes (largest seen {seen})",
+            wal_bytes()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(server);
+}
+
+/// Resetting the files' times must not release SQLite's locks (closing any descriptor of a
+/// database file drops every POSIX lock the process holds on it): otherwise the next program
+/// that opens and closes the database deletes the WAL under the running server, and what the
+/// server writes after that is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maintenance_keeps_the_server_s_hold_on_its_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(Backend::Sqlite, dir.path()).await;
+    let options = SpawnOptions {
+        env: vec![("SAFEHOLD_MAINTENANCE_SECONDS".into(), "1".into())],
+        ..SpawnOptions::default()
+    };
+    let server = ServerProcess::spawn_with(dir.path(), &database_url, &options);
+    // Let a few maintenance ticks pass, then visit as another program would.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let visitor = sqlx::SqlitePool::connect(&database_url).await.unwrap();
+    let _: i64 = sqlx::query_scalar("SELECT count(*) FROM reports")
+        .fetch_one(&visitor)
+        .await
+        .unwrap();
+    visitor.close().await;
+    assert!(
+        dir.path().join("data/safehold.db-wal").exists(),
+        "a visitor deleted the WAL the server still writes to"
+    );
+    drop(server);
 }
