@@ -90,6 +90,7 @@ impl Store {
         let Pool::Postgres(p) = &self.pool else {
             return Ok(false);
         };
+        let mut skipped = Vec::new();
         for (table, order) in REWRITTEN {
             let mut tx = p.begin().await?;
             let ours: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
@@ -99,8 +100,22 @@ impl Store {
             if !ours {
                 return Ok(false);
             }
+            // Requests wait while a table is rewritten; a table busy for longer (an alert
+            // claim in flight holds its rows) is left for the next run rather than stall them.
+            sqlx::query("SET LOCAL lock_timeout = '2s'")
+                .execute(&mut *tx)
+                .await?;
+            let lock = format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE");
+            if sqlx::query(sqlx::AssertSqlSafe(lock))
+                .execute(&mut *tx)
+                .await
+                .is_err()
+            {
+                tx.rollback().await?;
+                skipped.push(*table);
+                continue;
+            }
             for statement in [
-                format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"),
                 format!("CREATE TEMP TABLE scrub ON COMMIT DROP AS SELECT * FROM {table}"),
                 // TRUNCATE gives the table new files; the old ones, with the old row
                 // headers, are unlinked at commit.
@@ -112,6 +127,9 @@ impl Store {
                     .await?;
             }
             tx.commit().await?;
+        }
+        if !skipped.is_empty() {
+            tracing::info!(tables = ?skipped, "tables busy; they are rewritten at the next run");
         }
         Ok(true)
     }
