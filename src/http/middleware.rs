@@ -2,7 +2,7 @@
 //! answer in the client's form.
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::FutureExt;
@@ -55,9 +55,23 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// Counts the request under its method, route template and status, for the current UTC day.
 /// Nothing is logged per request, at any level: a log line is written at a time, so it would
 /// date a report (see `store::counts`). Never the client address, user agent, query string,
-/// body or latency: the route template (`/api/v1/reports`) is all that is recorded.
+/// body or latency: the route template (`/api/v1/reports`) is all that is recorded, so the
+/// number of counters stays bounded whatever clients send.
 pub async fn count_request(State(store): State<Store>, request: Request, next: Next) -> Response {
-    let method = request.method().clone();
+    // Only standard methods are named: a client-chosen one would add a key per request.
+    const NAMED: [(Method, &str); 7] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::PATCH, "PATCH"),
+        (Method::OPTIONS, "OPTIONS"),
+    ];
+    let method = NAMED
+        .iter()
+        .find(|(m, _)| m == request.method())
+        .map_or("OTHER", |(_, name)| *name);
     let route = request
         .extensions()
         .get::<MatchedPath>()

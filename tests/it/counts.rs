@@ -31,6 +31,13 @@ async fn requests_are_counted_per_day_and_shown_to_the_operator(backend: Backend
     site.submit_form(&FormReport::simple("counted, never logged"))
         .await;
     site.submit_form(&FormReport::simple("counted twice")).await;
+    // A method a client makes up is counted as OTHER: it adds no counter of its own.
+    let made_up = reqwest::Method::from_bytes(b"FOOBAR").unwrap();
+    site.client()
+        .request(made_up, site.endpoint("/"))
+        .send()
+        .await
+        .unwrap();
 
     // While the day runs, nothing is written: the counts live in the server's memory.
     let out = admin_counts(&database_url);
@@ -51,6 +58,10 @@ async fn requests_are_counted_per_day_and_shown_to_the_operator(backend: Backend
         "{out}"
     );
     assert!(clock.in_text(&out).is_empty(), "{out}");
+    assert!(
+        !out.contains("FOOBAR") && out.contains("\trequest\tOTHER "),
+        "{out}"
+    );
     let log = std::fs::read_to_string(&server.stderr).unwrap();
     assert!(
         log.contains(&format!(
