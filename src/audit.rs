@@ -1,7 +1,7 @@
 //! The tamper-evident audit log of staff actions: a hash chain that staff clients witness.
 //!
 //! Each entry commits to its content through a `content_hash` (a fresh random salt, the
-//! minute, actor, action and subject), and its `hash` covers the previous entry's hash, its
+//! UTC day, actor, action and subject), and its `hash` covers the previous entry's hash, its
 //! sequence number and that content hash. Editing, inserting or deleting any row breaks every
 //! hash after it; and because every staff CLI keeps the last head (sequence and hash) it has
 //! seen, a chain rewritten from scratch (truncated, or re-hashed with actions reassigned) no
@@ -12,6 +12,10 @@
 //!
 //! Entries written before content hashes existed (`content_hash` empty) keep their first
 //! format, [`legacy_entry_hash`], and are still checked by [`verify`]; no new entry uses it.
+//!
+//! Entries hold the UTC day, never a finer time: a staff action right after a report (a
+//! `pull`) would date the report. The column is still called `at_minute`; entries written
+//! before migration 0011 keep the minute they were hashed with.
 
 use sha2::{Digest, Sha256};
 
@@ -85,7 +89,7 @@ impl Action {
 pub struct Entry {
     /// Position in the chain, from 1.
     pub seq: i64,
-    /// UTC minute, `YYYY-MM-DDTHH:MM`.
+    /// UTC day, `YYYY-MM-DD` (`YYYY-MM-DDTHH:MM` in entries written before migration 0011).
     pub at_minute: String,
     /// `role/name` of the staff member.
     pub actor: String,
@@ -376,10 +380,9 @@ pub fn extends(entries: &[Entry], seen: Head) -> Result<(), Rewritten> {
     Ok(())
 }
 
-/// The current UTC minute, as stored.
+/// The time an entry stores: the current UTC day, `YYYY-MM-DD`, never finer.
 pub fn this_minute() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!("{}T{:02}:{:02}", now.date(), now.hour(), now.minute())
+    time::OffsetDateTime::now_utc().date().to_string()
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod http;
 pub mod i18n;
 pub mod keyring;
 pub mod mac;
+pub mod maintenance;
 pub mod padding;
 pub mod policy;
 pub mod retention;

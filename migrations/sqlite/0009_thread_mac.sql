@@ -1,5 +1,5 @@
 -- Replies and follow-ups carry the thread MAC their writer computed under the thread key
--- (docs/receipt-derivation.md); the server stores it and cannot make one. Rows written
+-- (see the receipt derivation document); the server stores it and cannot make one. Rows written
 -- before this migration have none, and readers show them as unverified.
 ALTER TABLE messages ADD COLUMN thread_mac BLOB;
 

@@ -5,11 +5,13 @@
 //! What an observer of the traffic learns: that a digest was sent at the boundary, every
 //! boundary, and its fixed size. Neither depends on reports.
 //!
-//! Counts: the digest *does* list what arrived (kind, route, case id, urgent) in up to
-//! [`SLOTS`] entries, then "and N more", inside a body padded to a fixed length. We decided to
-//! keep them: whoever can read the body (the relay, the mailbox) is already trusted with what
-//! an immediate alert says, and a digest without them would send caseworkers to the server
-//! every period for nothing. Against that reader the digest hides the precise arrival times;
+//! Counts: the digest *does* list what arrived (kind, route, urgent, and the case id only where
+//! the target's `include_case` asks for it) in up to [`SLOTS`] entries, in random order, then
+//! "and N more", inside a body padded to a fixed length. We decided to keep them: whoever can
+//! read the body (the relay, the mailbox) is already trusted with what an immediate alert
+//! says, and a digest without them would send caseworkers to the server every period for
+//! nothing. Against that reader the digest hides the arrival times to the period (a `daily`
+//! digest, the default for e-mail, dates nothing finer than the day) and the arrival order;
 //! against everyone else on the wire it hides everything. Operators who want even less use a
 //! webhook to a relay they run.
 //!
@@ -150,9 +152,13 @@ impl Digest {
             String::new(),
         ];
         for item in &self.items {
+            let case = if item.case.is_empty() {
+                String::new()
+            } else {
+                format!("case {}, ", item.case)
+            };
             lines.push(format!(
-                "- case {}, {}{}",
-                item.case,
+                "- {case}{}{}",
                 item.kind.label(),
                 if item.urgent { ", URGENT" } else { "" }
             ));

@@ -61,8 +61,17 @@ impl Mailer {
         subject: &str,
         body: String,
     ) -> Result<(), DeliveryError> {
+        // The Date header would otherwise say when the alert left, to the second; the day is
+        // all it says here (relays still add their own `Received:` times).
+        let day_start = time::OffsetDateTime::now_utc()
+            .unix_timestamp()
+            .div_euclid(86_400)
+            * 86_400;
+        let date = std::time::UNIX_EPOCH
+            + std::time::Duration::from_secs(u64::try_from(day_start).unwrap_or(0));
         let mut message = Message::builder()
             .from(self.from.clone())
+            .date(date)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN);
         for address in to {

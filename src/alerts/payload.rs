@@ -1,5 +1,6 @@
 //! What an alert says, as JSON for webhooks and as text for e-mail. Only the kind of event, the
-//! route, the public case id, "urgent", and a random idempotency id: never any content, no
+//! route, "urgent", a random idempotency id, and the public case id only where the target's
+//! policy asks for it (`include_case`; otherwise `case` is empty): never any content, no
 //! attachment names, no sizes, no time.
 //!
 //! The JSON works with common relays as it is:
@@ -70,12 +71,16 @@ impl Alert {
         } else {
             "Safehold alert".to_owned()
         };
+        let case = if self.case.is_empty() {
+            String::new()
+        } else {
+            format!("case:   {}\n", self.case)
+        };
         let body = format!(
-            "{}\n\nkind:   {}\nroute:  {}\ncase:   {}\nurgent: {}\nid:     {}\n\nRead it with `safehold case list` on your own machine.\n",
+            "{}\n\nkind:   {}\nroute:  {}\n{case}urgent: {}\nid:     {}\n\nRead it with `safehold case list` on your own machine.\n",
             self.text,
             self.kind,
             self.route,
-            self.case,
             if self.urgent { "yes" } else { "no" },
             self.id
         );

@@ -1,15 +1,19 @@
-//! The outbox worker inside `safehold serve`: queue due digests, claim due rows, deliver,
-//! then delete (delivered) or reschedule with exponential backoff and jitter, and after
-//! `max_attempts` move the row to the dead letters.
+//! The outbox worker inside `safehold serve`: queue due digests, claim rows, deliver, then
+//! delete (delivered) or count the failure and wait with exponential backoff and jitter, and
+//! after `max_attempts` move the row to the dead letters.
 //!
 //! Delivery is at least once: a row is deleted only after its receiver accepted it, so a crash
-//! between the two repeats the alert with the same idempotency id. Log lines name the target,
-//! its channel, the event kind, the attempt and an outcome class: never a case id, an address,
-//! a URL or anything a receiver answered. Successes log at debug level only, so the default log
-//! does not time-stamp arrivals.
+//! between the two repeats the alert with the same idempotency id.
+//!
+//! Nothing the worker does tells when a report arrived. When to retry a row is kept in memory
+//! only (the row keeps its attempt count); a restarted worker tries every row at once. No line
+//! is logged per alert, at any level, since each would date an arrival: outcomes are counted
+//! per UTC day with the request counts (`safehold admin counts`), and dead letters are listed
+//! by `safehold admin alerts list`.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -21,7 +25,7 @@ use super::{DeliveryError, webhook};
 use crate::domain::AlertKind;
 use crate::policy::AlertPolicy;
 use crate::policy::alerts::{AlertTarget, Channel, Mode};
-use crate::store::{ClaimFilter, ClaimedAlert, Store, StoreError, new_alert_id, today};
+use crate::store::{AlertClaim, ClaimFilter, ClaimedAlert, Store, StoreError, new_alert_id, today};
 
 /// Rows claimed per round.
 const BATCH: i64 = 32;
@@ -39,6 +43,8 @@ struct Inner {
     mailer: Option<Mailer>,
     filter: ClaimFilter,
     names: Vec<String>,
+    /// When each failed row may be tried again: in memory only, never stored.
+    retry_at: Mutex<HashMap<String, Instant>>,
 }
 
 /// A running worker; [`WorkerHandle::shutdown`] stops it after the deliveries in flight.
@@ -106,6 +112,7 @@ impl AlertWorker {
                 mailer,
                 filter,
                 names,
+                retry_at: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -152,51 +159,99 @@ impl AlertWorker {
                     .await?;
             }
         }
-        let lease = i64::try_from(inner.policy.delivery.lease().as_secs()).unwrap_or(60);
-        let rows = inner
+        let waiting = self.waiting_rows();
+        let mut claim = inner
             .store
-            .claim_due_alerts(now, lease, BATCH, &inner.filter, &inner.names)
+            .claim_alerts(BATCH, &inner.filter, &inner.names, &waiting)
             .await?;
+        let rows = claim.rows.clone();
         let claimed = rows.len();
-        let mut deliveries = JoinSet::new();
+        // Digests list the rows they report, read through the claim (locked with it).
+        let mut jobs = Vec::with_capacity(rows.len());
         for row in rows {
-            let worker = self.clone();
-            deliveries.spawn(async move { worker.handle(row).await });
+            let target = inner.policy.target(&row.target).cloned();
+            let (message, listed) = match &target {
+                None => (None, Vec::new()),
+                Some(target) => self.message(&mut claim, target, &row).await?,
+            };
+            jobs.push((row, target, message, listed));
         }
-        while let Some(result) = deliveries.join_next().await {
-            if let Ok(Err(e)) = result {
-                tracing::warn!(outcome = "database_error", "alert worker: {e}");
+        let mut deliveries = JoinSet::new();
+        for (row, target, message, listed) in jobs {
+            let worker = self.clone();
+            deliveries.spawn(async move {
+                let result = match (&target, &message) {
+                    (Some(target), Some(message)) => worker.send(target, message).await,
+                    _ => Err(DeliveryError::UnknownTarget),
+                };
+                (row, target, listed, result)
+            });
+        }
+        while let Some(done) = deliveries.join_next().await {
+            if let Ok((row, target, listed, result)) = done {
+                self.record(&mut claim, row, target.as_ref(), listed, result)
+                    .await?;
             }
         }
+        claim.finish().await?;
         Ok(claimed)
     }
 
-    /// Delivers one claimed row and records the outcome.
-    async fn handle(&self, row: ClaimedAlert) -> Result<(), StoreError> {
+    /// Rows that failed and wait for their retry; forgets those whose time has come.
+    fn waiting_rows(&self) -> Vec<String> {
+        let now = Instant::now();
+        let mut retry_at = self
+            .inner
+            .retry_at
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        retry_at.retain(|_, at| *at > now);
+        retry_at.keys().cloned().collect()
+    }
+
+    fn retry_later(&self, id: Option<(&str, Duration)>, forget: &str) {
+        let mut retry_at = self
+            .inner
+            .retry_at
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        retry_at.remove(forget);
+        if let Some((id, delay)) = id {
+            retry_at.insert(id.to_owned(), Instant::now() + delay);
+        }
+    }
+
+    /// Records the outcome of one delivery in the claim, counts it for the day, and schedules
+    /// a retry in memory.
+    async fn record(
+        &self,
+        claim: &mut AlertClaim,
+        row: ClaimedAlert,
+        target: Option<&AlertTarget>,
+        listed: Vec<String>,
+        result: Result<(), DeliveryError>,
+    ) -> Result<(), StoreError> {
         let inner = &self.inner;
         let attempt = row.attempts.saturating_add(1);
-        let target = inner.policy.target(&row.target);
         let channel = target.map_or("none", |t| t.channel.kind());
-        let (result, digest_items) = match target {
-            None => (Err(DeliveryError::UnknownTarget), Vec::new()),
-            Some(target) => self.deliver(target, &row).await,
-        };
+        let counted = format!("{} {}", row.target, channel);
         match result {
             Ok(()) => {
-                let mut ids = digest_items;
-                ids.push(row.id);
-                inner.store.delete_alerts(&ids).await?;
-                tracing::debug!(alert_target = %row.target, channel, kind = %row.kind, attempt, outcome = "delivered", "alert");
+                let mut ids = listed;
+                ids.push(row.id.clone());
+                claim.delivered(&ids).await?;
+                self.retry_later(None, &row.id);
+                inner.store.count("alert", &counted, "delivered");
             }
             Err(e) => {
                 let class = e.class();
                 let max = i32::try_from(inner.policy.delivery.max_attempts).unwrap_or(i32::MAX);
                 if attempt >= max || e == DeliveryError::UnknownTarget {
+                    claim.dead_letter(&row.id, attempt, class, &today()).await?;
+                    self.retry_later(None, &row.id);
                     inner
                         .store
-                        .dead_letter_alert(row.id, attempt, class, &today())
-                        .await?;
-                    tracing::warn!(alert_target = %row.target, channel, kind = %row.kind, attempt, outcome = "dead_letter", class, "alert given up; see `safehold admin alerts list`");
+                        .count("alert", &counted, &format!("dead_letter:{class}"));
                 } else {
                     let delay = backoff(
                         inner.policy.delivery.backoff_base,
@@ -204,76 +259,71 @@ impl AlertWorker {
                         u32::try_from(attempt).unwrap_or(1),
                         random_unit(),
                     );
-                    let secs = i64::try_from(delay.as_secs_f64().ceil() as u64)
-                        .unwrap_or(i64::MAX)
-                        .max(1);
+                    claim.failed(&row.id, attempt, class).await?;
+                    self.retry_later(Some((&row.id, delay)), &row.id);
                     inner
                         .store
-                        .reschedule_alert(row.id, attempt, now().saturating_add(secs), class)
-                        .await?;
-                    tracing::warn!(alert_target = %row.target, channel, kind = %row.kind, attempt, outcome = "retry", class, retry_in_secs = secs, "alert not delivered");
+                        .count("alert", &counted, &format!("retry:{class}"));
                 }
             }
         }
         Ok(())
     }
 
-    /// Sends one row to its target. For a digest row, also returns the ids of the rows it
-    /// listed, to delete with it.
-    async fn deliver(
+    /// What to send for one claimed row. For a digest, also the ids of the rows it lists,
+    /// to delete with it once delivered.
+    async fn message(
         &self,
+        claim: &mut AlertClaim,
         target: &AlertTarget,
         row: &ClaimedAlert,
-    ) -> (Result<(), DeliveryError>, Vec<i64>) {
-        if row.kind == AlertKind::Digest {
-            let every = match target.mode {
-                Mode::Digest { every } => i64::try_from(every.as_secs()).unwrap_or(3600),
-                // The target was switched to immediate: its last digest still goes out.
-                Mode::Immediate => 3600,
-            };
-            let now = now();
-            let rows = match self
-                .inner
-                .store
-                .digest_items(&target.name, now, target.urgent_fast_lane)
-                .await
-            {
-                Ok(rows) => rows,
-                Err(_) => return (Err(DeliveryError::Network), Vec::new()),
-            };
-            let ids = rows.iter().map(|r| r.id).collect();
-            let items = rows
-                .into_iter()
-                .map(|r| DigestItem {
-                    kind: r.kind,
-                    route: r.route,
-                    case: r.case_id,
-                    urgent: r.urgent,
-                })
-                .collect();
-            let digest = Digest::new(&row.idem, now, every, items);
-            let result = match &target.channel {
-                Channel::Webhook { url, secret } => {
-                    webhook::post(&self.inner.http, url, secret, digest.json()).await
-                }
-                Channel::Email { to } => {
-                    let (subject, body) = digest.email();
-                    self.mail(to, &subject, body).await
-                }
-            };
-            return (result, ids);
+    ) -> Result<(Option<Message>, Vec<String>), StoreError> {
+        let case = |case: &str| {
+            if target.include_case {
+                case.to_owned()
+            } else {
+                String::new()
+            }
+        };
+        if row.kind != AlertKind::Digest {
+            let alert = Alert::new(
+                &row.idem,
+                row.kind,
+                &row.route,
+                &case(&row.case_id),
+                row.urgent,
+            );
+            return Ok((Some(Message::Alert(alert)), Vec::new()));
         }
-        let alert = Alert::new(&row.idem, row.kind, &row.route, &row.case_id, row.urgent);
-        (self.send(target, &alert).await, Vec::new())
+        let every = match target.mode {
+            Mode::Digest { every } => i64::try_from(every.as_secs()).unwrap_or(3600),
+            // The target was switched to immediate: its last digest still goes out.
+            Mode::Immediate => 3600,
+        };
+        let rows = claim
+            .digest_items(&target.name, target.urgent_fast_lane)
+            .await?;
+        let ids = rows.iter().map(|r| r.id.clone()).collect();
+        let items = rows
+            .into_iter()
+            .map(|r| DigestItem {
+                kind: r.kind,
+                route: r.route,
+                case: case(&r.case_id),
+                urgent: r.urgent,
+            })
+            .collect();
+        let digest = Digest::new(&row.idem, now(), every, items);
+        Ok((Some(Message::Digest(digest)), ids))
     }
 
-    async fn send(&self, target: &AlertTarget, alert: &Alert) -> Result<(), DeliveryError> {
+    async fn send(&self, target: &AlertTarget, message: &Message) -> Result<(), DeliveryError> {
         match &target.channel {
             Channel::Webhook { url, secret } => {
-                webhook::post(&self.inner.http, url, secret, alert.json()).await
+                webhook::post(&self.inner.http, url, secret, message.json()).await
             }
             Channel::Email { to } => {
-                let (subject, body) = alert.email();
+                let (subject, body) = message.email();
                 self.mail(to, &subject, body).await
             }
         }
@@ -293,7 +343,30 @@ impl AlertWorker {
             .policy
             .target(target)
             .ok_or(DeliveryError::UnknownTarget)?;
-        self.send(target, &Alert::test(&new_alert_id())).await
+        self.send(target, &Message::Alert(Alert::test(&new_alert_id())))
+            .await
+    }
+}
+
+/// One delivery's content.
+enum Message {
+    Alert(Alert),
+    Digest(Digest),
+}
+
+impl Message {
+    fn json(&self) -> Vec<u8> {
+        match self {
+            Message::Alert(alert) => alert.json(),
+            Message::Digest(digest) => digest.json(),
+        }
+    }
+
+    fn email(&self) -> (String, String) {
+        match self {
+            Message::Alert(alert) => alert.email(),
+            Message::Digest(digest) => digest.email(),
+        }
     }
 }
 

@@ -22,6 +22,15 @@ pub enum AdminCommand {
     /// Deleting closed cases' ciphertext as policy/retention.toml says.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Requests per route and status, and alert outcomes per target, per UTC day (never
+    /// finer). A day's counts appear once it is over, or when the server stops.
+    Counts {
+        /// Show this many days back from today.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[command(flatten)]
+        connection: Connection,
+    },
 }
 
 /// `safehold admin audit …`.
@@ -71,7 +80,7 @@ pub enum AlertsCommand {
     Retry {
         /// The dead letter's id, as `list` shows it.
         #[arg(required_unless_present = "all", conflicts_with = "all")]
-        id: Option<i64>,
+        id: Option<String>,
         /// Retry every dead letter.
         #[arg(long)]
         all: bool,
@@ -124,8 +133,33 @@ pub fn run(command: AdminCommand) -> anyhow::Result<()> {
             AdminCommand::Alerts(command) => alerts(command).await,
             AdminCommand::Audit(command) => audit(command).await,
             AdminCommand::Retention(command) => retention(command).await,
+            AdminCommand::Counts { days, connection } => counts(days, connection).await,
         }
     })
+}
+
+async fn counts(days: u32, connection: Connection) -> anyhow::Result<()> {
+    let since = time::OffsetDateTime::now_utc().date() - time::Duration::days(i64::from(days));
+    let store = connection.store().await?;
+    let rows = store.daily_counts(&since.to_string()).await;
+    store.close().await;
+    let rows = rows?;
+    if rows.is_empty() {
+        say!("no counts since {since}: a day's counts are written once it is over");
+        return Ok(());
+    }
+    say!("day\tclass\tname\toutcome\tcount");
+    for r in rows {
+        say!(
+            "{}\t{}\t{}\t{}\t{}",
+            r.day,
+            r.class,
+            r.name,
+            r.outcome,
+            r.count
+        );
+    }
+    Ok(())
 }
 
 async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
@@ -162,7 +196,7 @@ async fn alerts(command: AlertsCommand) -> anyhow::Result<()> {
         } => {
             let store = connection.store().await?;
             let moved = store
-                .retry_dead_letters(if all { None } else { id })
+                .retry_dead_letters(if all { None } else { id.as_deref() })
                 .await?;
             store.close().await;
             if moved == 0 && !all {

@@ -14,10 +14,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     super::async_runtime(super::Threads::PerCore)?.block_on(serve(config))
 }
 
-/// Logs go to stderr. The HTTP layer logs routes and statuses only, never addresses or
-/// content; `RUST_LOG` adjusts the level, but can never turn on the libraries' own lines that
-/// carry a peer address (axum logs "connection <ip:port> accepted" at trace level).
-// The server's own log lines (routes and statuses, no reporter text) go to stderr as they are.
+/// Logs go to stderr, without a clock time: nothing is logged per request (requests are
+/// counted per day instead, see `store::counts`), and lines carry no timestamp, so the log
+/// dates nothing even where a library logs per request at debug or trace level. `RUST_LOG`
+/// adjusts the level, but can never turn on the libraries' own lines that carry a peer
+/// address (axum logs "connection <ip:port> accepted" at trace level). A log collector that
+/// stamps each line (journald) adds the time back: run at the default level there.
+// The server's own log lines (no reporter text, no time) go to stderr as they are.
 #[allow(clippy::disallowed_methods)]
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -30,6 +33,7 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
+        .without_time()
         .try_init();
 }
 
@@ -67,13 +71,17 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .map(|r| crate::retention::spawn_daily(server.store.clone(), r));
     // Keys reload on SIGHUP and when keys/ changes; a removed or rotated key ends its sessions.
     let keyring_reload = server.keyring_reload.spawn(config.keys_poll);
+    // The WAL truncated, file times reset, daily counts written, PostgreSQL tables rewritten.
+    let maintenance = crate::maintenance::spawn(server.store.clone());
     let served = http::serve(listener, server.router, shutdown_signal()).await;
     if let Some(task) = retention {
         task.abort();
     }
     keyring_reload.abort();
+    maintenance.abort();
     // Every request has finished; let deliveries in flight finish (undelivered rows stay in
-    // the outbox), then close the pool so the last commits are checkpointed.
+    // the outbox), then close the pool so the last commits are checkpointed and the day's
+    // counts so far are written.
     alerts.shutdown().await;
     server.store.close().await;
     served?;

@@ -7,7 +7,7 @@
 //!   `escalations`, `inbox`, `live_stats`;
 //! - the public: `stats` (statistics releases), `assets`;
 //! - around them: `state`, `failure` (every error answer), `traffic` (body and rate limits per
-//!   class of route), `middleware` (headers, logging, panics).
+//!   class of route), `middleware` (headers, daily request counts, panics).
 //!
 //! This file only merges the routers and applies the layers.
 
@@ -58,6 +58,7 @@ pub use state::AppState;
 pub fn router(state: AppState, config: &ServeConfig) -> Router {
     let traffic = Traffic::new(&state, config);
     let https = config.serves_https();
+    let store = state.store().clone();
     Router::new()
         .merge(plaintext::routes(&traffic))
         .merge(reporter_api::routes(&traffic))
@@ -74,7 +75,10 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
-        .layer(axum::middleware::from_fn(middleware::log_request))
+        .layer(axum::middleware::from_fn_with_state(
+            store,
+            middleware::count_request,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(move |request, next| {
             middleware::strict_transport(https, request, next)

@@ -53,15 +53,6 @@ impl Default for Delivery {
     }
 }
 
-impl Delivery {
-    /// How long a claimed alert stays leased to one worker: long enough for a delivery to time
-    /// out twice, so two workers never hold one row, short enough that a crashed worker's
-    /// claims are retried soon.
-    pub fn lease(&self) -> Duration {
-        self.timeout * 2 + Duration::from_secs(5)
-    }
-}
-
 /// One alert target.
 #[derive(Clone, Debug)]
 pub struct AlertTarget {
@@ -73,6 +64,10 @@ pub struct AlertTarget {
     pub mode: Mode,
     /// A digest target still gets urgent alerts at once.
     pub urgent_fast_lane: bool,
+    /// Alerts and digests name the case (`include_case = true`). Off by default: an alert
+    /// sitting in a third party's mailbox or relay then says only that something arrived on a
+    /// route, and nothing about which case it was.
+    pub include_case: bool,
 }
 
 /// Where an alert goes.
@@ -188,10 +183,12 @@ struct RawTarget {
     to: Option<Vec<String>>,
     secret_env: Option<String>,
     secret_file: Option<PathBuf>,
-    mode: RawMode,
+    mode: Option<RawMode>,
     schedule: Option<String>,
     #[serde(default)]
     urgent_fast_lane: bool,
+    #[serde(default)]
+    include_case: bool,
 }
 
 /// Where the alerts file lives inside a policy directory.
@@ -366,7 +363,26 @@ fn validate(
                 Channel::Email { to }
             }
         };
-        let mode = match (t.mode, &t.schedule) {
+        // E-mail lands in mailboxes the organisation does not run: unless the file says
+        // otherwise, it gets one daily digest, which dates nothing finer than the day.
+        let mode = match t.mode {
+            Some(mode) => mode,
+            None if t.kind == RawKind::Email => RawMode::Digest,
+            None => {
+                problem(
+                    problems,
+                    n,
+                    "mode",
+                    "missing: set mode = \"immediate\" or mode = \"digest\"".into(),
+                );
+                RawMode::Immediate
+            }
+        };
+        let schedule = match (t.mode, t.kind, &t.schedule) {
+            (None, RawKind::Email, None) => Some("daily".to_owned()),
+            (_, _, schedule) => schedule.clone(),
+        };
+        let mode = match (mode, &schedule) {
             (RawMode::Immediate, None) => Mode::Immediate,
             (RawMode::Immediate, Some(_)) => {
                 problem(
@@ -402,6 +418,7 @@ fn validate(
             channel,
             mode,
             urgent_fast_lane: t.urgent_fast_lane,
+            include_case: t.include_case,
         });
     }
     AlertPolicy {
@@ -723,6 +740,50 @@ schedule = "daily"
         ] {
             assert!(message.contains(expected), "{expected} in {message}");
         }
+    }
+
+    #[test]
+    fn email_defaults_to_a_daily_digest_without_case_ids() {
+        let text = r#"
+[smtp]
+host = "127.0.0.1"
+security = "plain-loopback-only"
+from = "alerts@example.org"
+[[target]]
+name = "mail"
+kind = "email"
+to = ["team@example.org"]
+[[target]]
+name = "hook"
+kind = "webhook"
+url = "https://relay.example.org/x"
+secret_env = "S"
+mode = "immediate"
+include_case = true
+"#;
+        let policy = match parse(text, &[("S", "0123456789abcdef0123")]) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        let mail = policy.target("mail").expect("mail target");
+        assert_eq!(
+            mail.mode,
+            Mode::Digest {
+                every: Duration::from_secs(86_400)
+            }
+        );
+        assert!(!mail.include_case);
+        assert!(policy.target("hook").is_some_and(|t| t.include_case));
+        let message = parse(
+            "[[target]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"https://x.example.org/\"\nsecret_env = \"S\"\n",
+            &[("S", "0123456789abcdef0123")],
+        )
+        .err()
+        .unwrap_or_default();
+        assert!(
+            message.contains("target `hook`, field `mode`: missing"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 mod audit;
 mod cases;
 mod coding;
+mod counts;
 mod error;
 mod escalations;
 mod followup_tokens;
@@ -19,6 +20,7 @@ mod messages;
 mod outbox;
 mod reports;
 mod retention;
+mod scrub;
 mod sessions;
 mod statistics;
 mod writer;
@@ -26,10 +28,13 @@ mod writer;
 pub use audit::{Audit, AuditProof};
 pub use cases::CaseSummary;
 pub use coding::{CaseCoding, StoredCode};
+pub use counts::DailyCount;
 pub use error::StoreError;
 pub use escalations::{EscalationOutcome, EscalationSummary, NewEscalation, StoredPackage};
 pub use messages::{MessageOutcome, NewMessage, StoredMessage};
-pub use outbox::{AlertEvent, ClaimFilter, ClaimedAlert, DeadLetter, OutboxAlert, new_alert_id};
+pub use outbox::{
+    AlertClaim, AlertEvent, ClaimFilter, ClaimedAlert, DeadLetter, OutboxAlert, new_alert_id,
+};
 pub use reports::{NewReport, ReceiptView, StoredReport};
 pub use retention::PurgeOutcome;
 pub use sessions::{StaffIdentity, StoredChallenge, StoredSession};
@@ -92,6 +97,7 @@ pub(crate) use lock_case;
 pub struct Store {
     pool: Pool,
     writer: writer::Writer,
+    tally: counts::Tally,
 }
 
 impl Store {
@@ -106,14 +112,35 @@ impl Store {
             Backend::Postgres => Pool::Postgres(connect_postgres(url).await?),
         };
         match &pool {
-            Pool::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
-            Pool::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+            Pool::Sqlite(p) => {
+                sqlx::migrate!("migrations/sqlite").run(p).await?;
+                // sqlx records when each migration ran, to the second; the day is enough.
+                sqlx::query(
+                    "UPDATE _sqlx_migrations SET installed_on = date(installed_on) \
+                     WHERE installed_on <> date(installed_on)",
+                )
+                .execute(p)
+                .await?;
+            }
+            Pool::Postgres(p) => {
+                sqlx::migrate!("migrations/postgres").run(p).await?;
+                sqlx::query(
+                    "UPDATE _sqlx_migrations SET installed_on = date_trunc('day', installed_on) \
+                     WHERE installed_on <> date_trunc('day', installed_on)",
+                )
+                .execute(p)
+                .await?;
+            }
         }
         if let Pool::Sqlite(p) = &pool {
             tokio::spawn(checkpoint_wal(p.clone()));
         }
         let writer = writer::Writer::start(pool.clone());
-        Ok(Store { pool, writer })
+        Ok(Store {
+            pool,
+            writer,
+            tally: counts::Tally::default(),
+        })
     }
 
     /// Which backend this store runs on.
@@ -124,16 +151,19 @@ impl Store {
         }
     }
 
-    /// Waits until the writer has finished and closes the pool: used at shutdown so the last
-    /// acknowledged commits are on disk before the process exits.
+    /// Writes the day's counts so far, folds the WAL into the database and closes the pool:
+    /// used at shutdown so the last acknowledged commits are on disk before the process exits.
     pub async fn close(&self) {
-        if let Pool::Sqlite(p) = &self.pool {
-            // Fold the WAL back into the database file before the last connection goes.
-            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(p)
-                .await;
+        if let Err(e) = self.write_counts(true).await {
+            tracing::warn!(error = %e, "the daily counts could not be written");
         }
-        with_pool!(&self.pool, |p| p.close().await)
+        // Fold the WAL back into the database file before the last connection goes.
+        let _ = self.truncate_wal().await;
+        with_pool!(&self.pool, |p| p.close().await);
+        // Closing the last connection touched the files again.
+        if let Pool::Sqlite(p) = &self.pool {
+            scrub::reset_file_times(p.connect_options().get_filename());
+        }
     }
 }
 
@@ -181,6 +211,9 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         .foreign_keys(true)
         // Deleted ciphertext is overwritten, not left in free pages.
         .pragma("secure_delete", "ON")
+        // Each time the WAL starts over, it is cut to nothing rather than reused: old frames
+        // (earlier versions of pages, in commit order) do not linger after a checkpoint.
+        .pragma("journal_size_limit", "0")
         // Checkpoints run in their own task (see `checkpoint_wal`), not inside a commit that a
         // reporter is waiting for; and a small page cache keeps the server's memory small.
         .pragma("wal_autocheckpoint", "0")
@@ -203,7 +236,8 @@ async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
 }
 
 /// Copies committed pages from the WAL into the database file about once a second, without
-/// blocking writers (PASSIVE), so commits never pay for a checkpoint. Ends with the pool.
+/// blocking writers (PASSIVE), so commits never pay for a checkpoint. Ends with the pool. The
+/// WAL is also truncated on a schedule: see [`Store::truncate_wal`] and `crate::maintenance`.
 async fn checkpoint_wal(pool: SqlitePool) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     while !pool.is_closed() {

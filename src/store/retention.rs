@@ -1,9 +1,7 @@
 //! The retention purge: everything about a closed case goes, in one transaction, except
 //! codes that may still be counted, which move to a new incident id.
 
-use super::{
-    Audit, Pool, Store, StoreError, append_audit, begin_audited, new_public_id, with_pool,
-};
+use super::{Audit, Store, StoreError, append_audit, begin_audited, new_public_id, with_pool};
 use crate::audit::Action;
 
 /// What a purge removed.
@@ -126,12 +124,7 @@ impl Store {
     /// Makes deletions final on disk: on SQLite, checkpoints the WAL and truncates it so
     /// deleted pages (already overwritten by `secure_delete`) leave no copy in the log.
     pub async fn flush_deletions(&self) -> Result<(), StoreError> {
-        if let Pool::Sqlite(p) = &self.pool {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(p)
-                .await?;
-        }
-        Ok(())
+        self.truncate_wal().await
     }
 
     /// Purges every closed case whose `closed_day` is on or before `cutoff` (`YYYY-MM-DD`),

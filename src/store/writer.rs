@@ -17,7 +17,7 @@ use crate::domain::AlertKind;
 const MAX_BATCH: usize = 64;
 /// Reports waiting for the writer before new requests wait for room.
 const QUEUE_DEPTH: usize = 1024;
-/// Upper bound on outbox rows per INSERT statement (six binds each).
+/// Upper bound on outbox rows per INSERT statement (seven binds each).
 const MAX_ALERT_ROWS: usize = 1000;
 
 struct Job {
@@ -95,22 +95,23 @@ async fn insert_batch(pool: &Pool, reports: &[&NewReport]) -> Result<(), StoreEr
         });
         insert.build().execute(&mut *tx).await?;
 
-        // One row per (report × alert target), each with its own random idempotency id. No
-        // time is written: a new row is due at once (`next_attempt` 0).
-        let rows: Vec<(&NewReport, &str, String)> = reports
+        // One row per (report × alert target), each with its own random id and idempotency
+        // id. No time is written: a new row is due at once.
+        let rows: Vec<(&NewReport, &str, String, String)> = reports
             .iter()
             .flat_map(|r| {
                 r.alert_targets
                     .iter()
-                    .map(move |t| (*r, t.as_str(), super::new_alert_id()))
+                    .map(move |t| (*r, t.as_str(), super::new_alert_id(), super::new_alert_id()))
             })
             .collect();
         for chunk in rows.chunks(MAX_ALERT_ROWS) {
             let mut alerts = QueryBuilder::new(
-                "INSERT INTO outbox (kind, route, case_id, urgent, target, idem) ",
+                "INSERT INTO outbox (id, kind, route, case_id, urgent, target, idem) ",
             );
-            alerts.push_values(chunk, |mut row, (r, target, idem)| {
-                row.push_bind(AlertKind::NewReport.as_str())
+            alerts.push_values(chunk, |mut row, (r, target, id, idem)| {
+                row.push_bind(id.as_str())
+                    .push_bind(AlertKind::NewReport.as_str())
                     .push_bind(r.route.as_str())
                     .push_bind(r.public_id.as_str())
                     .push_bind(r.urgent)

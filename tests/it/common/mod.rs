@@ -15,21 +15,25 @@
 
 mod cases;
 mod cli;
+mod clock;
 mod crafted;
 mod form;
 mod library;
 mod server;
 mod site;
+mod smtp;
 
 use std::path::{Path, PathBuf};
 
 pub use cases::{CodedCase, insert_coded_case, open_report, stand_in_report};
 pub use cli::{run, run_with_input, safehold_command};
+pub use clock::{Clock, read_only_sqlite};
 pub use crafted::graft_first_stanza;
 pub use form::{FormReport, element_text, hidden_value};
 pub use library::*;
 pub use server::TestServer;
 pub use site::{Site, recipient_slots};
+pub use smtp::{SmtpSink, free_port};
 
 /// The repository root, for the DEMO keys and policy.
 pub fn repo() -> PathBuf {
