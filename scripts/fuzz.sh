@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
+# Sanitizer builds of their own, kept apart from the test build.
+export CARGO_TARGET_DIR="${SAFEHOLD_FUZZ_TARGET_DIR:-$HOME/.cache/safehold-target-fuzz}"
 targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^safehold-fuzz$')
 (cd fuzz && cargo fuzz build --release --debug-assertions)
 scratch=$(mktemp -d)
