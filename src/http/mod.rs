@@ -17,6 +17,7 @@ mod cases;
 mod client_ciphertext;
 mod coding;
 mod escalations;
+mod expiring_secret;
 pub mod failure;
 mod followup_token;
 mod inbox;

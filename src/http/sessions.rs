@@ -16,14 +16,15 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::AppState;
+use super::expiring_secret;
 use super::failure::ApiError;
 use super::json::ApiJson;
-use super::staff::{Staff, now, parse_role};
+use super::staff::{Staff, parse_role};
 use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::keyring::key_id;
@@ -41,12 +42,6 @@ pub fn routes(traffic: &Traffic) -> Router<AppState> {
             .route("/api/v1/session/challenge", post(challenge))
             .route("/api/v1/session", post(session).delete(logout)),
     )
-}
-
-fn random<const N: usize>() -> Result<[u8; N], ApiError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|_| ApiError::unavailable())?;
-    Ok(bytes)
 }
 
 async fn challenge(
@@ -90,7 +85,8 @@ async fn challenge(
     // One nonce per key, each readable by that key alone: the nonce redeemed names the key.
     let mut challenges = Vec::with_capacity(recipients.len());
     for recipient in recipients {
-        let nonce = STANDARD.encode(random::<32>()?);
+        let (nonce, expires_day) =
+            expiring_secret::mint("", CHALLENGE_SECONDS).ok_or_else(ApiError::unavailable)?;
         let ciphertext = encrypt_nonce(nonce.as_bytes(), std::slice::from_ref(recipient))
             .ok_or_else(ApiError::unavailable)?;
         let nonce_hash: [u8; 32] = Sha256::digest(nonce.as_bytes()).into();
@@ -101,7 +97,7 @@ async fn challenge(
                 &who,
                 &key_id(recipient),
                 person.is_some(),
-                now() + CHALLENGE_SECONDS,
+                expires_day,
             )
             .await
             .map_err(ApiError::not_stored)?;
@@ -146,7 +142,7 @@ async fn session(
     let claimed = format!("{}/{}", request.role, request.name);
     let issued = format!("{}/{}", who.role, who.name);
     let same: bool = claimed.as_bytes().ct_eq(issued.as_bytes()).into();
-    if !same || !challenge.redeemable || challenge.expires_at < now() {
+    if !same || !challenge.redeemable || !expiring_secret::unexpired(&request.nonce) {
         return Err(login_failed());
     }
     // The key must still be this person's: a key removed or rotated since the challenge was
@@ -157,12 +153,13 @@ async fn session(
     if !key_still_theirs {
         return Err(login_failed());
     }
-    let token = format!("shs_{}", URL_SAFE_NO_PAD.encode(random::<32>()?));
-    let token_hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
     let ttl = state.session_seconds();
+    let (token, expires_day) =
+        expiring_secret::mint("shs_", ttl).ok_or_else(ApiError::unavailable)?;
+    let token_hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
     state
         .store()
-        .insert_session(&token_hash, &who, &challenge.key_id, now() + ttl)
+        .insert_session(&token_hash, &who, &challenge.key_id, expires_day)
         .await
         .map_err(ApiError::not_stored)?;
     Ok(Json(SessionResponse {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::expiring_secret;
 use super::failure::ApiError;
 use crate::keyring::Role;
 use crate::store::StoredReport;
@@ -133,7 +134,7 @@ impl FromRequestParts<AppState> for Staff {
             .ok_or_else(|| {
                 unauthorized("this session is not known; log in again: safehold case login")
             })?;
-        if session.expires_at < now() {
+        if !expiring_secret::unexpired(token.trim()) {
             return Err(unauthorized(
                 "this session has expired; log in again: safehold case login",
             ));

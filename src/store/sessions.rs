@@ -23,8 +23,8 @@ pub struct StoredChallenge {
     pub key_id: Vec<u8>,
     /// False for a decoy issued to an unknown name.
     pub redeemable: bool,
-    /// Unix seconds.
-    pub expires_at: i64,
+    /// The UTC day (days since 1970-01-01) it expires; the exact time is inside the secret.
+    pub expires_day: i64,
 }
 
 /// A session, found by its token hash.
@@ -35,8 +35,8 @@ pub struct StoredSession {
     pub who: StaffIdentity,
     /// The key that answered the challenge.
     pub key_id: Vec<u8>,
-    /// Unix seconds.
-    pub expires_at: i64,
+    /// The UTC day (days since 1970-01-01) it expires; the exact time is inside the secret.
+    pub expires_day: i64,
 }
 
 impl Store {
@@ -48,22 +48,22 @@ impl Store {
         who: &StaffIdentity,
         key_id: &[u8; 32],
         redeemable: bool,
-        expires_at: i64,
+        expires_day: i64,
     ) -> Result<(), StoreError> {
         with_pool!(&self.pool, |p| {
-            sqlx::query("DELETE FROM staff_challenges WHERE expires_at < $1")
-                .bind(expires_at - 3600)
+            sqlx::query("DELETE FROM staff_challenges WHERE expires_day < $1")
+                .bind(expires_day - 1)
                 .execute(p)
                 .await?;
             sqlx::query(
-                "INSERT INTO staff_challenges (nonce_hash, role, name, key_id, redeemable, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO staff_challenges (nonce_hash, role, name, key_id, redeemable, expires_day) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&nonce_hash[..])
             .bind(&who.role)
             .bind(&who.name)
             .bind(&key_id[..])
             .bind(redeemable)
-            .bind(expires_at)
+            .bind(expires_day)
             .execute(p)
             .await?;
         });
@@ -77,7 +77,7 @@ impl Store {
     ) -> Result<Option<StoredChallenge>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "DELETE FROM staff_challenges WHERE nonce_hash = $1 RETURNING role, name, key_id, redeemable, expires_at",
+                "DELETE FROM staff_challenges WHERE nonce_hash = $1 RETURNING role, name, key_id, redeemable, expires_day",
             )
             .bind(&nonce_hash[..])
             .fetch_optional(p)
@@ -92,21 +92,21 @@ impl Store {
         token_hash: &[u8; 32],
         who: &StaffIdentity,
         key_id: &[u8],
-        expires_at: i64,
+        expires_day: i64,
     ) -> Result<(), StoreError> {
         let actor = format!("{}/{}", who.role, who.name);
         with_pool!(&self.pool, |p| {
             let mut tx = begin_audited!(p);
-            sqlx::query("DELETE FROM staff_sessions WHERE expires_at < $1")
-                .bind(expires_at - 86_400)
+            sqlx::query("DELETE FROM staff_sessions WHERE expires_day < $1")
+                .bind(expires_day - 2)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO staff_sessions (token_hash, role, name, key_id, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO staff_sessions (token_hash, role, name, key_id, expires_day) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&token_hash[..])
                 .bind(&who.role)
                 .bind(&who.name)
                 .bind(key_id)
-                .bind(expires_at)
+                .bind(expires_day)
                 .execute(&mut *tx)
                 .await?;
             append_audit!(tx, Audit::new(&actor, Action::Login), "");
@@ -145,7 +145,7 @@ impl Store {
     ) -> Result<Option<StoredSession>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT role, name, key_id, expires_at FROM staff_sessions WHERE token_hash = $1",
+                "SELECT role, name, key_id, expires_day FROM staff_sessions WHERE token_hash = $1",
             )
             .bind(&token_hash[..])
             .fetch_optional(p)

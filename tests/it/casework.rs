@@ -99,10 +99,13 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
         server.get_as("/api/v1/cases", "shs_not-a-token").await.0,
         401
     );
-    let expired = "shs_expired-token-for-the-test";
+    // A token carries its own exact expiry (the store keeps only its day): one past it is
+    // refused as expired, and one whose expiry was pushed forward is not known at all.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let expired = format!("shs_expired-token-for-the-test.{}", now - 1);
     let hash: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
         <sha2::Sha256 as sha2::Digest>::new(),
-        expired,
+        &expired,
     ))
     .into();
     let who = StaffIdentity {
@@ -111,15 +114,10 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
     };
     server
         .store
-        .insert_session(
-            &hash,
-            &who,
-            &[0; 32],
-            time::OffsetDateTime::now_utc().unix_timestamp() - 1,
-        )
+        .insert_session(&hash, &who, &[0; 32], now.div_euclid(86_400))
         .await
         .unwrap();
-    let (status, body) = server.get_as("/api/v1/cases", expired).await;
+    let (status, body) = server.get_as("/api/v1/cases", &expired).await;
     assert_eq!(status, 401);
     assert!(
         body["error"]["message"]
@@ -127,6 +125,13 @@ async fn sessions_nonces_and_roles_are_enforced(backend: Backend) {
             .unwrap()
             .contains("expired")
     );
+    let real = server.login("caseworker", "amina", "amina").await;
+    let (secret, expiry) = real.rsplit_once('.').expect("the token names its expiry");
+    let expiry: i64 = expiry.parse().unwrap();
+    assert!(expiry > now && expiry <= now + 9 * 3600, "{real}");
+    let extended = format!("{secret}.{}", expiry + 86_400 * 365);
+    assert_eq!(server.get_as("/api/v1/cases", &extended).await.0, 401);
+    assert_eq!(server.get_as("/api/v1/cases", &real).await.0, 200);
 
     // A rapporteur cannot see cases.
     let rapporteur = server
