@@ -218,13 +218,37 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
         // reporter is waiting for; and a small page cache keeps the server's memory small.
         .pragma("wal_autocheckpoint", "0")
         .pragma("cache_size", "-512");
-    if let Some(parent) = Path::new(options.get_filename()).parent() {
+    let file = Path::new(options.get_filename()).to_path_buf();
+    if let Some(parent) = file.parent() {
         create_private_dir(parent)?;
     }
-    Ok(SqlitePoolOptions::new()
+    let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
-        .await?)
+        .await?;
+    // Private to the service account, whatever its umask: SQLite gives the WAL and shared
+    // memory files the database file's mode.
+    make_private(&file)?;
+    Ok(pool)
+}
+
+/// Makes the database file, its WAL and its shared memory readable and writable by their
+/// owner only.
+fn make_private(file: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            let path = Path::new(&name);
+            if path.exists() {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| StoreError::DataDir(path.display().to_string(), e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {

@@ -14,6 +14,7 @@ mod browser;
 mod canary;
 mod casework;
 mod counts;
+mod data_files;
 mod durability;
 mod escalation;
 mod form_intake;

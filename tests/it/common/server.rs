@@ -123,6 +123,11 @@ impl TestServer {
         }
     }
 
+    /// The SQLite database's directory.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
     /// Every file of the SQLite database (main file, WAL, shared memory), concatenated.
     pub fn sqlite_bytes(&self) -> Vec<u8> {
         let mut all = Vec::new();
