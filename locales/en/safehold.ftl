@@ -144,6 +144,7 @@ error-not-found = This page does not exist.
 error-method = This address does not accept that kind of request.
 error-content-type = The form was sent in a format this page cannot read. Use the form on this site.
 error-followup-expired = This page is too old to send information from. Open your report again with your codephrase, then send.
+error-consent-used = This form was already sent once. To change your choices again, open your report again with your codephrase.
 error-followup-used = This form was already sent once; your information was not added a second time. To add more, open your report again with your codephrase.
 error-followup-empty = There is nothing to send. Write something or add a file.
 error-unavailable = The service could not store your report just now. Nothing was saved. Please try again in a few minutes.
@@ -200,3 +201,9 @@ stats-about-dp-term = differential privacy
 stats-about-dp-text = . Its strength is a number, epsilon: the smaller, the stronger. Each release spends some epsilon; the total that may ever be spent is fixed at { $lifetime }, and a ledger records every release. When it is spent, no more releases are made.
 stats-about-without = Without noise
 stats-about-without-text = If a release is made without noise, every figure under { $below } is hidden (shown as "x"), more figures are hidden where needed so that a hidden one cannot be worked out from the totals, and the others are rounded to a multiple of { $base }. Such a release says so on its page.
+
+consent-change-heading = What may we do with your report?
+consent-change-help = These are your choices now. Change them at any time: a choice you take back applies at once to anything not yet sent or published. The caseworkers are told that your choices changed, not how.
+consent-change-submit = Save my choices
+consent-saved-title = Your choices are saved
+consent-saved-text = From now on, your report is used only as you chose. The caseworkers are told that your choices changed.

@@ -75,6 +75,7 @@ async fn recipients(
                     .map(|p| EscalationRecipientView {
                         name: r.name.clone(),
                         purpose: r.purpose,
+                        mechanisms: r.mechanisms.clone(),
                         description: r.description.clone(),
                         recipients: p.recipients.iter().map(ToString::to_string).collect(),
                     })
@@ -83,8 +84,9 @@ async fn recipients(
     ))
 }
 
-/// `POST /api/v1/cases/{id}/escalations`: refused (403, nothing stored) unless the consent
-/// recorded with the codes covers the recipient's purpose.
+/// `POST /api/v1/cases/{id}/escalations`: refused (403, nothing stored) unless the reporter's
+/// current consent allows the recipient's purpose and, for `named_mechanism`, the recipient
+/// covers the mechanism the reporter engaged with.
 async fn escalate(
     State(state): State<AppState>,
     staff: Staff,
@@ -136,6 +138,7 @@ async fn escalate(
                 case_id: &case.public_id,
                 rapporteur: &recipient.name,
                 purpose: recipient.purpose,
+                mechanisms: &recipient.mechanisms,
                 escalated_by: &actor,
                 ciphertext: &bytes,
             },
@@ -149,14 +152,27 @@ async fn escalate(
         EscalationOutcome::NoCase => return Err(no_such_case()),
         EscalationOutcome::NotCoded => {
             return Err(ApiError::forbidden(
-                "this case has no recorded consent: code it first (safehold case code), which records the reporter's consent from the report",
+                "this case has not been coded: code it first (safehold case code)",
             ));
         }
         EscalationOutcome::NoConsent => {
             return Err(ApiError::forbidden(format!(
-                "the reporter did not consent to `{}`, which {} requires; nothing was stored",
+                "the reporter's current consent does not allow `{}`, which {} requires; nothing was stored. Only the reporter can give it, from their receipt page",
                 recipient.purpose, recipient.name
             )));
+        }
+        EscalationOutcome::WrongMechanism(engaged) => {
+            return Err(ApiError::forbidden(match engaged {
+                Some(m) => format!(
+                    "the reporter consented to share with the UN mechanism they engaged with, `{m}`; {} covers {}, not `{m}`; nothing was stored. Send it to a recipient that covers `{m}`",
+                    recipient.name,
+                    recipient.mechanisms.join(", ")
+                ),
+                None => format!(
+                    "the reporter did not say which UN mechanism they engaged with, so no package can go to {} under `named_mechanism`; nothing was stored. Ask the reporter (safehold case reply)",
+                    recipient.name
+                ),
+            }));
         }
     };
     let view = state

@@ -3,9 +3,11 @@
 //!
 //! A recipient is a person in `keys/rapporteurs/`. Each is mapped to exactly one consent
 //! purpose: `named_mechanism` for a special rapporteur or a treaty body's reprisals focal
-//! point, `ohchr_reprisals_team` for OHCHR's reprisals team. The CLI refuses an escalation the
-//! report's consent does not cover, and the server independently refuses one the consent
-//! recorded with `safehold case code` does not cover. No file: nobody can receive packages.
+//! point, `ohchr_reprisals_team` for OHCHR's reprisals team. A `named_mechanism` recipient
+//! also lists the UN mechanisms it covers (answers to the reporter's mechanism question):
+//! "the mechanism the reporter engaged with" is that answer. The CLI refuses an escalation the
+//! reporter's current consent does not cover, and the server independently refuses it too.
+//! No file: nobody can receive packages.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use serde::Deserialize;
 use super::PolicyError;
 use crate::domain::{Purpose, list};
 use crate::keyring::{Keyring, Role};
+use crate::policy::questions;
 
 /// The validated escalation policy.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +34,9 @@ pub struct EscalationRecipient {
     /// The consent purpose that must be given: one that
     /// [covers packages](Purpose::covers_packages).
     pub purpose: Purpose,
+    /// For `named_mechanism`: the mechanism answers (`questions::MECHANISMS`) this recipient
+    /// covers; a package goes only where the reporter's own answer is one of them.
+    pub mechanisms: Vec<String>,
     /// Shown to caseworkers: who this is.
     pub description: String,
     /// Alert targets (from `alerts.toml`) told "escalation for you" (never content).
@@ -43,6 +49,8 @@ pub struct EscalationRecipient {
 struct RawRecipient {
     name: String,
     purpose: String,
+    #[serde(default)]
+    mechanisms: Vec<String>,
     #[serde(default)]
     description: String,
     #[serde(default)]
@@ -108,6 +116,27 @@ impl EscalationPolicy {
                     list(Purpose::ESCALATION)
                 ));
             }
+            match purpose {
+                Some(Purpose::NamedMechanism) if r.mechanisms.is_empty() => problems.push(format!(
+                    "recipient `{}`: purpose `named_mechanism` needs `mechanisms`, the UN mechanisms it covers; use some of: {}",
+                    r.name,
+                    questions::MECHANISMS.join(", ")
+                )),
+                Some(Purpose::OhchrReprisalsTeam) if !r.mechanisms.is_empty() => problems.push(format!(
+                    "recipient `{}`: `mechanisms` is only for purpose `named_mechanism` (OHCHR's reprisals team covers every mechanism); remove it",
+                    r.name
+                )),
+                _ => {}
+            }
+            for m in &r.mechanisms {
+                if !questions::is_mechanism(m) {
+                    problems.push(format!(
+                        "recipient `{}`, field `mechanisms`: `{m}` is not a mechanism; use some of: {}",
+                        r.name,
+                        questions::MECHANISMS.join(", ")
+                    ));
+                }
+            }
             for alert in &r.alerts {
                 if !targets.contains(alert) {
                     problems.push(format!(
@@ -126,6 +155,7 @@ impl EscalationPolicy {
                         Some(EscalationRecipient {
                             purpose: r.purpose.parse().ok()?,
                             name: r.name,
+                            mechanisms: r.mechanisms,
                             description: r.description,
                             alerts: r.alerts,
                         })

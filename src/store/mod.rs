@@ -12,6 +12,7 @@
 mod audit;
 mod cases;
 mod coding;
+mod consent;
 mod error;
 mod escalations;
 mod followup_tokens;
@@ -26,6 +27,7 @@ mod writer;
 pub use audit::{Audit, AuditProof};
 pub use cases::CaseSummary;
 pub use coding::{CaseCoding, StoredCode};
+pub use consent::{ConsentChange, ConsentChanger, ConsentOutcome, ConsentRecord};
 pub use error::StoreError;
 pub use escalations::{EscalationOutcome, EscalationSummary, NewEscalation, StoredPackage};
 pub use messages::{MessageOutcome, NewMessage, StoredMessage};

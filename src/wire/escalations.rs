@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Purpose;
+use crate::domain::{Consent, Purpose};
 
 /// A person who may receive packages, for the caseworker's CLI.
 #[derive(Debug, Serialize, Deserialize)]
@@ -12,6 +12,9 @@ pub struct EscalationRecipientView {
     pub name: String,
     /// The consent purpose that must have been given.
     pub purpose: Purpose,
+    /// For `named_mechanism`: the UN mechanisms (mechanism answers) this recipient covers.
+    #[serde(default)]
+    pub mechanisms: Vec<String>,
     /// Who this is.
     pub description: String,
     /// Their age recipients: the package is encrypted to exactly these.
@@ -58,4 +61,8 @@ pub struct PackageDetail {
     pub view: EscalationView,
     /// The binary age file, base64.
     pub ciphertext: String,
+    /// The reporter's consent record now (the package carries the one recorded when it was
+    /// built); `None` once the case is purged.
+    #[serde(default)]
+    pub current_consent: Option<Consent>,
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, Consent};
 
 /// `POST /api/v1/receipt` body.
 #[derive(Debug, Serialize, Deserialize)]
@@ -26,6 +26,9 @@ pub struct ReceiptResponse {
     pub route: String,
     /// The thread: replies are encrypted to the reporter's recipient.
     pub messages: Vec<ThreadMessage>,
+    /// The reporter's current consent record, which they may change
+    /// (`POST /api/v1/receipt/consent`).
+    pub consent: Consent,
 }
 
 /// A message of the thread as the reporter sees it.

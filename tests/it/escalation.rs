@@ -43,11 +43,14 @@ fn sample(ciphertext: &[u8]) -> Vec<u8> {
 async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let server = TestServer::start(backend).await;
     let canary = marker("escalation");
-    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    // The reporter engaged with special procedures: their route is bruno's.
+    let amina = |args: &[&str]| server.cli("caseworker/bruno", args);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
 
     // Submit (no-JS form), log in, list, show, reply.
-    let report = FormReport::simple(&canary).with_mechanism_consent();
+    let report = FormReport::simple(&canary)
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
     let id = server.submit_form(&report).await.id;
     let (ok, out, err) = amina(&["case", "login"]);
     assert!(ok, "{out}{err}");
@@ -86,7 +89,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         "nothing stored"
     );
 
-    // Code, with the consent read from the decrypted report.
+    // Code: the codes only; the consent shown is the reporter's own, recorded at intake.
     let (ok, out, err) = amina(&[
         "case",
         "code",
@@ -115,7 +118,6 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         "2026-03",
         "--precision",
         "month",
-        "--consent-from-report",
         "--json",
     ]);
     assert!(ok, "{out}{err}");
@@ -155,7 +157,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     );
 
     // Roles: caseworkers have no inbox, another rapporteur cannot see the package.
-    let amina_token = server.login("caseworker", "amina", "amina").await;
+    let amina_token = server.login("caseworker", "bruno", "bruno").await;
     assert_eq!(server.get_as("/api/v1/inbox", &amina_token).await.0, 403);
     let cat = server
         .login("rapporteur", "cat-reprisals", "cat-reprisals")
@@ -354,7 +356,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     let (ok, _, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders"]);
     assert!(!ok);
     assert!(
-        err.contains("did not consent") && err.contains("named_mechanism"),
+        err.contains("current consent does not allow") && err.contains("named_mechanism"),
         "{err}"
     );
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
@@ -367,7 +369,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         answer["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("did not consent")
+            .contains("current consent does not allow")
     );
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
     assert!(
@@ -380,7 +382,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
             .all(|a| a.kind != "escalation")
     );
 
-    // A case never coded has no recorded consent: 403, even if the report gave it.
+    // A case never coded cannot be escalated: 403, even though the reporter gave consent.
     let uncoded = FormReport::simple("uncoded").with_mechanism_consent();
     let uncoded = server.submit_form(&uncoded).await.id;
     let package = package_for(&uncoded, std::slice::from_ref(&sr));
@@ -396,7 +398,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     // Unknown taxonomy codes and fields: 422 naming the field and listing what is allowed.
     let codes_path = format!("/api/v1/cases/{id}/codes");
     let consent = json!({ "ohchr_reprisals_team": true, "named_mechanism": true, "sg_report_named": false, "sg_report_anonymous": false, "statistics": true });
-    let bad = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["XX"] }, "consent": consent });
+    let bad = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["XX"] } });
     let (status, answer) = server.call("POST", &codes_path, &token, Some(bad)).await;
     let message = answer["error"]["message"].as_str().unwrap();
     assert_eq!(status, 422);
@@ -404,7 +406,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         message.contains("`country`") && message.contains("UA") && message.contains("CH"),
         "{message}"
     );
-    let bad = json!({ "codes": { "religion": ["x"] }, "consent": consent });
+    let bad = json!({ "codes": { "religion": ["x"] } });
     let (status, answer) = server.call("POST", &codes_path, &token, Some(bad)).await;
     assert_eq!(status, 422);
     assert!(
@@ -419,9 +421,23 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         "a refused coding changed nothing"
     );
 
+    // The bypass of issue 11, turned around: re-coding with a fabricated consent record is
+    // refused (coding carries no consent), and nothing is widened.
+    let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] }, "consent": consent });
+    let (status, answer) = server.call("POST", &codes_path, &token, Some(recode)).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"]["code"], "consent_not_coded");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("coding carries no consent") && message.contains("receipt page"),
+        "{message}"
+    );
+    let record = server.store.consent(&id).await.unwrap().unwrap();
+    assert!(!record.consent.named_mechanism, "nothing was widened");
+
     // Ids that do not exist, other routes' cases, unknown recipients, bad ciphertext: 4xx and
     // nothing stored.
-    let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] }, "consent": consent });
+    let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] } });
     let (status, _) = server.call("POST", &codes_path, &token, Some(recode)).await;
     assert_eq!(status, 200);
     let good = package_for(&id, std::slice::from_ref(&sr));
@@ -438,7 +454,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
             "POST",
             &format!("/api/v1/cases/{theirs}/codes"),
             &token,
-            Some(json!({ "codes": {}, "consent": consent })),
+            Some(json!({ "codes": {} })),
         )
         .await;
     assert_eq!(status, 404);
@@ -470,10 +486,10 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         .await;
     assert_eq!(status, 404);
 
-    // Now with consent recorded for the mechanism, the same package goes through.
+    // However often it is re-coded, the reporter's record stands: the package is refused.
     let (status, answer) = escalate(&id, "sr-defenders", &good).await;
-    assert_eq!(status, 201, "{answer}");
-    assert_eq!(server.store.count_escalations().await.unwrap(), 1);
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(server.store.count_escalations().await.unwrap(), 0);
     if backend == Backend::Sqlite {
         assert!(!contains_bytes(&server.sqlite_bytes(), canary.as_bytes()));
     }
@@ -500,14 +516,16 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     // In the DEMO keyring, cat-reprisals stands in for the OHCHR reprisals team's key.
     std::fs::write(
         policy.path().join("escalation.toml"),
-        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\n\n\
+        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"upr\"]\n\n\
          [[recipient]]\nname = \"cat-reprisals\"\npurpose = \"ohchr_reprisals_team\"\n",
     )
     .unwrap();
     let dir = policy.path().to_path_buf();
     let server = TestServer::start_with(backend, |c| c.policy = dir).await;
     let amina = |args: &[&str]| server.cli("caseworker/amina", args);
-    let report = FormReport::simple("copied to OHCHR").with_mechanism_consent();
+    let report = FormReport::simple("copied to OHCHR")
+        .with_mechanism("upr")
+        .with_mechanism_consent();
     let id = server.submit_form(&report).await.id;
     assert!(amina(&["case", "login"]).0);
     let (ok, out, err) = amina(&[

@@ -87,10 +87,14 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     let server = TestServer::start(backend).await;
     let url = server.url.clone();
     let id = server
-        .submit_form(&FormReport::simple(&marker("pin")).with_mechanism_consent())
+        .submit_form(
+            &FormReport::simple(&marker("pin"))
+                .with_mechanism("special_procedures")
+                .with_mechanism_consent(),
+        )
         .await
         .id;
-    let amina = |server: &TestServer, args: &[&str]| server.cli("caseworker/amina", args);
+    let amina = |server: &TestServer, args: &[&str]| server.cli("caseworker/bruno", args);
 
     // Nothing pinned yet; the first command that encrypts pins what the server serves.
     let (ok, out, err) = server.cli_anonymous(&["keyring", "show", "--server", &url]);
@@ -140,7 +144,7 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     assert!(!ok, "{out}");
     said_what_changed(&err);
     let (ok, out, err) = server.cli_with_input(
-        "caseworker/amina",
+        "caseworker/bruno",
         &["case", "reply", &id],
         "Come to the annex.",
     );
@@ -433,12 +437,16 @@ async fn tampering_proxy(
 async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
     let server = TestServer::start(Backend::Sqlite).await;
     let id = server
-        .submit_form(&FormReport::simple(&marker("proxy")).with_mechanism_consent())
+        .submit_form(
+            &FormReport::simple(&marker("proxy"))
+                .with_mechanism("special_procedures")
+                .with_mechanism_consent(),
+        )
         .await
         .id;
     let attacker = age::x25519::Identity::generate().to_public().to_string();
     let (proxy, task) = tampering_proxy(server.url.clone(), attacker.clone()).await;
-    let amina = |args: &[&str]| server.cli_via(&proxy, "caseworker/amina", args);
+    let amina = |args: &[&str]| server.cli_via(&proxy, "caseworker/bruno", args);
     let (ok, out, err) = amina(&["case", "login"]);
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&[&["case", "code", &id][..], CODE].concat());
@@ -468,8 +476,8 @@ async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
     let (ok, out, err) = run_with_input(
         &mut server.cli_command_at(
             &proxy,
-            "caseworker/amina",
-            &demo_identity_file("amina"),
+            "caseworker/bruno",
+            &demo_identity_file("bruno"),
             &["case", "reply", &id],
         ),
         "Come to the annex.",

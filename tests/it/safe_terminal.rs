@@ -53,7 +53,7 @@ fn hostile_report(attachments: Vec<Attachment>) -> Report {
         "en\x1b[2J",
         Channel::Cli,
         RoutingAnswers {
-            mechanism: None,
+            mechanism: Some("special_procedures".into()),
             region: Some(format!("{TITLE}Europe")),
             immediate_danger: None,
         },

@@ -12,7 +12,9 @@ use super::show::open_case;
 use crate::crypto::seal;
 use crate::domain::Purpose;
 use crate::envelope::{Escalation, REDACTABLE};
-use crate::wire::{CodingView, EscalateRequest, EscalationRecipientView, EscalationView};
+use crate::wire::{
+    CodingView, ConsentView, EscalateRequest, EscalationRecipientView, EscalationView,
+};
 
 pub(super) async fn escalate(
     client: &StaffClient,
@@ -48,11 +50,26 @@ pub(super) async fn escalate(
             recipient.purpose
         );
     }
-    if !report.consent.allows(recipient.purpose) {
+    // The reporter's record as the server holds it now: they may have changed it since the
+    // report. The package carries this record; the server checks it again when storing.
+    let current: ConsentView = client.get(&format!("/api/v1/cases/{id}/consent")).await?;
+    if !current.consent.allows(recipient.purpose) {
         anyhow::bail!(
-            "the reporter did not consent to `{}`, which {to} requires; nothing was sent. Ask the reporter (safehold case reply) and record new consent before escalating",
+            "the reporter's current consent does not allow `{}`, which {to} requires; nothing was sent. Only the reporter can give it, from their receipt page; you may ask them (safehold case reply)",
             recipient.purpose
         );
+    }
+    if recipient.purpose == Purpose::NamedMechanism {
+        match &current.mechanism {
+            Some(m) if recipient.mechanisms.contains(m) => {}
+            Some(m) => anyhow::bail!(
+                "the reporter consented to share with the UN mechanism they engaged with, `{m}`; {to} covers {}, not `{m}`; nothing was sent",
+                recipient.mechanisms.join(", ")
+            ),
+            None => anyhow::bail!(
+                "the reporter did not say which UN mechanism they engaged with, so nothing can go to {to} under `named_mechanism`; nothing was sent"
+            ),
+        }
     }
     // OHCHR's reprisals team is copied on every escalation (TAXONOMY.md), if the reporter
     // allowed it; each copy is a separate file encrypted to that team's keys only.
@@ -63,7 +80,7 @@ pub(super) async fn escalate(
             .iter()
             .filter(|r| r.purpose == Purpose::OhchrReprisalsTeam && r.name != to)
         {
-            if report.consent.ohchr_reprisals_team {
+            if current.consent.ohchr_reprisals_team {
                 targets.push(other);
             } else {
                 skipped_ohchr = Some(other.name.clone());
@@ -85,7 +102,8 @@ pub(super) async fn escalate(
         .filter(|item| item.verified)
         .map(|item| item.entry)
         .collect();
-    let package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
+    let mut package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
+    package.consent = current.consent;
     drop(report);
     let plaintext = package.to_padded_plaintext()?;
     drop(package);

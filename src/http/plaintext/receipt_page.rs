@@ -127,6 +127,13 @@ pub async fn lookup(
         .iter()
         .map(|m| thread_entry(&lang, &keys, m))
         .collect();
+    let consent = state
+        .store()
+        .consent(&view.public_id)
+        .await
+        .map_err(|e| PageError::not_read(e, &lang))?
+        .map(|r| r.consent)
+        .unwrap_or_default();
     let Ok(csrf_token) = token.authenticity_token() else {
         return Err(PageError::unavailable(&lang));
     };
@@ -136,6 +143,8 @@ pub async fn lookup(
     let sealed_thread_key = thread_key_seal::seal(token_key, &followup_token, keys.thread_key())
         .ok_or_else(|| PageError::unavailable(&lang))?;
     drop(keys);
+    // The consent form gets a token of its own, so each form is good once on its own.
+    let consent_token = followup_token::issue(token_key, &view.public_id, &csrf_token);
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),
         view.public_id,
@@ -145,6 +154,8 @@ pub async fn lookup(
         csrf_token,
         followup_token,
         sealed_thread_key,
+        consent,
+        consent_token,
     );
     Ok((token, render(&page)).into_response())
 }
