@@ -124,8 +124,11 @@ async fn intake_records_the_reporters_consent_without_and_with_javascript(backen
     assert_eq!(server.store.count_reports().await.unwrap(), before);
 
     // `safehold submit` sends them too.
+    let url = server.url.clone();
     let (ok, out, err) = server.cli_anonymous(&[
         "submit",
+        "--server",
+        &url,
         "--what-happened",
         "from the command line",
         "--consent",
@@ -142,8 +145,15 @@ async fn intake_records_the_reporters_consent_without_and_with_javascript(backen
     let record = server.store.consent(&id).await.unwrap().unwrap();
     assert_eq!(record.consent.flags(), "00011", "{out}");
     assert_eq!(record.mechanism.as_deref(), Some("treaty_body"));
-    let (ok, _, err) =
-        server.cli_anonymous(&["submit", "--what-happened", "x", "--mechanism", "galaxy"]);
+    let (ok, _, err) = server.cli_anonymous(&[
+        "submit",
+        "--server",
+        &url,
+        "--what-happened",
+        "x",
+        "--mechanism",
+        "galaxy",
+    ]);
     assert!(!ok && err.contains("treaty_body"), "{err}");
     server.stop().await;
 }

@@ -59,7 +59,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let (ok, out, err) = amina(&["case", "show", &id]);
     assert!(ok && out.contains(&canary), "{out}{err}");
     let (ok, out, err) = server.cli_with_input(
-        "caseworker/amina",
+        "caseworker/bruno",
         &["case", "reply", &id],
         "We have your report.",
     );
