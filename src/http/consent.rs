@@ -45,15 +45,24 @@ pub fn routes(traffic: &Traffic) -> Router<AppState> {
         )
 }
 
-/// A case's record and its changes, as clients see them.
-async fn consent_view(state: &AppState, case_id: &str) -> Result<Option<ConsentView>, StoreError> {
-    let Some(record) = state.store().consent(case_id).await? else {
-        return Ok(None);
+/// A case's record and its changes, as clients see them; with `audit`, the read is audited
+/// (staff reads are).
+async fn consent_view(
+    state: &AppState,
+    case_id: &str,
+    audit: Option<Audit<'_>>,
+) -> Result<Option<ConsentView>, StoreError> {
+    let (record, changes) = match audit {
+        Some(audit) => match state.store().read_consent(case_id, audit).await? {
+            Some(found) => found,
+            None => return Ok(None),
+        },
+        None => match state.store().consent(case_id).await? {
+            Some(record) => (record, state.store().consent_changes(case_id).await?),
+            None => return Ok(None),
+        },
     };
-    let changes = state
-        .store()
-        .consent_changes(case_id)
-        .await?
+    let changes = changes
         .into_iter()
         .map(|c| ConsentChangeView {
             day: c.day,
@@ -105,7 +114,7 @@ async fn reporter_api(
         ConsentOutcome::Recorded(_) => {}
         ConsentOutcome::NoCase | ConsentOutcome::Widens(_) => return Err(no_such_receipt()),
     }
-    consent_view(&state, &view.public_id)
+    consent_view(&state, &view.public_id, None)
         .await?
         .map(Json)
         .ok_or_else(no_such_receipt)
@@ -235,10 +244,15 @@ async fn case_consent(
 ) -> Result<Json<ConsentView>, ApiError> {
     let staff = staff.caseworker()?;
     let case = staff.own_case(&state, &id).await?;
-    consent_view(&state, &case.public_id)
-        .await?
-        .map(Json)
-        .ok_or_else(no_such_case)
+    let actor = staff.actor();
+    consent_view(
+        &state,
+        &case.public_id,
+        Some(Audit::new(&actor, Action::ReadCodes)),
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(no_such_case)
 }
 
 /// `POST /api/v1/cases/{id}/consent/narrow`: a caseworker records purposes as refused (the
@@ -276,7 +290,7 @@ async fn narrow(
         // The record changed between the read and the write (the reporter withdrew, say).
         ConsentOutcome::Widens(purposes) => return Err(cannot_widen(&purposes)),
     }
-    consent_view(&state, &case.public_id)
+    consent_view(&state, &case.public_id, None)
         .await?
         .map(Json)
         .ok_or_else(no_such_case)

@@ -191,3 +191,57 @@ impl EscalationPolicy {
             .join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<EscalationPolicy, PolicyError> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let keyring = Keyring::load(&repo.join("keys/DEMO")).unwrap();
+        EscalationPolicy::parse(text, Path::new("escalation.toml"), &keyring, &[])
+    }
+
+    #[test]
+    fn a_named_mechanism_recipient_lists_the_mechanisms_it_covers() {
+        let policy = parse(
+            "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"special_procedures\"]\n",
+        )
+        .unwrap();
+        assert_eq!(policy.recipients[0].mechanisms, ["special_procedures"]);
+        for (text, says) in [
+            (
+                "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\n",
+                "needs `mechanisms`",
+            ),
+            (
+                "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"galaxy\"]\n",
+                "`galaxy` is not a mechanism",
+            ),
+            (
+                "[[recipient]]\nname = \"cat-reprisals\"\npurpose = \"ohchr_reprisals_team\"\nmechanisms = [\"upr\"]\n",
+                "only for purpose `named_mechanism`",
+            ),
+        ] {
+            let message = parse(text).unwrap_err().to_string();
+            assert!(message.contains(says), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_demo_policy_maps_each_rapporteur_to_its_mechanism() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(repo.join("policy/DEMO/escalation.toml")).unwrap();
+        let keyring = Keyring::load(&repo.join("keys/DEMO")).unwrap();
+        let policy = EscalationPolicy::parse(
+            &text,
+            Path::new("escalation.toml"),
+            &keyring,
+            &["rapporteurs-desk".to_owned()],
+        )
+        .unwrap();
+        let covers = |name: &str| policy.recipient(name).unwrap().mechanisms.clone();
+        assert_eq!(covers("sr-defenders"), ["special_procedures"]);
+        assert_eq!(covers("cat-reprisals"), ["treaty_body"]);
+    }
+}

@@ -166,6 +166,36 @@ impl Store {
         }))
     }
 
+    /// A case's record and its changes read by staff: the read is audited in the same
+    /// transaction.
+    pub async fn read_consent(
+        &self,
+        case_id: &str,
+        audit: Audit<'_>,
+    ) -> Result<Option<(ConsentRecord, Vec<ConsentChange>)>, StoreError> {
+        Ok(with_pool!(&self.pool, |p| {
+            let mut tx = begin_audited!(p);
+            let record: Option<ConsentRecord> = sqlx::query_as(
+                "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, \
+                 sg_report_anonymous, statistics, mechanism FROM consent WHERE case_id = $1",
+            )
+            .bind(case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let changes: Vec<ConsentChange> = sqlx::query_as(
+                "SELECT day, changed_by, ohchr_reprisals_team, named_mechanism, sg_report_named, \
+                 sg_report_anonymous, statistics FROM consent_changes WHERE case_id = $1 \
+                 ORDER BY day, id",
+            )
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            append_audit!(tx, audit, case_id);
+            tx.commit().await?;
+            record.map(|r| (r, changes))
+        }))
+    }
+
     /// The reporter sets their record to `consent` (any change: only they can widen). When it
     /// differs, the change entry and the route's "consent changed" alert commit with it.
     pub async fn reporter_sets_consent(

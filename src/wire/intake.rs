@@ -106,3 +106,35 @@ pub struct SubmitResponse {
     /// Its status: `received`.
     pub status: CaseStatus,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::padding::padded_json_body;
+
+    #[test]
+    fn every_consent_and_mechanism_answer_pads_from_the_same_length() {
+        let mut lengths = std::collections::BTreeSet::new();
+        let answers = questions::MECHANISMS.iter().copied().chain([""]);
+        for mechanism in answers {
+            for flags in ["00000", "11111", "10101"] {
+                for urgent in [false, true] {
+                    let request = SubmitRequest {
+                        route_tag: "0123456789abcdef".into(),
+                        urgent,
+                        consent: flags.into(),
+                        mechanism: mechanism.into(),
+                        ciphertext: "A".repeat(9000),
+                        receipt_verifier: "B".repeat(44),
+                    };
+                    let body = serde_json::to_vec(&request).unwrap();
+                    // The length padding starts from is that of the longest variant, always.
+                    lengths.insert(body.len() + request.shorter_by());
+                    let padded = padded_json_body(body, request.shorter_by());
+                    assert!(serde_json::from_slice::<SubmitRequest>(&padded).is_ok());
+                }
+            }
+        }
+        assert_eq!(lengths.len(), 1, "{lengths:?}");
+    }
+}

@@ -347,6 +347,19 @@ async fn caseworkers_narrow_consent_but_never_widen_it(backend: Backend) {
 
     // A coding that carries a consent record is refused, even one that only narrows.
     let token = server.login("caseworker", "amina", "amina").await;
+    // Staff reads of the record are audited like reads of the codes.
+    let before = server.store.audit_log().await.unwrap().len();
+    let (status, body) = server
+        .get_as(&format!("/api/v1/cases/{id}/consent"), &token)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["changes"][0]["changed_by"], "caseworker");
+    let log = server.store.audit_log().await.unwrap();
+    assert_eq!(log.len(), before + 1);
+    assert_eq!(
+        (log[before].action.as_str(), log[before].subject.as_str()),
+        ("read_codes", id.as_str())
+    );
     let codes = json!({ "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["UA"] });
     for consent in [
         json!(ConsentRecord::default()),
