@@ -472,7 +472,7 @@ async fn withdrawal_takes_effect_at_once_for_escalations_and_statistics(backend:
 
     // The next escalation is refused by the CLI and, for a CLI that skips its check, by the
     // server; nothing is stored.
-    let (ok, _, err) = bruno(&["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, _, err) = bruno(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(!ok);
     assert!(err.contains("current consent does not allow"), "{err}");
     let token = server.login("caseworker", "bruno", "bruno").await;
@@ -523,7 +523,7 @@ async fn packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdra
     assert!(ok, "{out}{err}");
 
     // The Committee against Torture covers treaty bodies, not special procedures.
-    let (ok, _, err) = bruno(&["case", "escalate", &id, "--to", "cat-reprisals"]);
+    let (ok, _, err) = bruno(&["case", "escalate", "--yes", &id, "--to", "cat-reprisals"]);
     assert!(!ok);
     assert!(
         err.contains("`special_procedures`") && err.contains("cat-reprisals covers treaty_body"),
@@ -581,7 +581,15 @@ async fn packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdra
     );
 
     // The Special Rapporteur on defenders does cover it; the package carries the record.
-    let (ok, out, err) = bruno(&["case", "escalate", &id, "--to", "sr-defenders", "--json"]);
+    let (ok, out, err) = bruno(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--json",
+    ]);
     assert!(ok, "{out}{err}");
     let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
         .as_str()

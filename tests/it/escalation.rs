@@ -137,6 +137,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let (ok, out, err) = amina(&[
         "case",
         "escalate",
+        "--yes",
         &id,
         "--to",
         "sr-defenders",
@@ -353,7 +354,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         "BY",
     ]);
     assert!(ok, "{out}{err}");
-    let (ok, _, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, _, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(!ok);
     assert!(
         err.contains("current consent does not allow") && err.contains("named_mechanism"),
@@ -542,7 +543,15 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
         "UA",
     ]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders", "--json"]);
+    let (ok, out, err) = amina(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--json",
+    ]);
     assert!(ok, "{out}{err}");
     let sent: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(sent["to"], "sr-defenders");
@@ -556,6 +565,7 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     let (ok, out, err) = amina(&[
         "case",
         "escalate",
+        "--yes",
         &id,
         "--to",
         "sr-defenders",
@@ -567,3 +577,67 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(ohchr_reprisals_team_is_copied_with_consent);
+
+/// Before anything is encrypted, `case escalate` shows what will be sent (names of fields,
+/// redactions, consent, language; never the words) and asks; only "y" sends. `--yes` skips
+/// the question for scripts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalate_shows_what_will_be_sent_and_asks_first() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let canary = marker("preview");
+    let report = FormReport::simple(&canary)
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
+    let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
+    assert!(bruno(&["case", "login"]).0);
+    let (ok, out, err) = bruno(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "special_procedures",
+        "--country",
+        "UA",
+    ]);
+    assert!(ok, "{out}{err}");
+    let args = [
+        "case",
+        "escalate",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--redact",
+        "where,thread",
+    ];
+    for answer in ["n\n", "", "maybe\n"] {
+        let (ok, out, err) = server.cli_with_input("caseworker/bruno", &args, answer);
+        assert!(!ok, "{out}");
+        assert!(
+            err.contains("nothing was sent") && err.contains("--yes"),
+            "{err}"
+        );
+        assert_eq!(server.store.count_escalations().await.unwrap(), 0);
+    }
+    let (ok, out, err) = server.cli_with_input("caseworker/bruno", &args, "y\n");
+    assert!(ok, "{out}{err}");
+    for shown in [
+        &format!("About to send case {id} to sr-defenders"),
+        "where [redacted]",
+        "what_happened, when, where [redacted], un_engagement",
+        "texts [redacted]",
+        "Codes:        act_nature, country, mechanism, reprisal_type",
+        "named_mechanism yes",
+        "Language:     en",
+        "Send it? [y/N]",
+    ] {
+        assert!(err.contains(shown), "{shown} missing from: {err}");
+    }
+    assert!(!err.contains(&canary), "the preview shows no words: {err}");
+    assert_eq!(server.store.count_escalations().await.unwrap(), 1);
+    server.stop().await;
+}

@@ -103,7 +103,10 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&server, &[&["case", "code", &id][..], CODE].concat());
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, out, err) = amina(
+        &server,
+        &["case", "escalate", "--yes", &id, "--to", "sr-defenders"],
+    );
     assert!(ok, "{out}{err}");
     assert!(err.contains("Pinned the keyring of"), "{err}");
     let pinned = server.routes().await.keyring_fingerprint;
@@ -140,7 +143,10 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
             "{err}"
         );
     };
-    let (ok, out, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, out, err) = amina(
+        &server,
+        &["case", "escalate", "--yes", &id, "--to", "sr-defenders"],
+    );
     assert!(!ok, "{out}");
     said_what_changed(&err);
     let (ok, out, err) = server.cli_with_input(
@@ -184,7 +190,10 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     let (ok, _, err) =
         server.cli_anonymous(&["keyring", "trust", &short(&pinned), "--server", &url]);
     assert!(!ok && err.contains("nothing was pinned"), "{err}");
-    let (ok, _, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, _, err) = amina(
+        &server,
+        &["case", "escalate", "--yes", &id, "--to", "sr-defenders"],
+    );
     assert!(!ok && err.contains("nothing was encrypted"), "{err}");
 
     // Once a person trusts the new fingerprint, packages go to the new key (and only to it).
@@ -193,7 +202,15 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     assert!(ok && out.contains("Pinned the keyring"), "{out}{err}");
     let (ok, out, err) = amina(
         &server,
-        &["case", "escalate", &id, "--to", "sr-defenders", "--json"],
+        &[
+            "case",
+            "escalate",
+            "--yes",
+            &id,
+            "--to",
+            "sr-defenders",
+            "--json",
+        ],
     );
     assert!(ok, "{out}{err}");
     let sent: Value = serde_json::from_str(&out).unwrap();
@@ -454,7 +471,7 @@ async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
 
     // The keyring served at /api/v1/routes is unchanged, so it is pinned on first use; the
     // rapporteur's keys from the staff endpoint are not in it.
-    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, out, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(!ok, "{out}");
     assert!(err.contains("Pinned the keyring of"), "{err}");
     assert!(

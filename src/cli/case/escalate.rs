@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::super::pinned_keyring::escalation_recipients;
 use super::super::staff_client::StaffClient;
-use super::super::terminal_text::{say, say_err};
+use super::super::terminal_text::{ask, one_line, say, say_err};
 use super::show::open_case;
 use crate::crypto::seal;
 use crate::domain::Purpose;
@@ -22,6 +22,7 @@ pub(super) async fn escalate(
     to: &str,
     redact: &[String],
     copy_ohchr: bool,
+    yes: bool,
 ) -> anyhow::Result<()> {
     for r in redact {
         if !REDACTABLE.contains(&r.as_str()) {
@@ -105,6 +106,10 @@ pub(super) async fn escalate(
     let mut package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
     package.consent = current.consent;
     drop(report);
+    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    if !yes && !confirmed(&package, &names) {
+        anyhow::bail!("nothing was sent. To send without being asked (in a script), add --yes");
+    }
     let plaintext = package.to_padded_plaintext()?;
     drop(package);
     // Each recipient's keys, only if they lie inside the keyring pinned on this machine; all
@@ -157,6 +162,72 @@ pub(super) async fn escalate(
         say!("{}", serde_json::to_string(&value)?);
     }
     Ok(())
+}
+
+/// Shows the caseworker what the package holds (names of what travels and what is redacted,
+/// never the words) and who gets it, and asks before anything is encrypted.
+fn confirmed(package: &Escalation, to: &[&str]) -> bool {
+    let redacted = |name: &str| package.redacted.iter().any(|r| r == name);
+    let fields: Vec<String> = REDACTABLE
+        .iter()
+        .filter(|f| !matches!(**f, "attachments" | "thread"))
+        .map(|f| {
+            if redacted(f) {
+                format!("{f} [redacted]")
+            } else {
+                (*f).to_owned()
+            }
+        })
+        .collect();
+    say_err!(
+        "About to send case {} to {}, encrypted to their keys only:",
+        one_line(&package.case_id),
+        to.join(" and ")
+    );
+    say_err!("  Fields:       {}", fields.join(", "));
+    say_err!(
+        "  Attachments:  {}",
+        if redacted("attachments") {
+            "left out [redacted]".to_owned()
+        } else {
+            package.attachments.len().to_string()
+        }
+    );
+    say_err!(
+        "  Thread:       {} message(s){}",
+        package.thread.len(),
+        if redacted("thread") {
+            ", texts [redacted]"
+        } else {
+            ""
+        }
+    );
+    say_err!(
+        "  Codes:        {}",
+        package.codes.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    say_err!(
+        "  Consent:      {}",
+        Purpose::ALL
+            .iter()
+            .map(|p| format!(
+                "{p} {}",
+                if package.consent.allows(*p) {
+                    "yes"
+                } else {
+                    "no"
+                }
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    say_err!("  Language:     {}", one_line(&package.language));
+    ask!("Send it? [y/N] ");
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 pub(super) async fn escalations(client: &StaffClient, id: &str) -> anyhow::Result<()> {

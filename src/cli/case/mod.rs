@@ -105,8 +105,8 @@ pub enum CaseCommand {
         /// The case id.
         id: String,
     },
-    /// Code the incident with taxonomy codes (policy/taxonomy.toml) and record the reporter's
-    /// consent, read here from the decrypted report. Lists take several flags or commas.
+    /// Code the incident with taxonomy codes (policy/taxonomy.toml). Coding carries no consent
+    /// (the reporter's own record stands); --revoke narrows it. Lists take several flags or commas.
     Code(Box<CodeArgs>),
     /// Send an escalation package to a rapporteur: built and encrypted here, to their keys only.
     Escalate {
@@ -126,6 +126,9 @@ pub enum CaseCommand {
         /// package is also sent, encrypted separately, to that team.
         #[arg(long)]
         no_ohchr_copy: bool,
+        /// Send without showing what will be sent and asking first (for scripts).
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Show a case's escalation packages and how far each got.
     Escalations {
@@ -204,6 +207,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 to,
                 redact,
                 no_ohchr_copy,
+                yes,
             } => {
                 escalate(
                     &StaffClient::new(&staff)?,
@@ -211,6 +215,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                     &to,
                     &redact,
                     !no_ohchr_copy,
+                    yes,
                 )
                 .await
             }
