@@ -170,10 +170,10 @@ async fn show_package(
         ),
         other => anyhow!("package {id} cannot be opened: {other}"),
     })?;
-    let package = Escalation::from_plaintext(&plaintext).map_err(|_| {
+    let (package, communication) = Escalation::open(&plaintext).map_err(|_| {
         anyhow!(
-            "package {id} is addressed to you and decrypts, but is not a safehold.escalation.v1 \
-             document; it may have been forged. Ask the caseworker who sent it to send it again"
+            "package {id} is addressed to you and decrypts, but is not a safehold.escalation.v2 \
+             (or v1) package; it may have been forged. Ask the caseworker who sent it to send it again"
         )
     })?;
     drop(plaintext);
@@ -187,7 +187,12 @@ async fn show_package(
         value["withdrawn_since_sent"] = serde_json::to_value(&withdrawn)?;
         say!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print_package(&package);
+        match &communication {
+            // The communication is printed as written into the package, made inert again:
+            // a hostile sender may have put anything there.
+            Some(text) => say!("{}", text.as_str()),
+            None => print_package(&package),
+        }
         print_current_consent(&package.consent, detail.current_consent, &withdrawn);
     }
     if let Some(dir) = save_attachments {
@@ -227,7 +232,6 @@ fn print_package(p: &Escalation) {
     for (field, codes) in &p.codes {
         say!("  {:<24} {}", one_line(field), one_line(&codes.join(", ")));
     }
-    say!("Consent when sent:  {}", consent_line(&p.consent));
     say!("Attachments: {}", p.attachments.len());
     for a in &p.attachments {
         say!(
@@ -251,6 +255,7 @@ fn consent_line(c: &Consent) -> String {
 /// The reporter's record now, beside the one the package carries, and a plain warning when
 /// the reporter withdrew consent after it was sent.
 fn print_current_consent(sent: &Consent, now: Option<Consent>, withdrawn: &[Purpose]) {
+    say!("\nConsent when sent:  {}", consent_line(sent));
     let Some(now) = now else {
         say!("Consent now:        unknown (the case was closed and purged)");
         return;

@@ -19,7 +19,7 @@ use crate::audit::Action;
 use crate::domain::AlertKind;
 use crate::keyring::Role;
 use crate::store::{AlertEvent, Audit, EscalationOutcome, EscalationSummary, NewEscalation};
-use crate::wire::{EscalateRequest, EscalationRecipientView, EscalationView};
+use crate::wire::{EscalateRequest, EscalationRecipientView, EscalationView, SubmitterView};
 
 /// `GET /api/v1/escalation/recipients`, `GET|POST /api/v1/cases/{id}/escalations`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
@@ -29,7 +29,8 @@ pub fn routes(traffic: &Traffic) -> Router<AppState> {
             traffic.page(
                 Router::new()
                     .route("/api/v1/cases/{id}/escalations", get(case_escalations))
-                    .route("/api/v1/escalation/recipients", get(recipients)),
+                    .route("/api/v1/escalation/recipients", get(recipients))
+                    .route("/api/v1/escalation/submitter", get(submitter)),
             ),
         )
 }
@@ -82,6 +83,25 @@ async fn recipients(
             })
             .collect(),
     ))
+}
+
+/// `GET /api/v1/escalation/submitter`: the organisation that submits communications.
+async fn submitter(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Json<SubmitterView>, ApiError> {
+    staff.caseworker()?;
+    let submitter = state.policy().escalation.submitter.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_submitter",
+            "escalation.toml names no [submitter] (organisation and contact); mandates do not consider anonymous communications, so no package can be built. Ask the operator to add it",
+        )
+    })?;
+    Ok(Json(SubmitterView {
+        organisation: submitter.organisation,
+        contact: submitter.contact,
+    }))
 }
 
 /// `POST /api/v1/cases/{id}/escalations`: refused (403, nothing stored) unless the reporter's

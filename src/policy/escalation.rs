@@ -24,6 +24,19 @@ use crate::policy::questions;
 pub struct EscalationPolicy {
     /// Every recipient, in file order.
     pub recipients: Vec<EscalationRecipient>,
+    /// Who submits the communications (`[submitter]`): mandates do not consider anonymous
+    /// ones, so without it no package can be built.
+    pub submitter: Option<PolicySubmitter>,
+}
+
+/// The organisation that submits communications, and its contact for the mandates.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySubmitter {
+    /// The organisation's name.
+    pub organisation: String,
+    /// How a mandate reaches it (e-mail, address).
+    pub contact: String,
 }
 
 /// One person who may receive packages.
@@ -62,6 +75,7 @@ struct RawRecipient {
 struct RawEscalation {
     #[serde(default)]
     recipient: Vec<RawRecipient>,
+    submitter: Option<PolicySubmitter>,
 }
 
 /// Path of the file in a policy directory.
@@ -146,8 +160,17 @@ impl EscalationPolicy {
                 }
             }
         }
+        if let Some(submitter) = &raw.submitter
+            && (submitter.organisation.trim().is_empty() || submitter.contact.trim().is_empty())
+        {
+            problems.push(
+                "[submitter]: `organisation` and `contact` must both be given; mandates do not consider anonymous communications"
+                    .to_owned(),
+            );
+        }
         if problems.is_empty() {
             Ok(EscalationPolicy {
+                submitter: raw.submitter,
                 recipients: raw
                     .recipient
                     .into_iter()

@@ -21,14 +21,23 @@ pub struct EscalationRecipientView {
     pub recipients: Vec<String>,
 }
 
+/// `GET /api/v1/escalation/submitter`: who submits communications, from `escalation.toml`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SubmitterView {
+    /// The submitting organisation.
+    pub organisation: String,
+    /// Its contact for the mandates.
+    pub contact: String,
+}
+
 /// `POST /api/v1/cases/{id}/escalations` body.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalateRequest {
     /// The rapporteur's name (see `GET /api/v1/escalation/recipients`).
     pub to: String,
-    /// A `safehold.escalation.v1` document encrypted to exactly the rapporteur's recipients,
-    /// binary age, base64.
+    /// A `safehold.escalation.v2` package (communication and JSON) encrypted to exactly the
+    /// rapporteur's recipients, binary age, base64.
     pub ciphertext: String,
 }
 

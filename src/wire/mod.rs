@@ -23,7 +23,9 @@ pub use cases::{
 pub use coding::{CodeRequest, CodingView};
 pub use consent::{ConsentChangeRequest, ConsentChangeView, ConsentView, NarrowConsentRequest};
 pub use error::{ErrorBody, ErrorDetail};
-pub use escalations::{EscalateRequest, EscalationRecipientView, EscalationView, PackageDetail};
+pub use escalations::{
+    EscalateRequest, EscalationRecipientView, EscalationView, PackageDetail, SubmitterView,
+};
 pub use intake::{
     EscalationKeysView, QuestionsView, RouteView, RoutesResponse, SubmitRequest, SubmitResponse,
 };

@@ -8,9 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Action, AlertKind, Audit, Backend, Channel, Codephrase, Consent, ConsentRecord, Escalation,
-    FormReport, ReceiptKeys, ReplyTo, Report, ReportFields, RoutingAnswers, TestServer,
-    demo_identity, on_both_backends, seal, today,
+    Action, AlertKind, Audit, Backend, Channel, Codephrase, Consent, ConsentRecord,
+    ESCALATION_FORMAT_V1, Escalation, FormReport, ReceiptKeys, ReplyTo, Report, ReportFields,
+    RoutingAnswers, TestServer, demo_identity, on_both_backends, seal, today,
 };
 
 /// A well-formed package for `case_id`, encrypted to `to`'s demo key, base64: what a CLI that
@@ -25,8 +25,9 @@ fn package_for(case_id: &str, to: &str) -> String {
         ReplyTo::default(),
         vec![],
     );
-    let package =
+    let mut package =
         Escalation::from_report(case_id, &report, vec![], Default::default(), &[]).unwrap();
+    package.format = ESCALATION_FORMAT_V1.into();
     let plaintext = package.to_padded_plaintext().unwrap();
     let key = demo_identity(to).to_public();
     STANDARD.encode(seal::encrypt(&plaintext, &[key]).unwrap())

@@ -8,9 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Backend, Channel, Consent, Escalation, FormReport, ReplyTo, Report, ReportFields,
-    RoutingAnswers, TestServer, age_cli_decrypt, contains_bytes, demo_identity, marker,
-    on_both_backends, repo, seal,
+    Backend, Channel, Consent, ESCALATION_FORMAT_V1, Escalation, FormReport, ReplyTo, Report,
+    ReportFields, RoutingAnswers, TestServer, age_cli_decrypt, contains_bytes, demo_identity,
+    marker, on_both_backends, repo, seal,
 };
 
 /// A correctly padded package, encrypted to `recipients`, base64.
@@ -29,7 +29,9 @@ fn package_for(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
         ReplyTo::default(),
         vec![],
     );
-    let package = Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();
+    let mut package =
+        Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();
+    package.format = ESCALATION_FORMAT_V1.into();
     let plaintext = package.to_padded_plaintext().unwrap();
     STANDARD.encode(seal::encrypt(&plaintext, recipients).unwrap())
 }
@@ -184,7 +186,12 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let (ok, out, err) = rapporteur(&["inbox", "pull", &package, "--show", "--json"]);
     assert!(ok, "{err}");
     let opened: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(opened["format"], "safehold.escalation.v1");
+    assert_eq!(opened["format"], "safehold.escalation.v2");
+    assert_eq!(opened["communication_language"], "en");
+    assert_eq!(
+        opened["submitter"]["organisation"],
+        "DEMO Defenders' Support Network"
+    );
     assert_eq!(opened["case_id"], id.as_str());
     assert_eq!(opened["fields"]["what_happened"], canary.as_str());
     assert_eq!(opened["fields"]["where"], "[redacted]");
@@ -213,6 +220,21 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         );
         let text = String::from_utf8(output.stdout).unwrap();
         assert!(text.contains(&canary) && text.contains("[redacted]"));
+        // `age -d` gives the communication first, then the JSON between its markers.
+        assert!(
+            text.starts_with(
+                "Communication on a case of reprisal for cooperation with the United Nations\n"
+            ),
+            "{text}"
+        );
+        let begin = text
+            .find("-----BEGIN SAFEHOLD ESCALATION JSON-----")
+            .unwrap();
+        assert!(
+            text.find("3. Submitting organisation (confidential)")
+                .unwrap()
+                < begin
+        );
         assert!(
             !text.contains("Geneva"),
             "the redacted place is not in the package"
@@ -517,7 +539,8 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     // In the DEMO keyring, cat-reprisals stands in for the OHCHR reprisals team's key.
     std::fs::write(
         policy.path().join("escalation.toml"),
-        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"upr\"]\n\n\
+        "[submitter]\norganisation = \"Org\"\ncontact = \"org@example.org\"\n\n\
+         [[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"upr\"]\n\n\
          [[recipient]]\nname = \"cat-reprisals\"\npurpose = \"ohchr_reprisals_team\"\n",
     )
     .unwrap();
@@ -632,12 +655,216 @@ async fn escalate_shows_what_will_be_sent_and_asks_first() {
         "texts [redacted]",
         "Codes:        act_nature, country, mechanism, reprisal_type",
         "named_mechanism yes",
-        "Language:     en",
+        "Language:     the reporter's words in en, headings in en",
         "Send it? [y/N]",
     ] {
         assert!(err.contains(shown), "{shown} missing from: {err}");
     }
     assert!(!err.contains(&canary), "the preview shows no words: {err}");
     assert_eq!(server.store.count_escalations().await.unwrap(), 1);
+    server.stop().await;
+}
+
+/// A package reads as a communication in the language the caseworker chose (headings and fixed
+/// text), with the reporter's words as written and their language named, the organisation
+/// from escalation.toml, then the JSON; v1 packages (JSON alone) are still read; without a
+/// submitting organisation nothing can be sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packages_read_as_a_communication_in_en_fr_or_es_and_v1_is_still_read() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let canary = marker("communication");
+    let report = FormReport::simple(&canary)
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
+    let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
+    assert!(bruno(&["case", "login"]).0);
+    let (ok, out, err) = bruno(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "special_procedures",
+        "--country",
+        "UA",
+        "--perpetrator",
+        "intelligence",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = bruno(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--language",
+        "de",
+    ]);
+    assert!(!ok && err.contains("en, fr, es"), "{err}");
+    let (ok, out, err) = bruno(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--language",
+        "fr",
+        "--json",
+    ]);
+    assert!(ok, "{out}{err}");
+    let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rapporteur = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    let (_, detail) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &rapporteur)
+        .await;
+    let ciphertext = STANDARD
+        .decode(detail["ciphertext"].as_str().unwrap())
+        .unwrap();
+    let plaintext = crate::common::open_as(&ciphertext, "sr-defenders").unwrap();
+    let text = String::from_utf8(plaintext).unwrap();
+    let order = [
+        "Communication relative à un cas de représailles",
+        "1. Victime(s) présumée(s)",
+        "2. Auteur(s) présumé(s)",
+        "perpetrator: intelligence",
+        "3. Organisation soumettant la communication (confidentiel)",
+        "DEMO Defenders' Support Network",
+        "4. Date, lieu et circonstances",
+        "Dans les mots de la personne qui signale (langue : en) :",
+        &format!("  {canary}"),
+        "5. Lien avec la coopération avec les Nations Unies",
+        "6. Déjà soumis à un organe des Nations Unies",
+        "Pour le rapport annuel du Secrétaire général sur les représailles",
+        "La personne consent à être mentionnée nommément : non",
+        "-----BEGIN SAFEHOLD ESCALATION JSON-----",
+        "\"format\":\"safehold.escalation.v2\"",
+        "-----END SAFEHOLD ESCALATION JSON-----",
+    ];
+    let mut at = 0;
+    for wanted in order {
+        let found = text[at..]
+            .find(wanted)
+            .unwrap_or_else(|| panic!("{wanted:?} missing after byte {at}: {text}"));
+        at += found + wanted.len();
+    }
+    // The reporter's words stay as written: the English text is not translated.
+    assert!(text.contains("Geneva"), "{text}");
+    let rapporteur_cli = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
+    assert!(rapporteur_cli(&["inbox", "login"]).0);
+    let (ok, out, err) = rapporteur_cli(&["inbox", "pull", &package, "--show"]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Communication relative"), "{out}");
+    assert!(out.contains("Consent now:"), "{out}");
+    assert!(
+        !out.contains("-----BEGIN"),
+        "the JSON is not printed: {out}"
+    );
+
+    // A v1 package (JSON alone), as sent before v2: still opened and shown.
+    let mut old = Escalation::from_report(
+        &id,
+        &Report::new(
+            "en",
+            Channel::Cli,
+            RoutingAnswers::default(),
+            {
+                let mut fields = ReportFields::default();
+                fields.what_happened = "an older package".into();
+                fields
+            },
+            Consent::default(),
+            ReplyTo::default(),
+            vec![],
+        ),
+        vec![],
+        BTreeMap::new(),
+        &[],
+    )
+    .unwrap();
+    old.format = ESCALATION_FORMAT_V1.into();
+    let sr = demo_identity("sr-defenders").to_public();
+    let v1 = STANDARD.encode(seal::encrypt(&old.to_padded_plaintext().unwrap(), &[sr]).unwrap());
+    let token = server.login("caseworker", "bruno", "bruno").await;
+    let (status, body) = server
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{id}/escalations"),
+            &token,
+            Some(json!({ "to": "sr-defenders", "ciphertext": v1 })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let old_id = body["id"].as_str().unwrap().to_owned();
+    let (ok, out, err) = rapporteur_cli(&["inbox", "pull", &old_id, "--show"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("Escalation of case {id}")) && out.contains("an older package"),
+        "{out}"
+    );
+    server.stop().await;
+}
+
+/// Without `[submitter]` in escalation.toml nothing can be sent: mandates do not consider
+/// anonymous communications.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_submitting_organisation_no_package_is_built() {
+    let policy = tempfile::tempdir().unwrap();
+    for file in [
+        "routing.toml",
+        "alerts.toml",
+        "DEMO-webhook-secret",
+        "retention.toml",
+    ] {
+        std::fs::copy(
+            repo().join("policy/DEMO").join(file),
+            policy.path().join(file),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        policy.path().join("escalation.toml"),
+        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"upr\"]\n",
+    )
+    .unwrap();
+    let dir = policy.path().to_path_buf();
+    let server = TestServer::start_with(Backend::Sqlite, |c| c.policy = dir).await;
+    let report = FormReport::simple("anonymous?")
+        .with_mechanism("upr")
+        .with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
+    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    assert!(amina(&["case", "login"]).0);
+    let (ok, out, err) = amina(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "upr",
+        "--country",
+        "UA",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
+    assert!(!ok);
+    assert!(
+        err.contains("no [submitter]") && err.contains("anonymous communications"),
+        "{err}"
+    );
+    assert_eq!(server.store.count_escalations().await.unwrap(), 0);
     server.stop().await;
 }

@@ -8,12 +8,14 @@ use base64::engine::general_purpose::STANDARD;
 use super::super::pinned_keyring::escalation_recipients;
 use super::super::staff_client::StaffClient;
 use super::super::terminal_text::{ask, one_line, say, say_err};
+use super::communication;
 use super::show::open_case;
 use crate::crypto::seal;
 use crate::domain::Purpose;
-use crate::envelope::{Escalation, REDACTABLE};
+use crate::envelope::{COMMUNICATION_LANGUAGES, Escalation, REDACTABLE, Submitter};
 use crate::wire::{
     CodingView, ConsentView, EscalateRequest, EscalationRecipientView, EscalationView,
+    SubmitterView,
 };
 
 pub(super) async fn escalate(
@@ -23,7 +25,14 @@ pub(super) async fn escalate(
     redact: &[String],
     copy_ohchr: bool,
     yes: bool,
+    language: &str,
 ) -> anyhow::Result<()> {
+    if !COMMUNICATION_LANGUAGES.contains(&language) {
+        anyhow::bail!(
+            "--language {language}: the communication can be written in {}",
+            COMMUNICATION_LANGUAGES.join(", ")
+        );
+    }
     for r in redact {
         if !REDACTABLE.contains(&r.as_str()) {
             anyhow::bail!("cannot redact `{r}`; redactable: {}", REDACTABLE.join(", "));
@@ -103,14 +112,28 @@ pub(super) async fn escalate(
         .filter(|item| item.verified)
         .map(|item| item.entry)
         .collect();
+    // Mandates do not consider anonymous communications: the operator names who submits.
+    let submitter: SubmitterView = client.get("/api/v1/escalation/submitter").await?;
     let mut package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
     package.consent = current.consent;
+    package.communication_language = Some(language.to_owned());
+    package.submitter = Some(Submitter {
+        organisation: submitter.organisation,
+        contact: submitter.contact,
+    });
     drop(report);
+    let description = if recipient.description.is_empty() {
+        recipient.name.clone()
+    } else {
+        recipient.description.clone()
+    };
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     if !yes && !confirmed(&package, &names) {
         anyhow::bail!("nothing was sent. To send without being asked (in a script), add --yes");
     }
-    let plaintext = package.to_padded_plaintext()?;
+    let communication = zeroize::Zeroizing::new(communication::render(&package, &description));
+    let plaintext = package.to_padded_plaintext_with(&communication)?;
+    drop(communication);
     drop(package);
     // Each recipient's keys, only if they lie inside the keyring pinned on this machine; all
     // are checked before any package is sent.
@@ -221,7 +244,11 @@ fn confirmed(package: &Escalation, to: &[&str]) -> bool {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    say_err!("  Language:     {}", one_line(&package.language));
+    say_err!(
+        "  Language:     the reporter's words in {}, headings in {}",
+        one_line(&package.language),
+        package.communication_language.as_deref().unwrap_or("en")
+    );
     ask!("Send it? [y/N] ");
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 mod code;
+mod communication;
 mod escalate;
 mod reply;
 mod show;
@@ -129,6 +130,10 @@ pub enum CaseCommand {
         /// Send without showing what will be sent and asking first (for scripts).
         #[arg(long, short)]
         yes: bool,
+        /// Language of the communication's headings and fixed text: en, fr or es (the
+        /// reporter's words stay as written).
+        #[arg(long, default_value = "en")]
+        language: String,
     },
     /// Show a case's escalation packages and how far each got.
     Escalations {
@@ -208,6 +213,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 redact,
                 no_ohchr_copy,
                 yes,
+                language,
             } => {
                 escalate(
                     &StaffClient::new(&staff)?,
@@ -216,6 +222,7 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                     &redact,
                     !no_ohchr_copy,
                     yes,
+                    &language,
                 )
                 .await
             }
