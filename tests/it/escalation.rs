@@ -693,6 +693,10 @@ async fn packages_read_as_a_communication_in_en_fr_or_es_and_v1_is_still_read() 
         "UA",
         "--perpetrator",
         "intelligence",
+        "--prior-un-referral",
+        "sp_communication,sg_report",
+        "--other-un-actors",
+        "ohchr",
     ]);
     assert!(ok, "{out}{err}");
     let (ok, _, err) = bruno(&[
@@ -745,8 +749,10 @@ async fn packages_read_as_a_communication_in_en_fr_or_es_and_v1_is_still_read() 
         &format!("  {canary}"),
         "5. Lien avec la coopération avec les Nations Unies",
         "6. Déjà soumis à un organe des Nations Unies",
+        "prior_un_referral: sg_report, sp_communication; other_un_actors: ohchr",
         "Pour le rapport annuel du Secrétaire général sur les représailles",
         "La personne consent à être mentionnée nommément : non",
+        "Déjà mentionné dans un document des Nations Unies : sg_report",
         "-----BEGIN SAFEHOLD ESCALATION JSON-----",
         "\"format\":\"safehold.escalation.v2\"",
         "-----END SAFEHOLD ESCALATION JSON-----",

@@ -64,6 +64,14 @@ pub struct CodeArgs {
     /// refrained_from_cooperating, anonymous_only.
     #[arg(long, value_delimiter = ',')]
     chilling_effect: Vec<String>,
+    /// Already raised with the UN: none, sp_communication, treaty_body_case, sg_report,
+    /// other_un_document, unknown (the reference itself goes in the thread, never here).
+    #[arg(long, value_delimiter = ',')]
+    prior_un_referral: Vec<String>,
+    /// Other UN actors already aware: none, ohchr, resident_coordinator, peace_operation,
+    /// special_procedures, treaty_body, other.
+    #[arg(long, value_delimiter = ',')]
+    other_un_actors: Vec<String>,
     /// Incident date: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long, requires = "precision")]
     incident_date: Option<String>,
@@ -132,6 +140,8 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
     put("attribution", args.attribution.into_iter().collect());
     put("target", args.target);
     put("chilling_effect", args.chilling_effect);
+    put("prior_un_referral", args.prior_un_referral);
+    put("other_un_actors", args.other_un_actors);
     put("incident_date", args.incident_date.into_iter().collect());
     put(
         "incident_date_precision",

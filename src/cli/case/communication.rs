@@ -241,10 +241,25 @@ pub fn render(package: &Escalation, to: &str) -> String {
         yes_no(package.consent.sg_report_anonymous)
     ));
     line(t.consent_note);
+    let in_documents: Vec<&str> = package
+        .codes
+        .get("prior_un_referral")
+        .map(|codes| {
+            codes
+                .iter()
+                .map(String::as_str)
+                .filter(|c| matches!(*c, "sg_report" | "other_un_document" | "none"))
+                .collect()
+        })
+        .unwrap_or_default();
     line(&format!(
         "{} {}",
         t.prior_document,
-        codes_of(&["prior_un_document"])
+        if in_documents.is_empty() {
+            t.not_recorded.to_owned()
+        } else {
+            in_documents.join(", ")
+        }
     ));
     line("");
     line(t.contact);
