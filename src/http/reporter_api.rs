@@ -222,9 +222,14 @@ async fn receipt(
         .await?
         .map(|r| r.consent)
         .unwrap_or_default();
+    let escalated = !state
+        .store()
+        .escalations_of_case(&view.public_id)
+        .await?
+        .is_empty();
     Ok(Json(ReceiptResponse {
+        status: view.status.for_reporter(escalated),
         id: view.public_id,
-        status: view.status,
         received_day: view.received_day,
         route: view.route,
         messages,

@@ -18,7 +18,9 @@ pub struct ReceiptRequest {
 pub struct ReceiptResponse {
     /// The report's public id.
     pub id: String,
-    /// Its status.
+    /// Its status as the reporter is told it: `received`, `under_assessment` (being
+    /// assessed), `referred` (to a UN mechanism, with their consent), `closed`, or
+    /// `unreadable` ([`CaseStatus::for_reporter`]).
     pub status: CaseStatus,
     /// The day it arrived.
     pub received_day: String,

@@ -127,6 +127,12 @@ pub async fn lookup(
         .iter()
         .map(|m| thread_entry(&lang, &keys, m))
         .collect();
+    let escalated = !state
+        .store()
+        .escalations_of_case(&view.public_id)
+        .await
+        .map_err(|e| PageError::not_read(e, &lang))?
+        .is_empty();
     let consent = state
         .store()
         .consent(&view.public_id)
@@ -148,7 +154,7 @@ pub async fn lookup(
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),
         view.public_id,
-        lang.t(&format!("status-{}", view.status)),
+        lang.t(&format!("status-{}", view.status.for_reporter(escalated))),
         view.received_day,
         thread,
         csrf_token,
