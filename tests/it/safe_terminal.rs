@@ -13,8 +13,8 @@ use serde_json::Value;
 use crate::common::{
     AlertEvent, AlertKind, Attachment, Author, Backend, Channel, Codephrase, Consent, Message,
     MessageOutcome, NewMessage, ReceiptKeys, Report, ReportFields, RoutingAnswers, TestServer,
-    ThreadKey, demo_identity, element_text, graft_first_stanza, open_report, run, run_with_input,
-    seal,
+    ThreadKey, demo_identity, element_text, graft_first_stanza, open_as, open_report, run,
+    run_with_input, seal,
 };
 
 /// Writes to the clipboard (`curl … | sh`), a link, a window title, and cursor movement
@@ -231,6 +231,23 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     assert_inert("inbox pull --show (stderr)", &err);
     assert!(out.contains("\\u001b]52;c;"), "{out}");
     assert_saved_names_are_harmless(&saved, 2);
+
+    // `age -d package.age | less` (or `cat`) shows the communication as written into the
+    // package: the reporter's words there are inert too (the JSON after it escapes them).
+    let token = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    let (_, detail) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &token)
+        .await;
+    let ciphertext = STANDARD
+        .decode(detail["ciphertext"].as_str().unwrap())
+        .unwrap();
+    let plaintext = open_as(&ciphertext, "sr-defenders").unwrap();
+    let text = String::from_utf8(plaintext).unwrap();
+    let communication = &text[..text.find("-----BEGIN SAFEHOLD").unwrap()];
+    assert_inert("the package's communication", communication);
+    assert!(communication.contains("\\u001b]52;c;"), "{communication}");
     server.stop().await;
 }
 
