@@ -264,6 +264,13 @@ impl Escalation {
         let json = rest
             .strip_suffix(finish.as_str())
             .ok_or(EnvelopeError::BadPadding)?;
+        // As written: no trailing blank, and no marker line inside the communication.
+        if communication.ends_with([' ', '\n'])
+            || communication.contains(JSON_BEGIN)
+            || communication.contains(JSON_END)
+        {
+            return Err(EnvelopeError::UnsupportedFormat);
+        }
         let package: Escalation = serde_json::from_str(json).map_err(malformed)?;
         if package.format != ESCALATION_FORMAT
             || package.communication_language.is_none()
@@ -413,6 +420,23 @@ mod tests {
         // The communication cannot fake the JSON that follows it.
         let forged = format!("x\n\n{JSON_BEGIN}\n{{}}\n{JSON_END}\n");
         assert!(package.to_padded_plaintext_with(&forged).is_err());
+        // Only what a writer makes parses, so every parsed package re-encodes (the fuzz
+        // target `escalation` checks this on arbitrary bytes).
+        let json = String::from_utf8(padded(&package).unwrap().to_vec()).unwrap();
+        let json = json.trim_end();
+        for odd in [
+            format!("x\n\n\n{JSON_BEGIN}\n{json}\n{JSON_END}\n"),
+            format!("x \n\n{JSON_BEGIN}\n{json}\n{JSON_END}\n"),
+            format!("{JSON_END}\n\n{JSON_BEGIN}\n{json}\n{JSON_END}\n"),
+        ] {
+            assert!(Escalation::open(odd.as_bytes()).is_err(), "{odd}");
+        }
+        let fine = format!("x\n\n{JSON_BEGIN}\n{json}\n{JSON_END}\n");
+        let (parsed, text) = Escalation::open(fine.as_bytes()).unwrap();
+        let again = parsed
+            .to_padded_plaintext_with(text.as_ref().unwrap())
+            .unwrap();
+        assert_eq!(Escalation::open(&again).unwrap().0, parsed);
         // Anything after the end marker but padding is refused.
         let mut tail = bytes.to_vec();
         let last = tail.len() - 1;
