@@ -200,7 +200,7 @@ impl Escalation {
                 "a safehold.escalation.v2 package names its communication language and submitter",
             ));
         }
-        if communication.contains(JSON_BEGIN) || communication.contains(JSON_END) {
+        if has_marker_line(communication) {
             return Err(EnvelopeError::Encode(
                 "the communication may not contain the JSON marker lines",
             ));
@@ -265,10 +265,7 @@ impl Escalation {
             .strip_suffix(finish.as_str())
             .ok_or(EnvelopeError::BadPadding)?;
         // As written: no trailing blank, and no marker line inside the communication.
-        if communication.ends_with([' ', '\n'])
-            || communication.contains(JSON_BEGIN)
-            || communication.contains(JSON_END)
-        {
+        if communication.ends_with([' ', '\n']) || has_marker_line(communication) {
             return Err(EnvelopeError::UnsupportedFormat);
         }
         let package: Escalation = serde_json::from_str(json).map_err(malformed)?;
@@ -281,6 +278,13 @@ impl Escalation {
         check_attachments(&package.attachments)?;
         Ok((package, Some(Zeroizing::new(communication.to_owned()))))
     }
+}
+
+/// Whether `text` has a line that is exactly one of the markers. A reporter's words are
+/// indented in the communication, so quoting a marker never makes one.
+fn has_marker_line(text: &str) -> bool {
+    text.split('\n')
+        .any(|line| line == JSON_BEGIN || line == JSON_END)
 }
 
 /// Why a package could not be built.
@@ -420,6 +424,15 @@ mod tests {
         // The communication cannot fake the JSON that follows it.
         let forged = format!("x\n\n{JSON_BEGIN}\n{{}}\n{JSON_END}\n");
         assert!(package.to_padded_plaintext_with(&forged).is_err());
+        // A reporter who quotes a marker (indented, as the communication quotes them) does
+        // not stop the package.
+        let quoting = format!("Words:\n  {JSON_BEGIN}\n  {{}}\n  {JSON_END}");
+        let bytes = package.to_padded_plaintext_with(&quoting).unwrap();
+        let (opened, text) = Escalation::open(&bytes).unwrap();
+        assert_eq!(
+            (opened, text.unwrap().as_str()),
+            (package.clone(), quoting.as_str())
+        );
         // Only what a writer makes parses, so every parsed package re-encodes (the fuzz
         // target `escalation` checks this on arbitrary bytes).
         let json = String::from_utf8(padded(&package).unwrap().to_vec()).unwrap();
