@@ -40,11 +40,11 @@ pub enum Action {
     Status,
     /// Closed a case.
     Close,
-    /// Coded a case and recorded its consent.
+    /// Coded a case (coding carries no consent).
     Code,
-    /// The consent recorded for a case changed (or was recorded for the first time).
+    /// Narrowed the reporter's consent record of a case.
     Consent,
-    /// Read a case's codes and consent.
+    /// Read a case's codes, or the reporter's consent record and its changes.
     ReadCodes,
     /// Sent an escalation package to a rapporteur.
     Escalate,

@@ -15,6 +15,7 @@ use super::export::{safe_file_name, save_attachments as save_attachments_to, sav
 use super::staff_client::{StaffArgs, StaffClient};
 use super::terminal_text::{one_line, quoted, say, say_err};
 use crate::crypto::seal::SealError;
+use crate::domain::{Consent, Purpose};
 use crate::envelope::Escalation;
 use crate::wire::{EscalationView, PackageDetail};
 
@@ -169,17 +170,30 @@ async fn show_package(
         ),
         other => anyhow!("package {id} cannot be opened: {other}"),
     })?;
-    let package = Escalation::from_plaintext(&plaintext).map_err(|_| {
+    let (package, communication) = Escalation::open(&plaintext).map_err(|_| {
         anyhow!(
-            "package {id} is addressed to you and decrypts, but is not a safehold.escalation.v1 \
-             document; it may have been forged. Ask the caseworker who sent it to send it again"
+            "package {id} is addressed to you and decrypts, but is not a safehold.escalation.v2 \
+             (or v1) package; it may have been forged. Ask the caseworker who sent it to send it again"
         )
     })?;
     drop(plaintext);
+    let withdrawn = detail
+        .current_consent
+        .map(|now| now.withdrawn_from(&package.consent))
+        .unwrap_or_default();
     if client.json {
-        say!("{}", serde_json::to_string_pretty(&package)?);
+        let mut value = serde_json::to_value(&package)?;
+        value["current_consent"] = serde_json::to_value(detail.current_consent)?;
+        value["withdrawn_since_sent"] = serde_json::to_value(&withdrawn)?;
+        say!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print_package(&package);
+        match &communication {
+            // The communication is printed as written into the package, made inert again:
+            // a hostile sender may have put anything there.
+            Some(text) => say!("{}", text.as_str()),
+            None => print_package(&package),
+        }
+        print_current_consent(&package.consent, detail.current_consent, &withdrawn);
     }
     if let Some(dir) = save_attachments {
         save_attachments_to(&dir, &package.attachments)?;
@@ -218,15 +232,6 @@ fn print_package(p: &Escalation) {
     for (field, codes) in &p.codes {
         say!("  {:<24} {}", one_line(field), one_line(&codes.join(", ")));
     }
-    let c = &p.consent;
-    say!(
-        "Consent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
-        c.ohchr_reprisals_team,
-        c.named_mechanism,
-        c.sg_report_named,
-        c.sg_report_anonymous,
-        c.statistics
-    );
     say!("Attachments: {}", p.attachments.len());
     for a in &p.attachments {
         say!(
@@ -235,6 +240,40 @@ fn print_package(p: &Escalation) {
             one_line(&a.media_type),
             a.size
         );
+    }
+}
+
+/// The consent record as one line, one `yes`/`no` per purpose.
+fn consent_line(c: &Consent) -> String {
+    Purpose::ALL
+        .iter()
+        .map(|p| format!("{p} {}", if c.allows(*p) { "yes" } else { "no" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The reporter's record now, beside the one the package carries, and a plain warning when
+/// the reporter withdrew consent after it was sent.
+fn print_current_consent(sent: &Consent, now: Option<Consent>, withdrawn: &[Purpose]) {
+    say!("\nConsent when sent:  {}", consent_line(sent));
+    let Some(now) = now else {
+        say!("Consent now:        unknown (the case was closed and purged)");
+        return;
+    };
+    say!("Consent now:        {}", consent_line(&now));
+    if !withdrawn.is_empty() {
+        let names: Vec<&str> = withdrawn.iter().map(|p| p.as_str()).collect();
+        say!(
+            "WARNING: the reporter WITHDREW consent after this package was sent: {}. Do not use it for {}; ask the caseworker who sent it what may still be done.",
+            names.join(", "),
+            if withdrawn.len() == 1 {
+                "that purpose"
+            } else {
+                "those purposes"
+            }
+        );
+    } else if now != *sent {
+        say!("The reporter's consent changed after this package was sent (nothing was withdrawn).");
     }
 }
 

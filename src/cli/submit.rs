@@ -46,6 +46,11 @@ pub struct SubmitArgs {
     /// Someone is in immediate danger: the alert says "urgent".
     #[arg(long)]
     urgent: bool,
+    /// The UN mechanism the reporter engaged with: treaty_body, special_procedures, upr,
+    /// human_rights_council, ohchr, other, unsure. Sent in the clear beside the report: with
+    /// consent to `named_mechanism`, a package may go only to a rapporteur covering it.
+    #[arg(long)]
+    mechanism: Option<String>,
     /// Purposes the reporter consents to (repeat or comma-separate).
     #[arg(long, value_delimiter = ',')]
     consent: Vec<ConsentPurpose>,
@@ -117,6 +122,14 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
             false,
         ));
     }
+    if let Some(m) = &args.mechanism
+        && !crate::policy::questions::is_mechanism(m)
+    {
+        bail!(
+            "--mechanism {m}: not a mechanism; use one of: {}",
+            crate::policy::questions::MECHANISMS.join(", ")
+        );
+    }
     let mut consent = Consent::default();
     for purpose in &args.consent {
         match purpose {
@@ -134,7 +147,7 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
         args.language.clone(),
         Channel::Cli,
         RoutingAnswers {
-            mechanism: None,
+            mechanism: args.mechanism.clone(),
             region: None,
             immediate_danger: args.urgent.then_some(true),
         },
@@ -161,10 +174,12 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
     let request = SubmitRequest {
         route_tag: route.tag.clone(),
         urgent: args.urgent,
+        consent: consent.flags(),
+        mechanism: args.mechanism.clone().unwrap_or_default(),
         ciphertext: STANDARD.encode(&ciphertext),
         receipt_verifier: STANDARD.encode(keys.lookup_key()),
     };
-    let body = padded_json_body(serde_json::to_vec(&request)?, usize::from(args.urgent));
+    let body = padded_json_body(serde_json::to_vec(&request)?, request.shorter_by());
     let response = client
         .post(format!("{base}/api/v1/reports"))
         .header(reqwest::header::CONTENT_TYPE, "application/json")

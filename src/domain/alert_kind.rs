@@ -15,6 +15,8 @@ pub enum AlertKind {
     Escalation,
     /// A case's status changed.
     StatusChange,
+    /// The reporter changed their consent (which way is not said).
+    ConsentChange,
     /// A fixed-size summary sent on a schedule instead of single alerts.
     Digest,
     /// Sent by `safehold admin alerts test`; never stored.
@@ -27,6 +29,7 @@ string_enum!(AlertKind, "alert kind", {
     Reply => "reply",
     Escalation => "escalation",
     StatusChange => "status_change",
+    ConsentChange => "consent_change",
     Digest => "digest",
     Test => "test",
 });
@@ -40,6 +43,7 @@ impl AlertKind {
             AlertKind::Reply => "reply sent",
             AlertKind::Escalation => "escalation",
             AlertKind::StatusChange => "status change",
+            AlertKind::ConsentChange => "consent changed",
             AlertKind::Digest => "digest",
             AlertKind::Test => "test alert",
         }

@@ -1,6 +1,7 @@
-//! What the reporter consented to, per purpose. The record is part of the encrypted report
-//! (`envelope`) and is copied to the server with the case's codes, where it decides what may
-//! be escalated and counted.
+//! What the reporter consented to, per purpose. The reporter's client puts the record inside
+//! the encrypted report (`envelope`) and sends the same flags beside it; the server keeps the
+//! current record (`store::consent`), which only the reporter can change and a caseworker can
+//! only narrow, and which decides what may be escalated and counted.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
@@ -42,7 +43,7 @@ impl Purpose {
 }
 
 /// Consent per purpose; everything defaults to `false`, i.e. no consent.
-/// Column names in `case_consent` are the field names.
+/// Column names in the `consent` table are the field names.
 #[derive(
     Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, Zeroize, sqlx::FromRow,
 )]
@@ -61,6 +62,46 @@ pub struct Consent {
 }
 
 impl Consent {
+    /// The record as five characters `0`/`1`, one per purpose in [`Purpose::ALL`] order: the
+    /// form clients send beside a report, fixed-length so the request's size does not depend
+    /// on the answers.
+    pub fn flags(&self) -> String {
+        Purpose::ALL
+            .iter()
+            .map(|p| if self.allows(*p) { '1' } else { '0' })
+            .collect()
+    }
+
+    /// Parses [`Consent::flags`]: exactly one `0` or `1` per purpose.
+    pub fn from_flags(flags: &str) -> Option<Consent> {
+        if flags.len() != Purpose::ALL.len() {
+            return None;
+        }
+        let mut consent = Consent::default();
+        for (purpose, c) in Purpose::ALL.iter().zip(flags.chars()) {
+            *consent.slot_mut(*purpose) = match c {
+                '1' => true,
+                '0' => false,
+                _ => return None,
+            };
+        }
+        Some(consent)
+    }
+
+    /// The purposes `self` allows that `before` did not: what a change would widen.
+    pub fn widened_from(&self, before: &Consent) -> Vec<Purpose> {
+        Purpose::ALL
+            .iter()
+            .copied()
+            .filter(|p| self.allows(*p) && !before.allows(*p))
+            .collect()
+    }
+
+    /// The purposes `before` allowed that `self` no longer does.
+    pub fn withdrawn_from(&self, before: &Consent) -> Vec<Purpose> {
+        before.widened_from(self)
+    }
+
     /// Whether the reporter allowed `purpose`.
     pub fn allows(&self, purpose: Purpose) -> bool {
         *self.slot(purpose)
@@ -107,6 +148,40 @@ mod tests {
             consent.withdraw(*purpose);
             assert_eq!(consent, Consent::default());
         }
+    }
+
+    #[test]
+    fn flags_are_fixed_length_and_round_trip() {
+        for bits in 0u8..32 {
+            let mut consent = Consent::default();
+            for (i, purpose) in Purpose::ALL.iter().enumerate() {
+                *consent.slot_mut(*purpose) = bits & (1 << i) != 0;
+            }
+            let flags = consent.flags();
+            assert_eq!(flags.len(), 5);
+            assert_eq!(Consent::from_flags(&flags), Some(consent));
+        }
+        assert_eq!(Consent::default().flags(), "00000");
+        for bad in ["", "0000", "000000", "0000x", "true0", "00 00"] {
+            assert_eq!(Consent::from_flags(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn widening_and_withdrawal_are_told_apart() {
+        let before = Consent {
+            statistics: true,
+            named_mechanism: true,
+            ..Consent::default()
+        };
+        let after = Consent {
+            statistics: true,
+            sg_report_named: true,
+            ..Consent::default()
+        };
+        assert_eq!(after.widened_from(&before), [Purpose::SgReportNamed]);
+        assert_eq!(after.withdrawn_from(&before), [Purpose::NamedMechanism]);
+        assert!(before.widened_from(&before).is_empty());
     }
 
     #[test]

@@ -51,6 +51,23 @@ impl CaseStatus {
         }
     }
 
+    /// What the reporter is told, in the words of the receipt page: received, being assessed,
+    /// referred to a UN mechanism with their consent, closed (or unreadable, which asks them
+    /// to send again). The assessment's outcome is the caseworkers' working state, not a
+    /// message to the reporter; a package delivered to a mechanism (`escalated`, which the
+    /// server allows only with the reporter's consent) is a referral. Names no caseworker.
+    pub fn for_reporter(self, escalated: bool) -> CaseStatus {
+        use CaseStatus::*;
+        match self {
+            Closed => Closed,
+            Unreadable => Unreadable,
+            Referred => Referred,
+            _ if escalated => Referred,
+            Received => Received,
+            UnderAssessment | Credible | NotSubstantiated => UnderAssessment,
+        }
+    }
+
     /// Whether the workflow allows moving from this status to `next`.
     pub fn may_become(self, next: CaseStatus) -> bool {
         self.allowed_next().contains(&next)
@@ -69,6 +86,27 @@ impl CaseStatus {
             self,
             CaseStatus::Received | CaseStatus::UnderAssessment | CaseStatus::Unreadable
         )
+    }
+}
+
+#[cfg(test)]
+mod reporter_tests {
+    use super::CaseStatus::*;
+
+    #[test]
+    fn the_reporter_hears_four_words_and_a_package_is_a_referral() {
+        for (status, escalated, told) in [
+            (Received, false, Received),
+            (UnderAssessment, false, UnderAssessment),
+            (Credible, false, UnderAssessment),
+            (NotSubstantiated, false, UnderAssessment),
+            (Credible, true, Referred),
+            (Referred, false, Referred),
+            (Closed, true, Closed),
+            (Unreadable, false, Unreadable),
+        ] {
+            assert_eq!(status.for_reporter(escalated), told, "{status} {escalated}");
+        }
     }
 }
 

@@ -20,7 +20,8 @@ use zeroize::Zeroizing;
 pub use crate::domain::Consent;
 pub use crate::padding::{MIN_BUCKET, padded_len};
 pub use escalation::{
-    ESCALATION_FORMAT, Escalation, EscalationError, REDACTABLE, REDACTED, ThreadEntry,
+    COMMUNICATION_LANGUAGES, ESCALATION_FORMAT, ESCALATION_FORMAT_V1, Escalation, EscalationError,
+    JSON_BEGIN, JSON_END, REDACTABLE, REDACTED, Submitter, ThreadEntry,
 };
 pub use message::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT};
 pub use report::{

@@ -1,5 +1,6 @@
-//! Coding a case for statistics and escalation: taxonomy codes checked against the policy,
-//! the consent read from the decrypted report, and links between cases of one victim.
+//! Coding a case for statistics and escalation: taxonomy codes checked against the policy, and
+//! links between cases of one victim. Coding carries no consent: that record is the
+//! reporter's (`http::consent`), and a coding request that carries one is refused.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +36,12 @@ async fn code(
     ApiJson(request): ApiJson<CodeRequest>,
 ) -> Result<Json<CodingView>, ApiError> {
     let staff = staff.caseworker()?;
+    if request.consent.is_some() {
+        return Err(ApiError::unprocessable(
+            "consent_not_coded",
+            "coding carries no consent: the reporter's consent is recorded at intake and only the reporter can widen it (from their receipt page). Send the codes without `consent`; to record a purpose as refused, use safehold case code --revoke PURPOSE (POST /api/v1/cases/{id}/consent/narrow)",
+        ));
+    }
     let case = staff.own_case(&state, &id).await?;
     let valid = state
         .policy()
@@ -52,12 +59,7 @@ async fn code(
     let actor = staff.actor();
     if !state
         .store()
-        .set_coding(
-            &case.public_id,
-            &codes,
-            request.consent,
-            Audit::new(&actor, Action::Code),
-        )
+        .set_coding(&case.public_id, &codes, Audit::new(&actor, Action::Code))
         .await
         .map_err(ApiError::not_stored)?
     {

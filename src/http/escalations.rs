@@ -19,7 +19,7 @@ use crate::audit::Action;
 use crate::domain::AlertKind;
 use crate::keyring::Role;
 use crate::store::{AlertEvent, Audit, EscalationOutcome, EscalationSummary, NewEscalation};
-use crate::wire::{EscalateRequest, EscalationRecipientView, EscalationView};
+use crate::wire::{EscalateRequest, EscalationRecipientView, EscalationView, SubmitterView};
 
 /// `GET /api/v1/escalation/recipients`, `GET|POST /api/v1/cases/{id}/escalations`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
@@ -29,7 +29,8 @@ pub fn routes(traffic: &Traffic) -> Router<AppState> {
             traffic.page(
                 Router::new()
                     .route("/api/v1/cases/{id}/escalations", get(case_escalations))
-                    .route("/api/v1/escalation/recipients", get(recipients)),
+                    .route("/api/v1/escalation/recipients", get(recipients))
+                    .route("/api/v1/escalation/submitter", get(submitter)),
             ),
         )
 }
@@ -75,6 +76,7 @@ async fn recipients(
                     .map(|p| EscalationRecipientView {
                         name: r.name.clone(),
                         purpose: r.purpose,
+                        mechanisms: r.mechanisms.clone(),
                         description: r.description.clone(),
                         recipients: p.recipients.iter().map(ToString::to_string).collect(),
                     })
@@ -83,8 +85,28 @@ async fn recipients(
     ))
 }
 
-/// `POST /api/v1/cases/{id}/escalations`: refused (403, nothing stored) unless the consent
-/// recorded with the codes covers the recipient's purpose.
+/// `GET /api/v1/escalation/submitter`: the organisation that submits communications.
+async fn submitter(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Json<SubmitterView>, ApiError> {
+    staff.caseworker()?;
+    let submitter = state.policy().escalation.submitter.clone().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_submitter",
+            "escalation.toml names no [submitter] (organisation and contact); mandates do not consider anonymous communications, so no package can be built. Ask the operator to add it",
+        )
+    })?;
+    Ok(Json(SubmitterView {
+        organisation: submitter.organisation,
+        contact: submitter.contact,
+    }))
+}
+
+/// `POST /api/v1/cases/{id}/escalations`: refused (403, nothing stored) unless the reporter's
+/// current consent allows the recipient's purpose and, for `named_mechanism`, the recipient
+/// covers the mechanism the reporter engaged with.
 async fn escalate(
     State(state): State<AppState>,
     staff: Staff,
@@ -136,6 +158,7 @@ async fn escalate(
                 case_id: &case.public_id,
                 rapporteur: &recipient.name,
                 purpose: recipient.purpose,
+                mechanisms: &recipient.mechanisms,
                 escalated_by: &actor,
                 ciphertext: &bytes,
             },
@@ -149,14 +172,27 @@ async fn escalate(
         EscalationOutcome::NoCase => return Err(no_such_case()),
         EscalationOutcome::NotCoded => {
             return Err(ApiError::forbidden(
-                "this case has no recorded consent: code it first (safehold case code), which records the reporter's consent from the report",
+                "this case has not been coded: code it first (safehold case code)",
             ));
         }
         EscalationOutcome::NoConsent => {
             return Err(ApiError::forbidden(format!(
-                "the reporter did not consent to `{}`, which {} requires; nothing was stored",
+                "the reporter's current consent does not allow `{}`, which {} requires; nothing was stored. Only the reporter can give it, from their receipt page",
                 recipient.purpose, recipient.name
             )));
+        }
+        EscalationOutcome::WrongMechanism(engaged) => {
+            return Err(ApiError::forbidden(match engaged {
+                Some(m) => format!(
+                    "the reporter consented to share with the UN mechanism they engaged with, `{m}`; {} covers {}, not `{m}`; nothing was stored. Send it to a recipient that covers `{m}`",
+                    recipient.name,
+                    recipient.mechanisms.join(", ")
+                ),
+                None => format!(
+                    "the reporter did not say which UN mechanism they engaged with, so no package can go to {} under `named_mechanism`; nothing was stored. Ask the reporter (safehold case reply)",
+                    recipient.name
+                ),
+            }));
         }
     };
     let view = state

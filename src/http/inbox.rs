@@ -40,7 +40,8 @@ async fn inbox(
     Ok(Json(packages.into_iter().map(escalation_view).collect()))
 }
 
-/// `GET /api/v1/inbox/{id}`: a package's ciphertext; records the download.
+/// `GET /api/v1/inbox/{id}`: a package's ciphertext, and the reporter's consent record now
+/// (so the rapporteur sees a withdrawal made after it was sent); records the download.
 async fn package(
     State(state): State<AppState>,
     staff: Staff,
@@ -53,9 +54,15 @@ async fn package(
         .download_escalation(&id, &staff.name, Audit::new(&actor, Action::Download))
         .await?
         .ok_or_else(no_such_package)?;
+    let current_consent = state
+        .store()
+        .consent(&package.summary.case_id)
+        .await?
+        .map(|r| r.consent);
     Ok(Json(PackageDetail {
         view: escalation_view(package.summary),
         ciphertext: STANDARD.encode(package.ciphertext),
+        current_consent,
     }))
 }
 

@@ -16,6 +16,7 @@ mod audit_proof;
 mod cases;
 mod client_ciphertext;
 mod coding;
+mod consent;
 mod escalations;
 mod expiring_secret;
 pub mod failure;
@@ -68,6 +69,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(cases::routes(&traffic))
         .merge(replies::routes(&traffic))
         .merge(coding::routes(&traffic))
+        .merge(consent::routes(&traffic))
         .merge(escalations::routes(&traffic))
         .merge(inbox::routes(&traffic))
         .merge(live_stats::routes(&traffic))

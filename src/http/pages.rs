@@ -186,6 +186,10 @@ page!(
         followup_token: String,
         /// The reporter's thread key sealed for this page's follow-up form.
         sealed_thread_key: String,
+        /// The reporter's current consent record, for the consent form.
+        consent: crate::domain::Consent,
+        /// Signed single-use token naming the case, for the consent form.
+        consent_token: String,
     }
 );
 

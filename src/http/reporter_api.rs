@@ -16,7 +16,7 @@ use super::failure::ApiError;
 use super::json::ApiJson;
 use super::thread;
 use super::traffic::Traffic;
-use crate::domain::{AlertKind, Author, CaseStatus};
+use crate::domain::{AlertKind, Author, CaseStatus, Consent};
 use crate::mac::receipt_hash;
 use crate::policy::questions;
 use crate::policy::routing::Route;
@@ -97,6 +97,21 @@ async fn submit(
         )
     })?;
     let verifier = decode_verifier(&request.receipt_verifier)?;
+    let consent = consent_flags(&request.consent)?;
+    let mechanism = match request.mechanism.as_str() {
+        "" => None,
+        m if questions::is_mechanism(m) => Some(m.to_owned()),
+        m => {
+            return Err(ApiError::unprocessable(
+                "bad_mechanism",
+                format!(
+                    "mechanism \"{}\" is not an answer to the mechanism question; use \"\" or one of: {}",
+                    printable(m),
+                    questions::MECHANISMS.join(", ")
+                ),
+            ));
+        }
+    };
     // Every report carries the same number of recipients, decoys included, whatever its route.
     let bytes = client_ciphertext(
         &request.ciphertext,
@@ -104,9 +119,17 @@ async fn submit(
         state.max_body_bytes(),
     )?;
 
-    let public_id = store_report(&state, route, bytes, &verifier, request.urgent)
-        .await
-        .map_err(ApiError::not_stored)?;
+    let public_id = store_report(
+        &state,
+        route,
+        bytes,
+        &verifier,
+        request.urgent,
+        consent,
+        mechanism,
+    )
+    .await
+    .map_err(ApiError::not_stored)?;
     let body = SubmitResponse {
         id: public_id,
         status: CaseStatus::Received,
@@ -116,13 +139,16 @@ async fn submit(
 
 /// Stores a sealed report with its alerts, indexed by the keyed hash of its receipt's lookup
 /// key; returns its new public id once both are durably committed. The one way a report is
-/// stored, whether the client or the server sealed it.
+/// stored, whether the client or the server sealed it. The reporter's `consent` (and
+/// `mechanism` answer) are stored with it, in its transaction.
 pub async fn store_report(
     state: &AppState,
     route: &Route,
     ciphertext: Vec<u8>,
     lookup_key: &[u8; 32],
     urgent: bool,
+    consent: Consent,
+    mechanism: Option<String>,
 ) -> Result<String, StoreError> {
     let public_id = new_public_id();
     state
@@ -134,6 +160,8 @@ pub async fn store_report(
             ciphertext,
             receipt_hash: receipt_hash(state.secrets().receipt_pepper(), lookup_key),
             urgent,
+            consent,
+            mechanism,
             alert_targets: route.alerts.clone(),
         })
         .await?;
@@ -151,9 +179,19 @@ async fn reporter_thread(state: &AppState, case_id: &str) -> Result<Vec<ThreadMe
         .collect())
 }
 
+/// Parses consent sent as five `0`/`1` characters (see [`Consent::flags`]).
+pub fn consent_flags(flags: &str) -> Result<Consent, ApiError> {
+    Consent::from_flags(flags).ok_or_else(|| {
+        ApiError::unprocessable(
+            "bad_consent",
+            "consent must be five characters 0 or 1, one per purpose in this order: ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous, statistics (e.g. \"10001\")",
+        )
+    })
+}
+
 /// The report a receipt verifier belongs to; a wrong verifier and an unknown one get the same
 /// answer.
-async fn receipt_view(state: &AppState, verifier: &str) -> Result<ReceiptView, ApiError> {
+pub async fn receipt_view(state: &AppState, verifier: &str) -> Result<ReceiptView, ApiError> {
     let verifier = decode_verifier(verifier)?;
     let hash = receipt_hash(state.secrets().receipt_pepper(), &verifier);
     state
@@ -163,7 +201,7 @@ async fn receipt_view(state: &AppState, verifier: &str) -> Result<ReceiptView, A
         .ok_or_else(no_such_receipt)
 }
 
-fn no_such_receipt() -> ApiError {
+pub fn no_such_receipt() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no_such_receipt",
@@ -178,12 +216,24 @@ async fn receipt(
 ) -> Result<Json<ReceiptResponse>, ApiError> {
     let view = receipt_view(&state, &request.receipt_verifier).await?;
     let messages = reporter_thread(&state, &view.public_id).await?;
+    let consent = state
+        .store()
+        .consent(&view.public_id)
+        .await?
+        .map(|r| r.consent)
+        .unwrap_or_default();
+    let escalated = !state
+        .store()
+        .escalations_of_case(&view.public_id)
+        .await?
+        .is_empty();
     Ok(Json(ReceiptResponse {
+        status: view.status.for_reporter(escalated),
         id: view.public_id,
-        status: view.status,
         received_day: view.received_day,
         route: view.route,
         messages,
+        consent,
     }))
 }
 

@@ -3,9 +3,11 @@
 //!
 //! A recipient is a person in `keys/rapporteurs/`. Each is mapped to exactly one consent
 //! purpose: `named_mechanism` for a special rapporteur or a treaty body's reprisals focal
-//! point, `ohchr_reprisals_team` for OHCHR's reprisals team. The CLI refuses an escalation the
-//! report's consent does not cover, and the server independently refuses one the consent
-//! recorded with `safehold case code` does not cover. No file: nobody can receive packages.
+//! point, `ohchr_reprisals_team` for OHCHR's reprisals team. A `named_mechanism` recipient
+//! also lists the UN mechanisms it covers (answers to the reporter's mechanism question):
+//! "the mechanism the reporter engaged with" is that answer. The CLI refuses an escalation the
+//! reporter's current consent does not cover, and the server independently refuses it too.
+//! No file: nobody can receive packages.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -15,12 +17,26 @@ use serde::Deserialize;
 use super::PolicyError;
 use crate::domain::{Purpose, list};
 use crate::keyring::{Keyring, Role};
+use crate::policy::questions;
 
 /// The validated escalation policy.
 #[derive(Clone, Debug, Default)]
 pub struct EscalationPolicy {
     /// Every recipient, in file order.
     pub recipients: Vec<EscalationRecipient>,
+    /// Who submits the communications (`[submitter]`): mandates do not consider anonymous
+    /// ones, so without it no package can be built.
+    pub submitter: Option<PolicySubmitter>,
+}
+
+/// The organisation that submits communications, and its contact for the mandates.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySubmitter {
+    /// The organisation's name.
+    pub organisation: String,
+    /// How a mandate reaches it (e-mail, address).
+    pub contact: String,
 }
 
 /// One person who may receive packages.
@@ -31,6 +47,9 @@ pub struct EscalationRecipient {
     /// The consent purpose that must be given: one that
     /// [covers packages](Purpose::covers_packages).
     pub purpose: Purpose,
+    /// For `named_mechanism`: the mechanism answers (`questions::MECHANISMS`) this recipient
+    /// covers; a package goes only where the reporter's own answer is one of them.
+    pub mechanisms: Vec<String>,
     /// Shown to caseworkers: who this is.
     pub description: String,
     /// Alert targets (from `alerts.toml`) told "escalation for you" (never content).
@@ -44,6 +63,8 @@ struct RawRecipient {
     name: String,
     purpose: String,
     #[serde(default)]
+    mechanisms: Vec<String>,
+    #[serde(default)]
     description: String,
     #[serde(default)]
     alerts: Vec<String>,
@@ -54,6 +75,7 @@ struct RawRecipient {
 struct RawEscalation {
     #[serde(default)]
     recipient: Vec<RawRecipient>,
+    submitter: Option<PolicySubmitter>,
 }
 
 /// Path of the file in a policy directory.
@@ -108,6 +130,27 @@ impl EscalationPolicy {
                     list(Purpose::ESCALATION)
                 ));
             }
+            match purpose {
+                Some(Purpose::NamedMechanism) if r.mechanisms.is_empty() => problems.push(format!(
+                    "recipient `{}`: purpose `named_mechanism` needs `mechanisms`, the UN mechanisms it covers; use some of: {}",
+                    r.name,
+                    questions::MECHANISMS.join(", ")
+                )),
+                Some(Purpose::OhchrReprisalsTeam) if !r.mechanisms.is_empty() => problems.push(format!(
+                    "recipient `{}`: `mechanisms` is only for purpose `named_mechanism` (OHCHR's reprisals team covers every mechanism); remove it",
+                    r.name
+                )),
+                _ => {}
+            }
+            for m in &r.mechanisms {
+                if !questions::is_mechanism(m) {
+                    problems.push(format!(
+                        "recipient `{}`, field `mechanisms`: `{m}` is not a mechanism; use some of: {}",
+                        r.name,
+                        questions::MECHANISMS.join(", ")
+                    ));
+                }
+            }
             for alert in &r.alerts {
                 if !targets.contains(alert) {
                     problems.push(format!(
@@ -117,8 +160,17 @@ impl EscalationPolicy {
                 }
             }
         }
+        if let Some(submitter) = &raw.submitter
+            && (submitter.organisation.trim().is_empty() || submitter.contact.trim().is_empty())
+        {
+            problems.push(
+                "[submitter]: `organisation` and `contact` must both be given; mandates do not consider anonymous communications"
+                    .to_owned(),
+            );
+        }
         if problems.is_empty() {
             Ok(EscalationPolicy {
+                submitter: raw.submitter,
                 recipients: raw
                     .recipient
                     .into_iter()
@@ -126,6 +178,7 @@ impl EscalationPolicy {
                         Some(EscalationRecipient {
                             purpose: r.purpose.parse().ok()?,
                             name: r.name,
+                            mechanisms: r.mechanisms,
                             description: r.description,
                             alerts: r.alerts,
                         })
@@ -159,5 +212,59 @@ impl EscalationPolicy {
             .map(|r| r.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<EscalationPolicy, PolicyError> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let keyring = Keyring::load(&repo.join("keys/DEMO")).unwrap();
+        EscalationPolicy::parse(text, Path::new("escalation.toml"), &keyring, &[])
+    }
+
+    #[test]
+    fn a_named_mechanism_recipient_lists_the_mechanisms_it_covers() {
+        let policy = parse(
+            "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"special_procedures\"]\n",
+        )
+        .unwrap();
+        assert_eq!(policy.recipients[0].mechanisms, ["special_procedures"]);
+        for (text, says) in [
+            (
+                "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\n",
+                "needs `mechanisms`",
+            ),
+            (
+                "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"galaxy\"]\n",
+                "`galaxy` is not a mechanism",
+            ),
+            (
+                "[[recipient]]\nname = \"cat-reprisals\"\npurpose = \"ohchr_reprisals_team\"\nmechanisms = [\"upr\"]\n",
+                "only for purpose `named_mechanism`",
+            ),
+        ] {
+            let message = parse(text).unwrap_err().to_string();
+            assert!(message.contains(says), "{message}");
+        }
+    }
+
+    #[test]
+    fn the_demo_policy_maps_each_rapporteur_to_its_mechanism() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(repo.join("policy/DEMO/escalation.toml")).unwrap();
+        let keyring = Keyring::load(&repo.join("keys/DEMO")).unwrap();
+        let policy = EscalationPolicy::parse(
+            &text,
+            Path::new("escalation.toml"),
+            &keyring,
+            &["rapporteurs-desk".to_owned()],
+        )
+        .unwrap();
+        let covers = |name: &str| policy.recipient(name).unwrap().mechanisms.clone();
+        assert_eq!(covers("sr-defenders"), ["special_procedures"]);
+        assert_eq!(covers("cat-reprisals"), ["treaty_body"]);
     }
 }

@@ -1,11 +1,12 @@
-//! A case's taxonomy codes and the consent record copied with them, and links between cases
-//! of one victim. Codes arrive as plain strings: this module knows nothing of the taxonomy.
+//! A case's taxonomy codes (who coded it and when), and links between cases of one victim.
+//! Codes arrive as plain strings: this module knows nothing of the taxonomy. Coding carries
+//! no consent: the reporter's record is in `store::consent`, and a coding only shows it.
 
+use super::consent::select_consent;
 use super::{
     Audit, Store, StoreError, append_audit, begin_audited, lock_case, new_public_id, today,
     with_pool,
 };
-use crate::audit::Action;
 use crate::domain::Consent;
 
 /// One stored code.
@@ -24,7 +25,7 @@ pub struct StoredCode {
 pub struct CaseCoding {
     /// The codes, ordered by field then code.
     pub codes: Vec<StoredCode>,
-    /// The consent record.
+    /// The reporter's current consent record (none if there is none).
     pub consent: Consent,
     /// Day coded.
     pub coded_day: String,
@@ -32,11 +33,9 @@ pub struct CaseCoding {
     pub coded_by: String,
 }
 
-/// A row of `case_consent`.
+/// A row of `case_coding`.
 #[derive(sqlx::FromRow)]
-struct ConsentRow {
-    #[sqlx(flatten)]
-    consent: Consent,
+struct CodingRow {
     coded_day: String,
     coded_by: String,
 }
@@ -44,9 +43,8 @@ struct ConsentRow {
 /// Reads a case's coding through `$ex` (a pool, or `&mut *tx`): `Option<CaseCoding>`.
 macro_rules! select_coding {
     ($ex:expr, $case_id:expr) => {{
-        let record: Option<ConsentRow> = sqlx::query_as(
-            "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous, \
-             statistics, coded_day, coded_by FROM case_consent WHERE case_id = $1",
+        let record: Option<CodingRow> = sqlx::query_as(
+            "SELECT coded_day, coded_by FROM case_coding WHERE case_id = $1",
         )
         .bind($case_id)
         .fetch_optional($ex)
@@ -60,7 +58,7 @@ macro_rules! select_coding {
                 .bind($case_id)
                 .fetch_all($ex)
                 .await?,
-                consent: record.consent,
+                consent: select_consent!($ex, $case_id).unwrap_or_default(),
                 coded_day: record.coded_day,
                 coded_by: record.coded_by,
             }),
@@ -69,14 +67,12 @@ macro_rules! select_coding {
 }
 
 impl Store {
-    /// Replaces a case's codes and consent record, coded by `audit.actor`, in one transaction
-    /// with its audit entries: `audit` itself, and a `consent` entry when the recorded consent
-    /// is new or changed. False if the case does not exist.
+    /// Replaces a case's codes, coded by `audit.actor`, in one transaction with its audit
+    /// entry. The consent record is not touched. False if the case does not exist.
     pub async fn set_coding(
         &self,
         case_id: &str,
         codes: &[StoredCode],
-        consent: Consent,
         audit: Audit<'_>,
     ) -> Result<bool, StoreError> {
         let day = today();
@@ -85,18 +81,11 @@ impl Store {
             let mut tx = begin_audited!(p);
             let found = lock_case!(tx, case_id);
             if found {
-                let before: Option<Consent> = sqlx::query_as(
-                    "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, \
-                     sg_report_anonymous, statistics FROM case_consent WHERE case_id = $1",
-                )
-                .bind(case_id)
-                .fetch_optional(&mut *tx)
-                .await?;
                 sqlx::query("DELETE FROM case_codes WHERE case_id = $1")
                     .bind(case_id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("DELETE FROM case_consent WHERE case_id = $1")
+                sqlx::query("DELETE FROM case_coding WHERE case_id = $1")
                     .bind(case_id)
                     .execute(&mut *tx)
                     .await?;
@@ -110,23 +99,14 @@ impl Store {
                         .await?;
                 }
                 sqlx::query(
-                    "INSERT INTO case_consent (case_id, ohchr_reprisals_team, named_mechanism, sg_report_named, \
-                     sg_report_anonymous, statistics, coded_day, coded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO case_coding (case_id, coded_day, coded_by) VALUES ($1, $2, $3)",
                 )
                 .bind(case_id)
-                .bind(consent.ohchr_reprisals_team)
-                .bind(consent.named_mechanism)
-                .bind(consent.sg_report_named)
-                .bind(consent.sg_report_anonymous)
-                .bind(consent.statistics)
                 .bind(&day)
                 .bind(coded_by)
                 .execute(&mut *tx)
                 .await?;
                 append_audit!(tx, audit, case_id);
-                if before != Some(consent) {
-                    append_audit!(tx, Audit::new(coded_by, Action::Consent), case_id);
-                }
                 tx.commit().await?;
             }
             found

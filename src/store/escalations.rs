@@ -1,12 +1,14 @@
 //! Escalation packages (ciphertext only) and their delivered → downloaded → acknowledged
-//! tracking. The consent check and the insert are one transaction.
+//! tracking. The check against the reporter's current consent record and the insert are one
+//! transaction, so a withdrawal committed first refuses every package not yet stored.
 
+use super::consent::select_consent;
 use super::outbox::queue_alerts;
 use super::{
     AlertEvent, Audit, Store, StoreError, append_audit, begin_audited, lock_case, new_alert_id,
     new_public_id, today, with_pool,
 };
-use crate::domain::{Consent, Purpose};
+use crate::domain::Purpose;
 
 /// A package to store.
 #[derive(Debug, Clone)]
@@ -18,6 +20,9 @@ pub struct NewEscalation<'a> {
     /// The consent purpose that must be recorded as given; only those that
     /// [cover packages](Purpose::covers_packages) can.
     pub purpose: Purpose,
+    /// For [`Purpose::NamedMechanism`]: the mechanism answers (`questions::MECHANISMS`) the
+    /// rapporteur covers; the reporter's own answer must be one of them.
+    pub mechanisms: &'a [String],
     /// `caseworker/<name>`.
     pub escalated_by: &'a str,
     /// The age file.
@@ -31,10 +36,13 @@ pub enum EscalationOutcome {
     Stored(String),
     /// No such case.
     NoCase,
-    /// The case was never coded, so no consent is recorded.
+    /// The case was never coded.
     NotCoded,
-    /// The recorded consent does not cover the purpose.
+    /// The reporter's current record does not allow the purpose.
     NoConsent,
+    /// `named_mechanism` is allowed, but the rapporteur does not cover the mechanism the
+    /// reporter engaged with: that answer (`None`: the reporter did not say).
+    WrongMechanism(Option<String>),
 }
 
 /// A package's tracking, without its ciphertext.
@@ -87,8 +95,9 @@ const SUMMARY_COLUMNS: &str = "id, case_id, rapporteur, purpose, escalated_by, d
 
 impl Store {
     /// Stores a package, its alerts and its audit entry in one transaction, after checking,
-    /// inside that transaction, that the case exists and that its recorded consent covers
-    /// `purpose`.
+    /// inside that transaction, that the case exists and was coded, that the reporter's
+    /// current consent allows `purpose`, and, for `named_mechanism`, that the rapporteur covers
+    /// the mechanism the reporter engaged with.
     pub async fn insert_escalation(
         &self,
         package: NewEscalation<'_>,
@@ -104,24 +113,46 @@ impl Store {
             let mut tx = begin_audited!(p);
             // Locks the case against a concurrent re-coding.
             let found = lock_case!(tx, package.case_id);
-            let consent: Option<Consent> = if found {
-                sqlx::query_as(
-                    "SELECT ohchr_reprisals_team, named_mechanism, sg_report_named, \
-                     sg_report_anonymous, statistics FROM case_consent WHERE case_id = $1",
+            let coded = if found {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT coded_day FROM case_coding WHERE case_id = $1",
                 )
                 .bind(package.case_id)
                 .fetch_optional(&mut *tx)
                 .await?
+                .is_some()
+            } else {
+                false
+            };
+            let consent = if coded {
+                select_consent!(&mut *tx, package.case_id)
             } else {
                 None
             };
-            match (found, consent) {
-                (false, _) => EscalationOutcome::NoCase,
-                (true, None) => EscalationOutcome::NotCoded,
-                (true, Some(consent)) if !consent.allows(package.purpose) => {
+            let mechanism: Option<String> = if coded {
+                sqlx::query_scalar("SELECT mechanism FROM consent WHERE case_id = $1")
+                    .bind(package.case_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .flatten()
+            } else {
+                None
+            };
+            let covered = package.purpose != Purpose::NamedMechanism
+                || mechanism
+                    .as_ref()
+                    .is_some_and(|m| package.mechanisms.contains(m));
+            match (found, coded, consent) {
+                (false, _, _) => EscalationOutcome::NoCase,
+                (true, false, _) => EscalationOutcome::NotCoded,
+                (true, true, None) => EscalationOutcome::NoConsent,
+                (true, true, Some(consent)) if !consent.allows(package.purpose) => {
                     EscalationOutcome::NoConsent
                 }
-                (true, Some(_)) => {
+                (true, true, Some(_)) if !covered => {
+                    EscalationOutcome::WrongMechanism(mechanism.clone())
+                }
+                (true, true, Some(_)) => {
                     sqlx::query(
                         "INSERT INTO escalations (id, case_id, rapporteur, purpose, escalated_by, ciphertext, delivered_day) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",

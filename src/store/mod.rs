@@ -12,6 +12,7 @@
 mod audit;
 mod cases;
 mod coding;
+mod consent;
 mod counts;
 mod error;
 mod escalations;
@@ -28,6 +29,7 @@ mod writer;
 pub use audit::{Audit, AuditProof};
 pub use cases::CaseSummary;
 pub use coding::{CaseCoding, StoredCode};
+pub use consent::{ConsentChange, ConsentChanger, ConsentOutcome, ConsentRecord};
 pub use counts::DailyCount;
 pub use error::StoreError;
 pub use escalations::{EscalationOutcome, EscalationSummary, NewEscalation, StoredPackage};

@@ -2,7 +2,7 @@
 //! receipt hash. Ciphertext, ids and days only.
 
 use super::{Store, StoreError, with_pool};
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, Consent};
 
 /// A report ready to be stored: ciphertext and the facts the server may know.
 #[derive(Debug, Clone)]
@@ -19,6 +19,12 @@ pub struct NewReport {
     pub receipt_hash: [u8; 32],
     /// The reporter said someone is in immediate danger: the alert says "urgent".
     pub urgent: bool,
+    /// The reporter's consent, as their client sent it beside the ciphertext (or, without
+    /// JavaScript, as the server read it from the form): stored in the report's transaction.
+    pub consent: Consent,
+    /// The reporter's answer to the mechanism question, if given: which UN mechanism a
+    /// `named_mechanism` package may go to.
+    pub mechanism: Option<String>,
     /// Names of the alert targets of the report's route: one outbox row is written per
     /// target, in the report's transaction. Empty: no alert.
     pub alert_targets: Vec<String>,
@@ -55,7 +61,8 @@ pub struct StoredReport {
 }
 
 impl Store {
-    /// Stores a report and its "new report" alerts (one per alert target) in one transaction.
+    /// Stores a report, its consent record and its "new report" alerts (one per alert target)
+    /// in one transaction.
     /// Returns only once both are durably committed: the caller may then, and only then,
     /// acknowledge the reporter.
     pub async fn insert_report(&self, report: NewReport) -> Result<(), StoreError> {

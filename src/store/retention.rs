@@ -68,12 +68,20 @@ impl Store {
                     "DELETE FROM outbox WHERE case_id = $1",
                     "DELETE FROM alert_dead_letters WHERE case_id = $1",
                     "DELETE FROM case_codes WHERE case_id = $1 AND (restricted OR NOT EXISTS \
-                     (SELECT 1 FROM case_consent k WHERE k.case_id = $1 AND k.statistics))",
+                     (SELECT 1 FROM consent k WHERE k.case_id = $1 AND k.statistics))",
                     // A case never assessed credible would never be counted: keep nothing.
                     "DELETE FROM case_codes WHERE case_id = $1 AND NOT EXISTS \
                      (SELECT 1 FROM reports r WHERE r.public_id = $1 AND r.assessed_credible)",
-                    "DELETE FROM case_consent WHERE case_id = $1 AND (NOT statistics OR NOT EXISTS \
+                    "DELETE FROM case_coding WHERE case_id = $1 AND (NOT EXISTS \
+                     (SELECT 1 FROM consent k WHERE k.case_id = $1 AND k.statistics) OR NOT EXISTS \
                      (SELECT 1 FROM reports r WHERE r.public_id = $1 AND r.assessed_credible))",
+                    "DELETE FROM consent_changes WHERE case_id = $1",
+                    // What an incident keeps of the record: statistics, nothing else.
+                    "DELETE FROM consent WHERE case_id = $1 AND NOT EXISTS \
+                     (SELECT 1 FROM case_coding k WHERE k.case_id = $1)",
+                    "UPDATE consent SET ohchr_reprisals_team = FALSE, named_mechanism = FALSE, \
+                     sg_report_named = FALSE, sg_report_anonymous = FALSE, mechanism = NULL \
+                     WHERE case_id = $1",
                     "DELETE FROM reports WHERE public_id = $1",
                 ] {
                     sqlx::query(sql).bind(case_id).execute(&mut *tx).await?;
@@ -86,13 +94,18 @@ impl Store {
                         .await?
                         .rows_affected();
                 sqlx::query(
-                    "UPDATE case_consent SET case_id = $2, coded_day = SUBSTR(coded_day, 1, 4), \
+                    "UPDATE case_coding SET case_id = $2, coded_day = SUBSTR(coded_day, 1, 4), \
                      coded_by = '' WHERE case_id = $1",
                 )
                 .bind(case_id)
                 .bind(&incident)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query("UPDATE consent SET case_id = $2 WHERE case_id = $1")
+                    .bind(case_id)
+                    .bind(&incident)
+                    .execute(&mut *tx)
+                    .await?;
                 // The victim link follows the kept codes, and goes with them otherwise.
                 if codes_kept > 0 {
                     sqlx::query("UPDATE victim_links SET case_id = $2 WHERE case_id = $1")

@@ -84,8 +84,9 @@ pub struct LedgerEntry {
 }
 
 impl Store {
-    /// Every unrestricted code of every case with a consent record, with its consent flag
-    /// and status. Purged cases (no report left) count as closed; a case closed without being
+    /// Every unrestricted code of every coded case, with the reporter's current statistics
+    /// consent (read when a release is made: a withdrawal before then takes the case out) and
+    /// its status. Purged cases (no report left) count as closed; a case closed without being
     /// assessed credible reports `closed_unassessed`.
     pub async fn stats_code_rows(&self) -> Result<Vec<StatsCodeRow>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
@@ -93,10 +94,11 @@ impl Store {
                 // A case closed without ever being assessed credible reports a status no table
                 // counts; purged incidents were kept only if they had been (see retention).
                 "SELECT c.case_id, CASE WHEN r.status = 'closed' AND NOT r.assessed_credible \
-                 THEN 'closed_unassessed' ELSE COALESCE(r.status, 'closed') END AS status, k.statistics, \
+                 THEN 'closed_unassessed' ELSE COALESCE(r.status, 'closed') END AS status, n.statistics, \
                  k.coded_day, c.field, c.code, COALESCE(v.victim, c.case_id) AS victim \
                  FROM case_codes c \
-                 JOIN case_consent k ON k.case_id = c.case_id \
+                 JOIN case_coding k ON k.case_id = c.case_id \
+                 JOIN consent n ON n.case_id = c.case_id \
                  LEFT JOIN victim_links v ON v.case_id = c.case_id \
                  LEFT JOIN reports r ON r.public_id = c.case_id \
                  WHERE NOT c.restricted ORDER BY c.case_id, c.field, c.code",
@@ -238,8 +240,8 @@ impl Store {
     pub async fn statistics_codes(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         Ok(with_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT c.case_id, c.field, c.code FROM case_codes c JOIN case_consent k \
-                 ON k.case_id = c.case_id WHERE k.statistics AND NOT c.restricted \
+                "SELECT c.case_id, c.field, c.code FROM case_codes c JOIN consent n \
+                 ON n.case_id = c.case_id WHERE n.statistics AND NOT c.restricted \
                  ORDER BY c.case_id, c.field, c.code",
             )
             .fetch_all(p)

@@ -94,6 +94,7 @@ async fn insert_batch(pool: &Pool, reports: &[&NewReport]) -> Result<(), StoreEr
                 .push_bind(&r.receipt_hash[..]);
         });
         insert.build().execute(&mut *tx).await?;
+        super::consent::insert_intake_consent!(tx, reports.iter().copied());
 
         // One row per (report × alert target), each with its own random id and idempotency
         // id. No time is written: a new row is due at once.

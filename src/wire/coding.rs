@@ -1,4 +1,5 @@
-//! `/api/v1/cases/{id}/codes`: a case's taxonomy codes and the consent recorded with them.
+//! `/api/v1/cases/{id}/codes`: a case's taxonomy codes. Coding carries no consent: the view
+//! shows the reporter's current record, and a request that carries one is refused.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +13,10 @@ use crate::domain::Consent;
 pub struct CodeRequest {
     /// Taxonomy field → codes (see `policy/taxonomy.toml`).
     pub codes: BTreeMap<String, Vec<String>>,
-    /// The consent the reporter gave, as read from the decrypted report.
-    pub consent: Consent,
+    /// Refused when present: consent is the reporter's, not the coder's (narrow it with
+    /// `POST /api/v1/cases/{id}/consent/narrow`). Kept only so that the refusal can say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<serde_json::Value>,
 }
 
 /// A case's coding as staff see it.
@@ -25,7 +28,7 @@ pub struct CodingView {
     pub codes: BTreeMap<String, Vec<String>>,
     /// Fields that are restricted: never published, left out of packages.
     pub restricted: Vec<String>,
-    /// The recorded consent.
+    /// The reporter's current consent record (not part of the coding).
     pub consent: Consent,
     /// Day coded.
     pub coded_day: String,

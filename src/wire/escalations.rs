@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Purpose;
+use crate::domain::{Consent, Purpose};
 
 /// A person who may receive packages, for the caseworker's CLI.
 #[derive(Debug, Serialize, Deserialize)]
@@ -12,10 +12,22 @@ pub struct EscalationRecipientView {
     pub name: String,
     /// The consent purpose that must have been given.
     pub purpose: Purpose,
+    /// For `named_mechanism`: the UN mechanisms (mechanism answers) this recipient covers.
+    #[serde(default)]
+    pub mechanisms: Vec<String>,
     /// Who this is.
     pub description: String,
     /// Their age recipients: the package is encrypted to exactly these.
     pub recipients: Vec<String>,
+}
+
+/// `GET /api/v1/escalation/submitter`: who submits communications, from `escalation.toml`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SubmitterView {
+    /// The submitting organisation.
+    pub organisation: String,
+    /// Its contact for the mandates.
+    pub contact: String,
 }
 
 /// `POST /api/v1/cases/{id}/escalations` body.
@@ -24,8 +36,8 @@ pub struct EscalationRecipientView {
 pub struct EscalateRequest {
     /// The rapporteur's name (see `GET /api/v1/escalation/recipients`).
     pub to: String,
-    /// A `safehold.escalation.v1` document encrypted to exactly the rapporteur's recipients,
-    /// binary age, base64.
+    /// A `safehold.escalation.v2` package (communication and JSON) encrypted to exactly the
+    /// rapporteur's recipients, binary age, base64.
     pub ciphertext: String,
 }
 
@@ -58,4 +70,8 @@ pub struct PackageDetail {
     pub view: EscalationView,
     /// The binary age file, base64.
     pub ciphertext: String,
+    /// The reporter's consent record now (the package carries the one recorded when it was
+    /// built); `None` once the case is purged.
+    #[serde(default)]
+    pub current_consent: Option<Consent>,
 }

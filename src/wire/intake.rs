@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{CaseStatus, Purpose};
+use crate::policy::questions;
 
 /// `GET /api/v1/routes`: everything a client needs to encrypt to the right people, and
 /// nothing about who they are (no names, roles or device counts).
@@ -70,10 +71,31 @@ pub struct SubmitRequest {
     /// The reporter said someone is in immediate danger.
     #[serde(default)]
     pub urgent: bool,
+    /// The reporter's consent, the same as inside the ciphertext, as five `0`/`1` characters
+    /// in this order: ohchr_reprisals_team, named_mechanism, sg_report_named,
+    /// sg_report_anonymous, statistics. The server keeps and enforces it.
+    pub consent: String,
+    /// The reporter's answer to the mechanism question (`questions.mechanism` in
+    /// `/api/v1/routes`), or `""` if they gave none: where a `named_mechanism` package may go.
+    #[serde(default)]
+    pub mechanism: String,
     /// The binary age file, standard base64.
     pub ciphertext: String,
     /// The receipt lookup key derived from the codephrase, standard base64 (32 bytes).
     pub receipt_verifier: String,
+}
+
+impl SubmitRequest {
+    /// How many bytes this body is shorter than the longest of its shape (`urgent: false`,
+    /// the longest mechanism answer), for [`crate::padding::padded_json_body`].
+    pub fn shorter_by(&self) -> usize {
+        let longest = questions::MECHANISMS
+            .iter()
+            .map(|m| m.len())
+            .max()
+            .unwrap_or(0);
+        usize::from(self.urgent) + longest.saturating_sub(self.mechanism.len())
+    }
 }
 
 /// `POST /api/v1/reports` answer.
@@ -83,4 +105,36 @@ pub struct SubmitResponse {
     pub id: String,
     /// Its status: `received`.
     pub status: CaseStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::padding::padded_json_body;
+
+    #[test]
+    fn every_consent_and_mechanism_answer_pads_from_the_same_length() {
+        let mut lengths = std::collections::BTreeSet::new();
+        let answers = questions::MECHANISMS.iter().copied().chain([""]);
+        for mechanism in answers {
+            for flags in ["00000", "11111", "10101"] {
+                for urgent in [false, true] {
+                    let request = SubmitRequest {
+                        route_tag: "0123456789abcdef".into(),
+                        urgent,
+                        consent: flags.into(),
+                        mechanism: mechanism.into(),
+                        ciphertext: "A".repeat(9000),
+                        receipt_verifier: "B".repeat(44),
+                    };
+                    let body = serde_json::to_vec(&request).unwrap();
+                    // The length padding starts from is that of the longest variant, always.
+                    lengths.insert(body.len() + request.shorter_by());
+                    let padded = padded_json_body(body, request.shorter_by());
+                    assert!(serde_json::from_slice::<SubmitRequest>(&padded).is_ok());
+                }
+            }
+        }
+        assert_eq!(lengths.len(), 1, "{lengths:?}");
+    }
 }

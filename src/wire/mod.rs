@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod cases;
 pub mod coding;
+pub mod consent;
 pub mod error;
 pub mod escalations;
 pub mod intake;
@@ -20,8 +21,11 @@ pub use cases::{
     VictimLinkRequest,
 };
 pub use coding::{CodeRequest, CodingView};
+pub use consent::{ConsentChangeRequest, ConsentChangeView, ConsentView, NarrowConsentRequest};
 pub use error::{ErrorBody, ErrorDetail};
-pub use escalations::{EscalateRequest, EscalationRecipientView, EscalationView, PackageDetail};
+pub use escalations::{
+    EscalateRequest, EscalationRecipientView, EscalationView, PackageDetail, SubmitterView,
+};
 pub use intake::{
     EscalationKeysView, QuestionsView, RouteView, RoutesResponse, SubmitRequest, SubmitResponse,
 };

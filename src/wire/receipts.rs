@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CaseStatus;
+use crate::domain::{CaseStatus, Consent};
 
 /// `POST /api/v1/receipt` body.
 #[derive(Debug, Serialize, Deserialize)]
@@ -18,7 +18,9 @@ pub struct ReceiptRequest {
 pub struct ReceiptResponse {
     /// The report's public id.
     pub id: String,
-    /// Its status.
+    /// Its status as the reporter is told it: `received`, `under_assessment` (being
+    /// assessed), `referred` (to a UN mechanism, with their consent), `closed`, or
+    /// `unreadable` ([`CaseStatus::for_reporter`]).
     pub status: CaseStatus,
     /// The day it arrived.
     pub received_day: String,
@@ -26,6 +28,9 @@ pub struct ReceiptResponse {
     pub route: String,
     /// The thread: replies are encrypted to the reporter's recipient.
     pub messages: Vec<ThreadMessage>,
+    /// The reporter's current consent record, which they may change
+    /// (`POST /api/v1/receipt/consent`).
+    pub consent: Consent,
 }
 
 /// A message of the thread as the reporter sees it.

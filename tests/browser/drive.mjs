@@ -113,6 +113,29 @@ try {
       result.replayStatus = replay.status();
       result.replayText = await replay.text();
     }
+    // The reporter changes their consent: OHCHR yes, statistics no. Without JavaScript the
+    // follow-up left the status page, so the reporter opens it again.
+    if (!spec.js) {
+      await page.goto(`${spec.url}/receipt`);
+      await page.fill("#codephrase", spec.codephrase);
+      await page.click("#receipt-form button[type=submit]");
+    }
+    await page.waitForSelector("#consent-form");
+    result.consentShown = {
+      ohchr_reprisals_team: await page.isChecked("#consent_ohchr"),
+      statistics: await page.isChecked("#consent_statistics"),
+    };
+    await page.check("#consent_ohchr");
+    await page.uncheck("#consent_statistics");
+    await page.click("#consent-form button[type=submit]");
+    if (spec.js) {
+      await page.waitForFunction((want) => document.getElementById("consent-status")?.textContent === want, text.consentSaved);
+      result.consentText = await page.textContent("#consent-status");
+    } else {
+      await page.waitForSelector("#message");
+      result.consentText = await page.textContent("main");
+    }
+    await shot("consent-saved");
     process.stdout.write(JSON.stringify(result));
     process.exit(0);
   }

@@ -134,6 +134,10 @@ async fn story(js: bool) {
     assert_eq!(report.fields.when, "early March 2026");
     assert_eq!(report.fields.location, "Geneva");
     assert!(report.consent.statistics && !report.consent.ohchr_reprisals_team);
+    // The server holds the same record as the envelope, from the boxes or from the flags the
+    // page sent beside the ciphertext.
+    let record = server.store.consent(id).await.unwrap().unwrap();
+    assert_eq!(record.consent, report.consent);
     assert_eq!(report.routing.immediate_danger, Some(false));
     assert_eq!(report.attachments.len(), 2);
     assert_eq!(report.attachments[0].name, "statement.bin");
@@ -322,6 +326,27 @@ async fn story(js: bool) {
                 .contains("already sent once")
         );
     }
+    // The receipt page showed the record, and the reporter changed it there.
+    assert_eq!(
+        back["consentShown"],
+        json!({ "ohchr_reprisals_team": false, "statistics": true })
+    );
+    assert!(
+        back["consentText"]
+            .as_str()
+            .unwrap()
+            .contains("used only as you chose"),
+        "{back}"
+    );
+    let record = server.store.consent(id).await.unwrap().unwrap();
+    assert!(record.consent.ohchr_reprisals_team && !record.consent.statistics);
+    let changes = server.store.consent_changes(id).await.unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].changed_by, "reporter");
+    let requests = back["requests"].as_array().unwrap();
+    let by_api = requests.iter().any(|r| r == "POST /api/v1/receipt/consent");
+    let by_form = requests.iter().any(|r| r == "POST /receipt/consent");
+    assert_eq!((by_api, by_form), (js, !js), "{requests:?}");
     let messages = server.store.messages(id).await.unwrap();
     assert_eq!(messages.len(), 3);
     // The follow-up carries the reporter's thread MAC, made in the browser or, without

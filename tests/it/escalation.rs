@@ -8,9 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Backend, Channel, Consent, Escalation, FormReport, ReplyTo, Report, ReportFields,
-    RoutingAnswers, TestServer, age_cli_decrypt, contains_bytes, demo_identity, marker,
-    on_both_backends, repo, seal,
+    Backend, Channel, Consent, ESCALATION_FORMAT_V1, Escalation, FormReport, ReplyTo, Report,
+    ReportFields, RoutingAnswers, TestServer, age_cli_decrypt, contains_bytes, demo_identity,
+    marker, on_both_backends, repo, seal,
 };
 
 /// A correctly padded package, encrypted to `recipients`, base64.
@@ -29,7 +29,9 @@ fn package_for(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
         ReplyTo::default(),
         vec![],
     );
-    let package = Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();
+    let mut package =
+        Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();
+    package.format = ESCALATION_FORMAT_V1.into();
     let plaintext = package.to_padded_plaintext().unwrap();
     STANDARD.encode(seal::encrypt(&plaintext, recipients).unwrap())
 }
@@ -43,11 +45,14 @@ fn sample(ciphertext: &[u8]) -> Vec<u8> {
 async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let server = TestServer::start(backend).await;
     let canary = marker("escalation");
-    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    // The reporter engaged with special procedures: their route is bruno's.
+    let amina = |args: &[&str]| server.cli("caseworker/bruno", args);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
 
     // Submit (no-JS form), log in, list, show, reply.
-    let report = FormReport::simple(&canary).with_mechanism_consent();
+    let report = FormReport::simple(&canary)
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
     let id = server.submit_form(&report).await.id;
     let (ok, out, err) = amina(&["case", "login"]);
     assert!(ok, "{out}{err}");
@@ -56,7 +61,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let (ok, out, err) = amina(&["case", "show", &id]);
     assert!(ok && out.contains(&canary), "{out}{err}");
     let (ok, out, err) = server.cli_with_input(
-        "caseworker/amina",
+        "caseworker/bruno",
         &["case", "reply", &id],
         "We have your report.",
     );
@@ -86,7 +91,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         "nothing stored"
     );
 
-    // Code, with the consent read from the decrypted report.
+    // Code: the codes only; the consent shown is the reporter's own, recorded at intake.
     let (ok, out, err) = amina(&[
         "case",
         "code",
@@ -115,7 +120,6 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         "2026-03",
         "--precision",
         "month",
-        "--consent-from-report",
         "--json",
     ]);
     assert!(ok, "{out}{err}");
@@ -135,6 +139,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let (ok, out, err) = amina(&[
         "case",
         "escalate",
+        "--yes",
         &id,
         "--to",
         "sr-defenders",
@@ -155,7 +160,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     );
 
     // Roles: caseworkers have no inbox, another rapporteur cannot see the package.
-    let amina_token = server.login("caseworker", "amina", "amina").await;
+    let amina_token = server.login("caseworker", "bruno", "bruno").await;
     assert_eq!(server.get_as("/api/v1/inbox", &amina_token).await.0, 403);
     let cat = server
         .login("rapporteur", "cat-reprisals", "cat-reprisals")
@@ -181,7 +186,12 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let (ok, out, err) = rapporteur(&["inbox", "pull", &package, "--show", "--json"]);
     assert!(ok, "{err}");
     let opened: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(opened["format"], "safehold.escalation.v1");
+    assert_eq!(opened["format"], "safehold.escalation.v2");
+    assert_eq!(opened["communication_language"], "en");
+    assert_eq!(
+        opened["submitter"]["organisation"],
+        "DEMO Defenders' Support Network"
+    );
     assert_eq!(opened["case_id"], id.as_str());
     assert_eq!(opened["fields"]["what_happened"], canary.as_str());
     assert_eq!(opened["fields"]["where"], "[redacted]");
@@ -210,6 +220,21 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         );
         let text = String::from_utf8(output.stdout).unwrap();
         assert!(text.contains(&canary) && text.contains("[redacted]"));
+        // `age -d` gives the communication first, then the JSON between its markers.
+        assert!(
+            text.starts_with(
+                "Communication on a case of reprisal for cooperation with the United Nations\n"
+            ),
+            "{text}"
+        );
+        let begin = text
+            .find("-----BEGIN SAFEHOLD ESCALATION JSON-----")
+            .unwrap();
+        assert!(
+            text.find("3. Submitting organisation (confidential)")
+                .unwrap()
+                < begin
+        );
         assert!(
             !text.contains("Geneva"),
             "the redacted place is not in the package"
@@ -351,10 +376,10 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         "BY",
     ]);
     assert!(ok, "{out}{err}");
-    let (ok, _, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, _, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(!ok);
     assert!(
-        err.contains("did not consent") && err.contains("named_mechanism"),
+        err.contains("current consent does not allow") && err.contains("named_mechanism"),
         "{err}"
     );
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
@@ -367,7 +392,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         answer["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("did not consent")
+            .contains("current consent does not allow")
     );
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
     assert!(
@@ -380,7 +405,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
             .all(|a| a.kind != "escalation")
     );
 
-    // A case never coded has no recorded consent: 403, even if the report gave it.
+    // A case never coded cannot be escalated: 403, even though the reporter gave consent.
     let uncoded = FormReport::simple("uncoded").with_mechanism_consent();
     let uncoded = server.submit_form(&uncoded).await.id;
     let package = package_for(&uncoded, std::slice::from_ref(&sr));
@@ -396,7 +421,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     // Unknown taxonomy codes and fields: 422 naming the field and listing what is allowed.
     let codes_path = format!("/api/v1/cases/{id}/codes");
     let consent = json!({ "ohchr_reprisals_team": true, "named_mechanism": true, "sg_report_named": false, "sg_report_anonymous": false, "statistics": true });
-    let bad = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["XX"] }, "consent": consent });
+    let bad = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["XX"] } });
     let (status, answer) = server.call("POST", &codes_path, &token, Some(bad)).await;
     let message = answer["error"]["message"].as_str().unwrap();
     assert_eq!(status, 422);
@@ -404,7 +429,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         message.contains("`country`") && message.contains("UA") && message.contains("CH"),
         "{message}"
     );
-    let bad = json!({ "codes": { "religion": ["x"] }, "consent": consent });
+    let bad = json!({ "codes": { "religion": ["x"] } });
     let (status, answer) = server.call("POST", &codes_path, &token, Some(bad)).await;
     assert_eq!(status, 422);
     assert!(
@@ -419,9 +444,23 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         "a refused coding changed nothing"
     );
 
+    // The bypass of issue 11, turned around: re-coding with a fabricated consent record is
+    // refused (coding carries no consent), and nothing is widened.
+    let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] }, "consent": consent });
+    let (status, answer) = server.call("POST", &codes_path, &token, Some(recode)).await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"]["code"], "consent_not_coded");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("coding carries no consent") && message.contains("receipt page"),
+        "{message}"
+    );
+    let record = server.store.consent(&id).await.unwrap().unwrap();
+    assert!(!record.consent.named_mechanism, "nothing was widened");
+
     // Ids that do not exist, other routes' cases, unknown recipients, bad ciphertext: 4xx and
     // nothing stored.
-    let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] }, "consent": consent });
+    let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] } });
     let (status, _) = server.call("POST", &codes_path, &token, Some(recode)).await;
     assert_eq!(status, 200);
     let good = package_for(&id, std::slice::from_ref(&sr));
@@ -438,7 +477,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
             "POST",
             &format!("/api/v1/cases/{theirs}/codes"),
             &token,
-            Some(json!({ "codes": {}, "consent": consent })),
+            Some(json!({ "codes": {} })),
         )
         .await;
     assert_eq!(status, 404);
@@ -470,10 +509,10 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
         .await;
     assert_eq!(status, 404);
 
-    // Now with consent recorded for the mechanism, the same package goes through.
+    // However often it is re-coded, the reporter's record stands: the package is refused.
     let (status, answer) = escalate(&id, "sr-defenders", &good).await;
-    assert_eq!(status, 201, "{answer}");
-    assert_eq!(server.store.count_escalations().await.unwrap(), 1);
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(server.store.count_escalations().await.unwrap(), 0);
     if backend == Backend::Sqlite {
         assert!(!contains_bytes(&server.sqlite_bytes(), canary.as_bytes()));
     }
@@ -500,14 +539,17 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     // In the DEMO keyring, cat-reprisals stands in for the OHCHR reprisals team's key.
     std::fs::write(
         policy.path().join("escalation.toml"),
-        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\n\n\
+        "[submitter]\norganisation = \"Org\"\ncontact = \"org@example.org\"\n\n\
+         [[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"upr\"]\n\n\
          [[recipient]]\nname = \"cat-reprisals\"\npurpose = \"ohchr_reprisals_team\"\n",
     )
     .unwrap();
     let dir = policy.path().to_path_buf();
     let server = TestServer::start_with(backend, |c| c.policy = dir).await;
     let amina = |args: &[&str]| server.cli("caseworker/amina", args);
-    let report = FormReport::simple("copied to OHCHR").with_mechanism_consent();
+    let report = FormReport::simple("copied to OHCHR")
+        .with_mechanism("upr")
+        .with_mechanism_consent();
     let id = server.submit_form(&report).await.id;
     assert!(amina(&["case", "login"]).0);
     let (ok, out, err) = amina(&[
@@ -524,7 +566,15 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
         "UA",
     ]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders", "--json"]);
+    let (ok, out, err) = amina(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--json",
+    ]);
     assert!(ok, "{out}{err}");
     let sent: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(sent["to"], "sr-defenders");
@@ -538,6 +588,7 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     let (ok, out, err) = amina(&[
         "case",
         "escalate",
+        "--yes",
         &id,
         "--to",
         "sr-defenders",
@@ -549,3 +600,277 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(ohchr_reprisals_team_is_copied_with_consent);
+
+/// Before anything is encrypted, `case escalate` shows what will be sent (names of fields,
+/// redactions, consent, language; never the words) and asks; only "y" sends. `--yes` skips
+/// the question for scripts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalate_shows_what_will_be_sent_and_asks_first() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let canary = marker("preview");
+    let report = FormReport::simple(&canary)
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
+    let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
+    assert!(bruno(&["case", "login"]).0);
+    let (ok, out, err) = bruno(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "special_procedures",
+        "--country",
+        "UA",
+    ]);
+    assert!(ok, "{out}{err}");
+    let args = [
+        "case",
+        "escalate",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--redact",
+        "where,thread",
+    ];
+    for answer in ["n\n", "", "maybe\n"] {
+        let (ok, out, err) = server.cli_with_input("caseworker/bruno", &args, answer);
+        assert!(!ok, "{out}");
+        assert!(
+            err.contains("nothing was sent") && err.contains("--yes"),
+            "{err}"
+        );
+        assert_eq!(server.store.count_escalations().await.unwrap(), 0);
+    }
+    let (ok, out, err) = server.cli_with_input("caseworker/bruno", &args, "y\n");
+    assert!(ok, "{out}{err}");
+    for shown in [
+        &format!("About to send case {id} to sr-defenders"),
+        "where [redacted]",
+        "what_happened, when, where [redacted], un_engagement",
+        "texts [redacted]",
+        "Codes:        act_nature, country, mechanism, reprisal_type",
+        "named_mechanism yes",
+        "Language:     the reporter's words in en, headings in en",
+        "Send it? [y/N]",
+    ] {
+        assert!(err.contains(shown), "{shown} missing from: {err}");
+    }
+    assert!(!err.contains(&canary), "the preview shows no words: {err}");
+    assert_eq!(server.store.count_escalations().await.unwrap(), 1);
+    server.stop().await;
+}
+
+/// A package reads as a communication in the language the caseworker chose (headings and fixed
+/// text), with the reporter's words as written and their language named, the organisation
+/// from escalation.toml, then the JSON; v1 packages (JSON alone) are still read; without a
+/// submitting organisation nothing can be sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packages_read_as_a_communication_in_en_fr_or_es_and_v1_is_still_read() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let canary = marker("communication");
+    let report = FormReport::simple(&canary)
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
+    let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
+    assert!(bruno(&["case", "login"]).0);
+    let (ok, out, err) = bruno(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "special_procedures",
+        "--country",
+        "UA",
+        "--perpetrator",
+        "intelligence",
+        "--prior-un-referral",
+        "sp_communication,sg_report",
+        "--other-un-actors",
+        "ohchr",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = bruno(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--language",
+        "de",
+    ]);
+    assert!(!ok && err.contains("en, fr, es"), "{err}");
+    let (ok, out, err) = bruno(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--language",
+        "fr",
+        "--json",
+    ]);
+    assert!(ok, "{out}{err}");
+    let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rapporteur = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    let (_, detail) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &rapporteur)
+        .await;
+    let ciphertext = STANDARD
+        .decode(detail["ciphertext"].as_str().unwrap())
+        .unwrap();
+    let plaintext = crate::common::open_as(&ciphertext, "sr-defenders").unwrap();
+    let text = String::from_utf8(plaintext).unwrap();
+    let order = [
+        "Communication relative à un cas de représailles",
+        "1. Victime(s) présumée(s)",
+        "2. Auteur(s) présumé(s)",
+        "perpetrator: intelligence",
+        "3. Organisation soumettant la communication (confidentiel)",
+        "DEMO Defenders' Support Network",
+        "4. Date, lieu et circonstances",
+        "Dans les mots de la personne qui signale (langue : en) :",
+        &format!("  {canary}"),
+        "5. Lien avec la coopération avec les Nations Unies",
+        "6. Déjà soumis à un organe des Nations Unies",
+        "prior_un_referral: sg_report, sp_communication; other_un_actors: ohchr",
+        "Pour le rapport annuel du Secrétaire général sur les représailles",
+        "La personne consent à être mentionnée nommément : non",
+        "Déjà mentionné dans un document des Nations Unies : sg_report",
+        "-----BEGIN SAFEHOLD ESCALATION JSON-----",
+        "\"format\":\"safehold.escalation.v2\"",
+        "-----END SAFEHOLD ESCALATION JSON-----",
+    ];
+    let mut at = 0;
+    for wanted in order {
+        let found = text[at..]
+            .find(wanted)
+            .unwrap_or_else(|| panic!("{wanted:?} missing after byte {at}: {text}"));
+        at += found + wanted.len();
+    }
+    // The reporter's words stay as written: the English text is not translated.
+    assert!(text.contains("Geneva"), "{text}");
+    let rapporteur_cli = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
+    assert!(rapporteur_cli(&["inbox", "login"]).0);
+    let (ok, out, err) = rapporteur_cli(&["inbox", "pull", &package, "--show"]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Communication relative"), "{out}");
+    assert!(out.contains("Consent now:"), "{out}");
+    assert!(
+        !out.contains("-----BEGIN"),
+        "the JSON is not printed: {out}"
+    );
+
+    // A v1 package (JSON alone), as sent before v2: still opened and shown.
+    let mut old = Escalation::from_report(
+        &id,
+        &Report::new(
+            "en",
+            Channel::Cli,
+            RoutingAnswers::default(),
+            {
+                let mut fields = ReportFields::default();
+                fields.what_happened = "an older package".into();
+                fields
+            },
+            Consent::default(),
+            ReplyTo::default(),
+            vec![],
+        ),
+        vec![],
+        BTreeMap::new(),
+        &[],
+    )
+    .unwrap();
+    old.format = ESCALATION_FORMAT_V1.into();
+    let sr = demo_identity("sr-defenders").to_public();
+    let v1 = STANDARD.encode(seal::encrypt(&old.to_padded_plaintext().unwrap(), &[sr]).unwrap());
+    let token = server.login("caseworker", "bruno", "bruno").await;
+    let (status, body) = server
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{id}/escalations"),
+            &token,
+            Some(json!({ "to": "sr-defenders", "ciphertext": v1 })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let old_id = body["id"].as_str().unwrap().to_owned();
+    let (ok, out, err) = rapporteur_cli(&["inbox", "pull", &old_id, "--show"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("Escalation of case {id}")) && out.contains("an older package"),
+        "{out}"
+    );
+    server.stop().await;
+}
+
+/// Without `[submitter]` in escalation.toml nothing can be sent: mandates do not consider
+/// anonymous communications.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_submitting_organisation_no_package_is_built() {
+    let policy = tempfile::tempdir().unwrap();
+    for file in [
+        "routing.toml",
+        "alerts.toml",
+        "DEMO-webhook-secret",
+        "retention.toml",
+    ] {
+        std::fs::copy(
+            repo().join("policy/DEMO").join(file),
+            policy.path().join(file),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        policy.path().join("escalation.toml"),
+        "[[recipient]]\nname = \"sr-defenders\"\npurpose = \"named_mechanism\"\nmechanisms = [\"upr\"]\n",
+    )
+    .unwrap();
+    let dir = policy.path().to_path_buf();
+    let server = TestServer::start_with(Backend::Sqlite, |c| c.policy = dir).await;
+    let report = FormReport::simple("anonymous?")
+        .with_mechanism("upr")
+        .with_mechanism_consent();
+    let id = server.submit_form(&report).await.id;
+    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    assert!(amina(&["case", "login"]).0);
+    let (ok, out, err) = amina(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "upr",
+        "--country",
+        "UA",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
+    assert!(!ok);
+    assert!(
+        err.contains("no [submitter]") && err.contains("anonymous communications"),
+        "{err}"
+    );
+    assert_eq!(server.store.count_escalations().await.unwrap(), 0);
+    server.stop().await;
+}

@@ -13,6 +13,7 @@ mod bad_input;
 mod browser;
 mod canary;
 mod casework;
+mod consent;
 mod counts;
 mod data_files;
 mod durability;

@@ -87,10 +87,14 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     let server = TestServer::start(backend).await;
     let url = server.url.clone();
     let id = server
-        .submit_form(&FormReport::simple(&marker("pin")).with_mechanism_consent())
+        .submit_form(
+            &FormReport::simple(&marker("pin"))
+                .with_mechanism("special_procedures")
+                .with_mechanism_consent(),
+        )
         .await
         .id;
-    let amina = |server: &TestServer, args: &[&str]| server.cli("caseworker/amina", args);
+    let amina = |server: &TestServer, args: &[&str]| server.cli("caseworker/bruno", args);
 
     // Nothing pinned yet; the first command that encrypts pins what the server serves.
     let (ok, out, err) = server.cli_anonymous(&["keyring", "show", "--server", &url]);
@@ -99,7 +103,10 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&server, &[&["case", "code", &id][..], CODE].concat());
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, out, err) = amina(
+        &server,
+        &["case", "escalate", "--yes", &id, "--to", "sr-defenders"],
+    );
     assert!(ok, "{out}{err}");
     assert!(err.contains("Pinned the keyring of"), "{err}");
     let pinned = server.routes().await.keyring_fingerprint;
@@ -136,11 +143,14 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
             "{err}"
         );
     };
-    let (ok, out, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, out, err) = amina(
+        &server,
+        &["case", "escalate", "--yes", &id, "--to", "sr-defenders"],
+    );
     assert!(!ok, "{out}");
     said_what_changed(&err);
     let (ok, out, err) = server.cli_with_input(
-        "caseworker/amina",
+        "caseworker/bruno",
         &["case", "reply", &id],
         "Come to the annex.",
     );
@@ -180,7 +190,10 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     let (ok, _, err) =
         server.cli_anonymous(&["keyring", "trust", &short(&pinned), "--server", &url]);
     assert!(!ok && err.contains("nothing was pinned"), "{err}");
-    let (ok, _, err) = amina(&server, &["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, _, err) = amina(
+        &server,
+        &["case", "escalate", "--yes", &id, "--to", "sr-defenders"],
+    );
     assert!(!ok && err.contains("nothing was encrypted"), "{err}");
 
     // Once a person trusts the new fingerprint, packages go to the new key (and only to it).
@@ -189,7 +202,15 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     assert!(ok && out.contains("Pinned the keyring"), "{out}{err}");
     let (ok, out, err) = amina(
         &server,
-        &["case", "escalate", &id, "--to", "sr-defenders", "--json"],
+        &[
+            "case",
+            "escalate",
+            "--yes",
+            &id,
+            "--to",
+            "sr-defenders",
+            "--json",
+        ],
     );
     assert!(ok, "{out}{err}");
     let sent: Value = serde_json::from_str(&out).unwrap();
@@ -433,12 +454,16 @@ async fn tampering_proxy(
 async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
     let server = TestServer::start(Backend::Sqlite).await;
     let id = server
-        .submit_form(&FormReport::simple(&marker("proxy")).with_mechanism_consent())
+        .submit_form(
+            &FormReport::simple(&marker("proxy"))
+                .with_mechanism("special_procedures")
+                .with_mechanism_consent(),
+        )
         .await
         .id;
     let attacker = age::x25519::Identity::generate().to_public().to_string();
     let (proxy, task) = tampering_proxy(server.url.clone(), attacker.clone()).await;
-    let amina = |args: &[&str]| server.cli_via(&proxy, "caseworker/amina", args);
+    let amina = |args: &[&str]| server.cli_via(&proxy, "caseworker/bruno", args);
     let (ok, out, err) = amina(&["case", "login"]);
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&[&["case", "code", &id][..], CODE].concat());
@@ -446,7 +471,7 @@ async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
 
     // The keyring served at /api/v1/routes is unchanged, so it is pinned on first use; the
     // rapporteur's keys from the staff endpoint are not in it.
-    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders"]);
+    let (ok, out, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(!ok, "{out}");
     assert!(err.contains("Pinned the keyring of"), "{err}");
     assert!(
@@ -468,8 +493,8 @@ async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
     let (ok, out, err) = run_with_input(
         &mut server.cli_command_at(
             &proxy,
-            "caseworker/amina",
-            &demo_identity_file("amina"),
+            "caseworker/bruno",
+            &demo_identity_file("bruno"),
             &["case", "reply", &id],
         ),
         "Come to the annex.",

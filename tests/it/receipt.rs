@@ -1,6 +1,11 @@
 //! The codephrase receipt without JavaScript.
 
-use crate::common::{Backend, Codephrase, FormReport, TestServer, element_text, on_both_backends};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::common::{
+    Backend, Codephrase, FormReport, ReceiptKeys, TestServer, element_text, on_both_backends,
+};
 
 async fn lookup(server: &TestServer, codephrase: &str) -> (u16, String) {
     let (status, page, _) = server.receipt_lookup(codephrase).await;
@@ -64,5 +69,85 @@ async fn a_malformed_codephrase_is_explained_next_to_the_field() {
     let message = element_text(&page, "codephrase-error").expect("error next to the field");
     assert!(!message.is_empty());
     assert!(page.contains("aria-describedby=\"codephrase-help codephrase-error\""));
+    server.stop().await;
+}
+
+/// The reporter sees what happens to the case in words: received, being assessed, referred to
+/// a UN mechanism with their consent (once a package went out), closed; with and without
+/// JavaScript, naming no caseworker and no assessment outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reporter_sees_the_case_move_in_words() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let report = FormReport::simple("follow my case")
+        .with_mechanism("special_procedures")
+        .with_mechanism_consent();
+    let submitted = server.submit_form(&report).await;
+    let id = submitted.id.clone();
+    let keys = ReceiptKeys::derive(&Codephrase::parse(&submitted.codephrase).unwrap()).unwrap();
+    let told = || async {
+        let (_, page, _) = server.receipt_lookup(&submitted.codephrase).await;
+        let api: serde_json::Value = server
+            .client()
+            .post(server.endpoint("/api/v1/receipt"))
+            .json(&serde_json::json!({ "receipt_verifier": STANDARD.encode(keys.lookup_key()) }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(!page.contains("bruno"), "no caseworker is named: {page}");
+        (
+            element_text(&page, "status").unwrap(),
+            api["status"].as_str().unwrap().to_owned(),
+        )
+    };
+    let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
+    assert_eq!(
+        told().await,
+        (
+            "Received: it waits for a caseworker.".into(),
+            "received".into()
+        )
+    );
+    assert!(bruno(&["case", "login"]).0);
+    for status in ["under_assessment", "credible"] {
+        let (ok, out, err) = bruno(&["case", "status", &id, status]);
+        assert!(ok, "{out}{err}");
+        // The outcome of the assessment is the caseworkers' working state.
+        assert_eq!(
+            told().await,
+            (
+                "Being assessed by the caseworkers.".into(),
+                "under_assessment".into()
+            )
+        );
+    }
+    let (ok, out, err) = bruno(&[
+        "case",
+        "code",
+        &id,
+        "--act-nature",
+        "reprisal",
+        "--reprisal-type",
+        "travel_ban",
+        "--mechanism",
+        "special_procedures",
+        "--country",
+        "UA",
+    ]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = bruno(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(
+        told().await,
+        (
+            "Referred to a UN mechanism, with your consent.".into(),
+            "referred".into()
+        )
+    );
+    let (ok, out, err) = bruno(&["case", "close", &id]);
+    assert!(ok, "{out}{err}");
+    assert_eq!(told().await, ("Closed.".into(), "closed".into()));
     server.stop().await;
 }

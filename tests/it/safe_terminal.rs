@@ -13,8 +13,8 @@ use serde_json::Value;
 use crate::common::{
     AlertEvent, AlertKind, Attachment, Author, Backend, Channel, Codephrase, Consent, Message,
     MessageOutcome, NewMessage, ReceiptKeys, Report, ReportFields, RoutingAnswers, TestServer,
-    ThreadKey, demo_identity, element_text, graft_first_stanza, open_report, run, run_with_input,
-    seal,
+    ThreadKey, demo_identity, element_text, graft_first_stanza, open_as, open_report, run,
+    run_with_input, seal,
 };
 
 /// Writes to the clipboard (`curl … | sh`), a link, a window title, and cursor movement
@@ -53,7 +53,7 @@ fn hostile_report(attachments: Vec<Attachment>) -> Report {
         "en\x1b[2J",
         Channel::Cli,
         RoutingAnswers {
-            mechanism: None,
+            mechanism: Some("special_procedures".into()),
             region: Some(format!("{TITLE}Europe")),
             immediate_danger: None,
         },
@@ -201,7 +201,15 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     ]);
     assert!(coded.0, "{}{}", coded.1, coded.2);
     assert_inert("case code", &coded.1);
-    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders", "--json"]);
+    let (ok, out, err) = amina(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--json",
+    ]);
     assert!(ok, "{out}{err}");
     let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
         .as_str()
@@ -223,6 +231,23 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     assert_inert("inbox pull --show (stderr)", &err);
     assert!(out.contains("\\u001b]52;c;"), "{out}");
     assert_saved_names_are_harmless(&saved, 2);
+
+    // `age -d package.age | less` (or `cat`) shows the communication as written into the
+    // package: the reporter's words there are inert too (the JSON after it escapes them).
+    let token = server
+        .login("rapporteur", "sr-defenders", "sr-defenders")
+        .await;
+    let (_, detail) = server
+        .get_as(&format!("/api/v1/inbox/{package}"), &token)
+        .await;
+    let ciphertext = STANDARD
+        .decode(detail["ciphertext"].as_str().unwrap())
+        .unwrap();
+    let plaintext = open_as(&ciphertext, "sr-defenders").unwrap();
+    let text = String::from_utf8(plaintext).unwrap();
+    let communication = &text[..text.find("-----BEGIN SAFEHOLD").unwrap()];
+    assert_inert("the package's communication", communication);
+    assert!(communication.contains("\\u001b]52;c;"), "{communication}");
     server.stop().await;
 }
 
@@ -316,7 +341,15 @@ async fn attachments_and_packages_are_saved_under_short_names_and_never_overwrit
         "--consent-from-report",
     ]);
     assert!(coded.0, "{}", coded.2);
-    let (ok, out, err) = amina(&["case", "escalate", &id, "--to", "sr-defenders", "--json"]);
+    let (ok, out, err) = amina(&[
+        "case",
+        "escalate",
+        "--yes",
+        &id,
+        "--to",
+        "sr-defenders",
+        "--json",
+    ]);
     assert!(ok, "{out}{err}");
     let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
         .as_str()

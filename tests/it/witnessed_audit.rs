@@ -117,11 +117,6 @@ fn valid_codes() -> serde_json::Value {
     json!({ "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["UA"] })
 }
 
-/// A consent record, with or without statistics.
-fn consent(statistics: bool) -> serde_json::Value {
-    json!({ "ohchr_reprisals_team": false, "named_mechanism": false, "sg_report_named": false, "sg_report_anonymous": false, "statistics": statistics })
-}
-
 async fn a_cut_audit_log_stops_the_next_command(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (_, accepted) = server.submit_api("general", "a report").await;
@@ -289,7 +284,7 @@ async fn an_action_whose_entry_cannot_be_written_does_not_happen(backend: Backen
             "POST",
             &format!("/api/v1/cases/{id}/codes"),
             &token,
-            Some(json!({ "codes": valid_codes(), "consent": consent(true) })),
+            Some(json!({ "codes": valid_codes() })),
         )
         .await;
     assert!(status >= 500, "coding fails with its entry: {status}");
@@ -313,7 +308,7 @@ async fn reads_of_codes_and_escalations_and_consent_changes_are_audited(backend:
             route: "general",
             status: "under_assessment",
             codes: vec![CodedCase::code("country", "UA")],
-            statistics: false,
+            statistics: true,
             coder: "caseworker/amina",
         },
     )
@@ -343,9 +338,21 @@ async fn reads_of_codes_and_escalations_and_consent_changes_are_audited(backend:
         ]
     );
 
-    // Re-coding with the same consent is a code entry; a changed consent adds a consent one.
-    let coding = server.store.coding(&id).await.unwrap().unwrap();
-    let code = |consent: serde_json::Value| {
+    // Re-coding is a code entry; a caseworker's narrowing of the reporter's consent is a
+    // consent entry (one that changes nothing is not an action and leaves none).
+    let before = server.store.audit_log().await.unwrap().len();
+    let (status, body) = server
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{id}/codes"),
+            &token,
+            Some(json!({ "codes": valid_codes() })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let log = actions(server.store.audit_log().await.unwrap());
+    assert_eq!(log[before..], [(amina.clone(), "code".into(), id.clone())]);
+    let narrow = |purpose: &'static str| {
         let server = &server;
         let token = token.clone();
         let id = id.clone();
@@ -353,29 +360,22 @@ async fn reads_of_codes_and_escalations_and_consent_changes_are_audited(backend:
             let (status, body) = server
                 .call(
                     "POST",
-                    &format!("/api/v1/cases/{id}/codes"),
+                    &format!("/api/v1/cases/{id}/consent/narrow"),
                     &token,
-                    Some(json!({ "codes": valid_codes(), "consent": consent })),
+                    Some(json!({ "withdraw": [purpose] })),
                 )
                 .await;
             assert_eq!(status, 200, "{body}");
         }
     };
-    assert!(!coding.consent.statistics);
-    let same = consent(false);
-    let before = server.store.audit_log().await.unwrap().len();
-    code(same.clone()).await;
-    let log = actions(server.store.audit_log().await.unwrap());
-    assert_eq!(log[before..], [(amina.clone(), "code".into(), id.clone())]);
-    code(consent(true)).await;
+    narrow("statistics").await;
     let log = actions(server.store.audit_log().await.unwrap());
     assert_eq!(
         log[before + 1..],
-        [
-            (amina.clone(), "code".into(), id.clone()),
-            (amina.clone(), "consent".into(), id.clone()),
-        ]
+        [(amina.clone(), "consent".into(), id.clone())]
     );
+    narrow("statistics").await;
+    assert_eq!(server.store.audit_log().await.unwrap().len(), before + 2);
     assert_eq!(
         safehold::audit::verify(&server.store.audit_log().await.unwrap()),
         Ok(())

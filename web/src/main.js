@@ -78,6 +78,18 @@ async function sealInSlots(plaintext, recipients, slots) {
   return encrypter.encrypt(plaintext);
 }
 
+/** The consent purposes, in the order of the five-character flags the server keeps. */
+const CONSENT_PURPOSES = [
+  ["ohchr_reprisals_team", "consent_ohchr", "consentOhchr"],
+  ["named_mechanism", "consent_mechanism", "consentMechanism"],
+  ["sg_report_named", "consent_sg_named", "consentSgNamed"],
+  ["sg_report_anonymous", "consent_sg_anonymous", "consentSgAnonymous"],
+  ["statistics", "consent_statistics", "consentStatistics"],
+];
+
+/** Consent as five `0`/`1` characters: fixed length, so the body's size does not tell it. */
+const consentFlags = (consent) => CONSENT_PURPOSES.map(([purpose]) => (consent[purpose] ? "1" : "0")).join("");
+
 /**
  * A JSON body padded with spaces to the bucket of its longest variant (src/padding.rs):
  * `shorterBy` is how much shorter this body is than the longest of its shape. Every value is
@@ -123,13 +135,8 @@ async function submitEncrypted(form, routes, status) {
   for (const name of ["what_happened", "when", "where", "un_engagement", "people_affected", "contact"]) {
     fields[name] = form.elements[name]?.value ?? "";
   }
-  const consent = {
-    ohchr_reprisals_team: form.elements.consent_ohchr?.checked,
-    named_mechanism: form.elements.consent_mechanism?.checked,
-    sg_report_named: form.elements.consent_sg_named?.checked,
-    sg_report_anonymous: form.elements.consent_sg_anonymous?.checked,
-    statistics: form.elements.consent_statistics?.checked,
-  };
+  const consent = {};
+  for (const [purpose, box] of CONSENT_PURPOSES) consent[purpose] = form.elements[box]?.checked === true;
   // The receipt first: the report carries the reporter's recipient and thread key.
   say(status, text.deriving, "mode");
   const codephrase = generateCodephrase();
@@ -150,7 +157,11 @@ async function submitEncrypted(form, routes, status) {
   plaintext.fill(0);
 
   // The route by its fixed-size tag, and the body padded: its length does not tell the route.
+  // The consent (the same as inside the envelope) and the mechanism answer travel beside the
+  // ciphertext: the server keeps and enforces them.
   const urgent = answers.immediate_danger === true;
+  const mechanism = answers.mechanism ?? "";
+  const longestMechanism = Math.max(0, ...routes.questions.mechanism.map((m) => m.length));
   const { ok, status: code, body } = await fetchJson("/api/v1/reports", {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -158,10 +169,12 @@ async function submitEncrypted(form, routes, status) {
       {
         route_tag: route.tag,
         urgent,
+        consent: consentFlags(consent),
+        mechanism,
         ciphertext: base64.encode(ciphertext),
         receipt_verifier: base64.encode(keys.lookupKey),
       },
-      urgent ? 1 : 0,
+      (urgent ? 1 : 0) + Math.max(0, longestMechanism - mechanism.length),
     ),
   });
   if (!ok) {
@@ -310,6 +323,49 @@ async function showThread(receipt, keys, verifier, fingerprint) {
   thread.append(list);
   main.append(thread);
   main.append(followupForm(receipt, keys, verifier, fingerprint));
+  main.append(consentForm(receipt, verifier));
+}
+
+/** The reporter's consent, changeable at any time; the server is told the whole new record. */
+function consentForm(receipt, verifier) {
+  const text = messages();
+  const section = element("section", null, { "aria-labelledby": "consent-heading" });
+  const form = element("form", null, { id: "consent-form" });
+  const status = element("p", null, { id: "consent-status", role: "status", "aria-live": "polite" });
+  form.append(element("p", text.consentChangeHelp, { class: "help" }));
+  for (const [purpose, box, label] of CONSENT_PURPOSES) {
+    const row = element("div", null, { class: "check" });
+    const input = element("input", null, { type: "checkbox", id: box, name: box, value: "yes" });
+    input.checked = receipt.consent?.[purpose] === true;
+    row.append(input, element("label", text[label], { for: box }));
+    form.append(row);
+  }
+  form.append(status, element("button", text.consentChangeSubmit, { type: "submit", class: "primary" }));
+  section.append(element("h2", text.consentChangeHeading, { id: "consent-heading" }), form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      const consent = {};
+      for (const [purpose, box] of CONSENT_PURPOSES) consent[purpose] = form.elements[box].checked;
+      const { ok, status: code, body } = await fetchJson("/api/v1/receipt/consent", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: paddedBody({ receipt_verifier: verifier, consent: consentFlags(consent) }),
+      });
+      if (!ok) {
+        say(status, text.sendFailed.replace("{detail}", body?.error?.message ?? `HTTP ${code}`), "error");
+        return;
+      }
+      say(status, text.consentSaved, "mode");
+    } catch (error) {
+      say(status, text.sendFailed.replace("{detail}", String(error?.message ?? error)), "error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return section;
 }
 
 /** Whether a thread message's MAC verifies: replies are hashed here, follow-ups by digest. */

@@ -96,6 +96,8 @@ pub(super) fn build_api_templates(
         let request = SubmitRequest {
             route_tag: target.tag.to_owned(),
             urgent: route.answers.immediate_danger == Some(true),
+            consent: "10001".to_owned(),
+            mechanism: String::new(),
             ciphertext: STANDARD.encode(&ciphertext),
             receipt_verifier: VERIFIER_PLACEHOLDER.to_owned(),
         };

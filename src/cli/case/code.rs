@@ -1,13 +1,13 @@
-//! `safehold case code`: taxonomy codes and the consent read from the decrypted report,
-//! narrowed by `--revoke`, sent to the server.
+//! `safehold case code`: taxonomy codes sent to the server. Coding carries no consent: the
+//! record is the reporter's; `--revoke` narrows it (never widens), in a request of its own.
 
 use anyhow::anyhow;
 
 use super::super::staff_client::{StaffArgs, StaffClient};
 use super::super::terminal_text::say;
-use super::show::{open_case, yes};
+use super::show::yes;
 use crate::domain::{Purpose, list as list_of};
-use crate::wire::{CodeRequest, CodingView};
+use crate::wire::{CodeRequest, CodingView, ConsentView, NarrowConsentRequest};
 
 /// `safehold case code` options: one flag per taxonomy field.
 #[derive(Debug, clap::Args)]
@@ -64,6 +64,14 @@ pub struct CodeArgs {
     /// refrained_from_cooperating, anonymous_only.
     #[arg(long, value_delimiter = ',')]
     chilling_effect: Vec<String>,
+    /// Already raised with the UN: none, sp_communication, treaty_body_case, sg_report,
+    /// other_un_document, unknown (the reference itself goes in the thread, never here).
+    #[arg(long, value_delimiter = ',')]
+    prior_un_referral: Vec<String>,
+    /// Other UN actors already aware: none, ohchr, resident_coordinator, peace_operation,
+    /// special_procedures, treaty_body, other.
+    #[arg(long, value_delimiter = ',')]
+    other_un_actors: Vec<String>,
     /// Incident date: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long, requires = "precision")]
     incident_date: Option<String>,
@@ -73,11 +81,14 @@ pub struct CodeArgs {
     /// Any other taxonomy field, as FIELD=CODE (repeatable).
     #[arg(long = "set", value_name = "FIELD=CODE")]
     set: Vec<String>,
-    /// Record the consent the reporter gave in the report (the default; stated for clarity).
-    #[arg(long)]
+    /// Accepted for old scripts; has no effect: coding carries no consent, the server holds
+    /// the reporter's own record.
+    #[arg(long, hide = true)]
     consent_from_report: bool,
-    /// Record a consent purpose as withdrawn since the report (ohchr_reprisals_team,
-    /// named_mechanism, sg_report_named, sg_report_anonymous, statistics).
+    /// Record a consent purpose as refused (the reporter said so in the thread, say):
+    /// ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous,
+    /// statistics. This only narrows the reporter's record; nothing can widen it but the
+    /// reporter.
     #[arg(long, value_delimiter = ',')]
     revoke: Vec<String>,
 }
@@ -129,6 +140,8 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
     put("attribution", args.attribution.into_iter().collect());
     put("target", args.target);
     put("chilling_effect", args.chilling_effect);
+    put("prior_un_referral", args.prior_un_referral);
+    put("other_un_actors", args.other_un_actors);
     put("incident_date", args.incident_date.into_iter().collect());
     put(
         "incident_date_precision",
@@ -140,21 +153,27 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
             .ok_or_else(|| anyhow!("--set takes FIELD=CODE, e.g. --set victim_kind=group"))?;
         put(field.trim(), vec![value.to_owned()]);
     }
-    // The consent is in the report, which only this machine can read.
-    let (_, report, _) = open_case(&client, &args.id).await?;
-    let mut consent = report.consent;
-    for purpose in revoked {
-        consent.withdraw(purpose);
-    }
-    drop(report);
     let token = client.token()?;
-    let view: CodingView = client
+    let mut view: CodingView = client
         .post_json(
             &format!("/api/v1/cases/{}/codes", args.id),
-            &CodeRequest { codes, consent },
+            &CodeRequest {
+                codes,
+                consent: None,
+            },
             Some(&token),
         )
         .await?;
+    if !revoked.is_empty() {
+        let narrowed: ConsentView = client
+            .post_json(
+                &format!("/api/v1/cases/{}/consent/narrow", args.id),
+                &NarrowConsentRequest { withdraw: revoked },
+                Some(&token),
+            )
+            .await?;
+        view.consent = narrowed.consent;
+    }
     if client.json {
         say!("{}", serde_json::to_string_pretty(&view)?);
         return Ok(());
@@ -170,7 +189,7 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
     }
     let c = &view.consent;
     say!(
-        "Consent recorded: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
+        "The reporter's consent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
         yes(c.ohchr_reprisals_team),
         yes(c.named_mechanism),
         yes(c.sg_report_named),

@@ -7,12 +7,16 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::super::pinned_keyring::escalation_recipients;
 use super::super::staff_client::StaffClient;
-use super::super::terminal_text::{say, say_err};
+use super::super::terminal_text::{ask, one_line, say, say_err};
+use super::communication;
 use super::show::open_case;
 use crate::crypto::seal;
 use crate::domain::Purpose;
-use crate::envelope::{Escalation, REDACTABLE};
-use crate::wire::{CodingView, EscalateRequest, EscalationRecipientView, EscalationView};
+use crate::envelope::{COMMUNICATION_LANGUAGES, Escalation, REDACTABLE, Submitter};
+use crate::wire::{
+    CodingView, ConsentView, EscalateRequest, EscalationRecipientView, EscalationView,
+    SubmitterView,
+};
 
 pub(super) async fn escalate(
     client: &StaffClient,
@@ -20,7 +24,15 @@ pub(super) async fn escalate(
     to: &str,
     redact: &[String],
     copy_ohchr: bool,
+    yes: bool,
+    language: &str,
 ) -> anyhow::Result<()> {
+    if !COMMUNICATION_LANGUAGES.contains(&language) {
+        anyhow::bail!(
+            "--language {language}: the communication can be written in {}",
+            COMMUNICATION_LANGUAGES.join(", ")
+        );
+    }
     for r in redact {
         if !REDACTABLE.contains(&r.as_str()) {
             anyhow::bail!("cannot redact `{r}`; redactable: {}", REDACTABLE.join(", "));
@@ -48,11 +60,26 @@ pub(super) async fn escalate(
             recipient.purpose
         );
     }
-    if !report.consent.allows(recipient.purpose) {
+    // The reporter's record as the server holds it now: they may have changed it since the
+    // report. The package carries this record; the server checks it again when storing.
+    let current: ConsentView = client.get(&format!("/api/v1/cases/{id}/consent")).await?;
+    if !current.consent.allows(recipient.purpose) {
         anyhow::bail!(
-            "the reporter did not consent to `{}`, which {to} requires; nothing was sent. Ask the reporter (safehold case reply) and record new consent before escalating",
+            "the reporter's current consent does not allow `{}`, which {to} requires; nothing was sent. Only the reporter can give it, from their receipt page; you may ask them (safehold case reply)",
             recipient.purpose
         );
+    }
+    if recipient.purpose == Purpose::NamedMechanism {
+        match &current.mechanism {
+            Some(m) if recipient.mechanisms.contains(m) => {}
+            Some(m) => anyhow::bail!(
+                "the reporter consented to share with the UN mechanism they engaged with, `{m}`; {to} covers {}, not `{m}`; nothing was sent",
+                recipient.mechanisms.join(", ")
+            ),
+            None => anyhow::bail!(
+                "the reporter did not say which UN mechanism they engaged with, so nothing can go to {to} under `named_mechanism`; nothing was sent"
+            ),
+        }
     }
     // OHCHR's reprisals team is copied on every escalation (TAXONOMY.md), if the reporter
     // allowed it; each copy is a separate file encrypted to that team's keys only.
@@ -63,7 +90,7 @@ pub(super) async fn escalate(
             .iter()
             .filter(|r| r.purpose == Purpose::OhchrReprisalsTeam && r.name != to)
         {
-            if report.consent.ohchr_reprisals_team {
+            if current.consent.ohchr_reprisals_team {
                 targets.push(other);
             } else {
                 skipped_ohchr = Some(other.name.clone());
@@ -85,9 +112,28 @@ pub(super) async fn escalate(
         .filter(|item| item.verified)
         .map(|item| item.entry)
         .collect();
-    let package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
+    // Mandates do not consider anonymous communications: the operator names who submits.
+    let submitter: SubmitterView = client.get("/api/v1/escalation/submitter").await?;
+    let mut package = Escalation::from_report(&case.id, &report, thread, codes, redact)?;
+    package.consent = current.consent;
+    package.communication_language = Some(language.to_owned());
+    package.submitter = Some(Submitter {
+        organisation: submitter.organisation,
+        contact: submitter.contact,
+    });
     drop(report);
-    let plaintext = package.to_padded_plaintext()?;
+    let description = if recipient.description.is_empty() {
+        recipient.name.clone()
+    } else {
+        recipient.description.clone()
+    };
+    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    if !yes && !confirmed(&package, &names) {
+        anyhow::bail!("nothing was sent. To send without being asked (in a script), add --yes");
+    }
+    let communication = zeroize::Zeroizing::new(communication::render(&package, &description));
+    let plaintext = package.to_padded_plaintext_with(&communication)?;
+    drop(communication);
     drop(package);
     // Each recipient's keys, only if they lie inside the keyring pinned on this machine; all
     // are checked before any package is sent.
@@ -139,6 +185,76 @@ pub(super) async fn escalate(
         say!("{}", serde_json::to_string(&value)?);
     }
     Ok(())
+}
+
+/// Shows the caseworker what the package holds (names of what travels and what is redacted,
+/// never the words) and who gets it, and asks before anything is encrypted.
+fn confirmed(package: &Escalation, to: &[&str]) -> bool {
+    let redacted = |name: &str| package.redacted.iter().any(|r| r == name);
+    let fields: Vec<String> = REDACTABLE
+        .iter()
+        .filter(|f| !matches!(**f, "attachments" | "thread"))
+        .map(|f| {
+            if redacted(f) {
+                format!("{f} [redacted]")
+            } else {
+                (*f).to_owned()
+            }
+        })
+        .collect();
+    say_err!(
+        "About to send case {} to {}, encrypted to their keys only:",
+        one_line(&package.case_id),
+        to.join(" and ")
+    );
+    say_err!("  Fields:       {}", fields.join(", "));
+    say_err!(
+        "  Attachments:  {}",
+        if redacted("attachments") {
+            "left out [redacted]".to_owned()
+        } else {
+            package.attachments.len().to_string()
+        }
+    );
+    say_err!(
+        "  Thread:       {} message(s){}",
+        package.thread.len(),
+        if redacted("thread") {
+            ", texts [redacted]"
+        } else {
+            ""
+        }
+    );
+    say_err!(
+        "  Codes:        {}",
+        package.codes.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    say_err!(
+        "  Consent:      {}",
+        Purpose::ALL
+            .iter()
+            .map(|p| format!(
+                "{p} {}",
+                if package.consent.allows(*p) {
+                    "yes"
+                } else {
+                    "no"
+                }
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    say_err!(
+        "  Language:     the reporter's words in {}, headings in {}",
+        one_line(&package.language),
+        package.communication_language.as_deref().unwrap_or("en")
+    );
+    ask!("Send it? [y/N] ");
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 pub(super) async fn escalations(client: &StaffClient, id: &str) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 mod code;
+mod communication;
 mod escalate;
 mod reply;
 mod show;
@@ -105,8 +106,8 @@ pub enum CaseCommand {
         /// The case id.
         id: String,
     },
-    /// Code the incident with taxonomy codes (policy/taxonomy.toml) and record the reporter's
-    /// consent, read here from the decrypted report. Lists take several flags or commas.
+    /// Code the incident with taxonomy codes (policy/taxonomy.toml). Coding carries no consent
+    /// (the reporter's own record stands); --revoke narrows it. Lists take several flags or commas.
     Code(Box<CodeArgs>),
     /// Send an escalation package to a rapporteur: built and encrypted here, to their keys only.
     Escalate {
@@ -126,6 +127,13 @@ pub enum CaseCommand {
         /// package is also sent, encrypted separately, to that team.
         #[arg(long)]
         no_ohchr_copy: bool,
+        /// Send without showing what will be sent and asking first (for scripts).
+        #[arg(long, short)]
+        yes: bool,
+        /// Language of the communication's headings and fixed text: en, fr or es (the
+        /// reporter's words stay as written).
+        #[arg(long, default_value = "en")]
+        language: String,
     },
     /// Show a case's escalation packages and how far each got.
     Escalations {
@@ -204,6 +212,8 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 to,
                 redact,
                 no_ohchr_copy,
+                yes,
+                language,
             } => {
                 escalate(
                     &StaffClient::new(&staff)?,
@@ -211,6 +221,8 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                     &to,
                     &redact,
                     !no_ohchr_copy,
+                    yes,
+                    &language,
                 )
                 .await
             }

@@ -89,6 +89,10 @@ pub async fn submit(
     let urgent = form.routing.immediate_danger == Some(true);
     let recipients: Vec<age::x25519::Recipient> = state.route_recipients(route);
 
+    // The server keeps and enforces the same consent the envelope carries, and the mechanism
+    // answer a `named_mechanism` package is checked against.
+    let consent = form.consent;
+    let mechanism = form.routing.mechanism.clone();
     // The receipt comes first: the report carries its reply recipient and thread key.
     let (codephrase, keys) = new_receipt().ok_or_else(|| PageError::unavailable(&lang))?;
     let report = Report::new(
@@ -104,9 +108,17 @@ pub async fn submit(
         .map_err(|_| PageError::unavailable(&lang))?;
     let lookup_key = *keys.lookup_key();
     drop(keys);
-    let public_id = store_report(&state, route, ciphertext, &lookup_key, urgent)
-        .await
-        .map_err(|e| PageError::not_stored(e, &lang))?;
+    let public_id = store_report(
+        &state,
+        route,
+        ciphertext,
+        &lookup_key,
+        urgent,
+        consent,
+        mechanism,
+    )
+    .await
+    .map_err(|e| PageError::not_stored(e, &lang))?;
 
     let page = SubmittedPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),

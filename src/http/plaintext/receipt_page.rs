@@ -141,6 +141,19 @@ pub async fn lookup(
             },
         );
     }
+    let escalated = !state
+        .store()
+        .escalations_of_case(&view.public_id)
+        .await
+        .map_err(|e| PageError::not_read(e, &lang))?
+        .is_empty();
+    let consent = state
+        .store()
+        .consent(&view.public_id)
+        .await
+        .map_err(|e| PageError::not_read(e, &lang))?
+        .map(|r| r.consent)
+        .unwrap_or_default();
     let Ok(csrf_token) = token.authenticity_token() else {
         return Err(PageError::unavailable(&lang));
     };
@@ -150,15 +163,19 @@ pub async fn lookup(
     let sealed_thread_key = thread_key_seal::seal(token_key, &followup_token, keys.thread_key())
         .ok_or_else(|| PageError::unavailable(&lang))?;
     drop(keys);
+    // The consent form gets a token of its own, so each form is good once on its own.
+    let consent_token = followup_token::issue(token_key, &view.public_id, &csrf_token);
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),
         view.public_id,
-        lang.t(&format!("status-{}", view.status)),
+        lang.t(&format!("status-{}", view.status.for_reporter(escalated))),
         view.received_day,
         thread,
         csrf_token,
         followup_token,
         sealed_thread_key,
+        consent,
+        consent_token,
     );
     Ok((token, render(&page)).into_response())
 }

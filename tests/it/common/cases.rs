@@ -17,6 +17,8 @@ pub fn stand_in_report(route: &str, received_day: &str, alert_targets: &[&str]) 
         ciphertext: b"age ciphertext stand-in".to_vec(),
         receipt_hash: random_bytes::<32>(),
         urgent: false,
+        consent: ConsentRecord::default(),
+        mechanism: None,
         alert_targets: alert_targets.iter().map(|t| (*t).to_owned()).collect(),
     }
 }
@@ -46,7 +48,11 @@ impl CodedCase<'_> {
 
 /// Writes `case` to the store; returns its id. Every status change and the coding must take.
 pub async fn insert_coded_case(store: &Store, case: CodedCase<'_>) -> String {
-    let report = stand_in_report(case.route, "2025-07-01", &[]);
+    let mut report = stand_in_report(case.route, "2025-07-01", &[]);
+    report.consent = ConsentRecord {
+        statistics: case.statistics,
+        ..ConsentRecord::default()
+    };
     let id = report.public_id.clone();
     store.insert_report(report).await.unwrap();
     let alert = AlertEvent {
@@ -74,18 +80,9 @@ pub async fn insert_coded_case(store: &Store, case: CodedCase<'_>) -> String {
         );
         from = to;
     }
-    let consent = ConsentRecord {
-        statistics: case.statistics,
-        ..ConsentRecord::default()
-    };
     assert!(
         store
-            .set_coding(
-                &id,
-                &case.codes,
-                consent,
-                Audit::new(case.coder, Action::Code),
-            )
+            .set_coding(&id, &case.codes, Audit::new(case.coder, Action::Code),)
             .await
             .unwrap()
     );

@@ -9,8 +9,8 @@ pub use safehold::crypto::seal;
 pub use safehold::crypto::thread::ThreadKey;
 pub use safehold::domain::{AlertKind, Author, CaseStatus, Consent as ConsentRecord};
 pub use safehold::envelope::{
-    Attachment, Channel, Consent, Escalation, FOLLOWUP_FORMAT, Message, ReplyTo, Report,
-    ReportFields, RoutingAnswers,
+    Attachment, Channel, Consent, ESCALATION_FORMAT_V1, Escalation, FOLLOWUP_FORMAT, Message,
+    ReplyTo, Report, ReportFields, RoutingAnswers,
 };
 pub use safehold::store::{
     AlertEvent, Audit, Backend, MessageOutcome, NewMessage, NewReport, StaffIdentity, StatsCodeRow,

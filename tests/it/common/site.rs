@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use super::form::{FormReport, FormSession, Submitted};
+use super::form::{FormReport, FormSession, Submitted, hidden_value};
 use super::library::{
     Channel, Codephrase, Consent, ReceiptKeys, Report, ReportFields, RoutesResponse,
     RoutingAnswers, SubmitResponse, seal,
@@ -108,6 +108,68 @@ impl Site {
         (status, response.text().await.unwrap(), session.cookie)
     }
 
+    /// Opens the receipt page with `codephrase` and sends its consent form with the boxes
+    /// `ticked` (`consent_ohchr`, `consent_statistics`, …) from the same browser: (status,
+    /// page, the form as sent, for replays).
+    pub async fn change_consent_form(
+        &self,
+        codephrase: &str,
+        ticked: &[&str],
+    ) -> (u16, String, Vec<(String, String)>, String) {
+        let (status, page, cookie) = self.receipt_lookup(codephrase).await;
+        assert_eq!(status, 200, "{page}");
+        let form = &page[page.find("id=\"consent-form\"").expect("consent form")..];
+        let mut fields = vec![
+            (
+                "authenticity_token".to_owned(),
+                hidden_value(form, "authenticity_token").unwrap(),
+            ),
+            (
+                "receipt_token".to_owned(),
+                hidden_value(form, "receipt_token").unwrap(),
+            ),
+        ];
+        for name in ticked {
+            fields.push(((*name).to_owned(), "yes".to_owned()));
+        }
+        let (status, answer) = self.post_consent_form(&cookie, &fields).await;
+        (status, answer, fields, cookie)
+    }
+
+    /// `POST /receipt/consent` with `fields` and the CSRF `cookie`: (status, page).
+    pub async fn post_consent_form(
+        &self,
+        cookie: &str,
+        fields: &[(String, String)],
+    ) -> (u16, String) {
+        let response = self
+            .client
+            .post(self.endpoint("/receipt/consent"))
+            .header("cookie", cookie)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
+    /// `POST /api/v1/receipt/consent` with the receipt `keys` and `flags`: (status, body).
+    pub async fn change_consent_api(&self, keys: &ReceiptKeys, flags: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.endpoint("/api/v1/receipt/consent"))
+            .json(&json!({
+                "receipt_verifier": STANDARD.encode(keys.lookup_key()),
+                "consent": flags,
+            }))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     // ─── The report API ───────────────────────────────────────────────────────────────────
 
     /// `GET path` without credentials, read as JSON.
@@ -131,10 +193,10 @@ impl Site {
     pub async fn api_submission(&self, route: &str, text: &str) -> ApiSubmission {
         let codephrase = Codephrase::generate();
         let keys = ReceiptKeys::derive(&codephrase).unwrap();
-        let plaintext = sample_report_for(text, &keys)
-            .to_padded_plaintext()
-            .unwrap();
-        self.api_submission_keyed(route, codephrase, keys, |recipients, slots| {
+        let report = sample_report_for(text, &keys);
+        let plaintext = report.to_padded_plaintext().unwrap();
+        let consent = report.consent;
+        self.api_submission_keyed(route, codephrase, keys, consent, |recipients, slots| {
             seal::encrypt_in_slots(&plaintext, recipients, slots).unwrap()
         })
         .await
@@ -146,10 +208,20 @@ impl Site {
         let plaintext = report.to_padded_plaintext().unwrap();
         let codephrase = Codephrase::generate();
         let keys = ReceiptKeys::derive(&codephrase).unwrap();
-        self.api_submission_keyed(route, codephrase, keys, |recipients, slots| {
-            seal::encrypt_in_slots(&plaintext, recipients, slots).unwrap()
-        })
-        .await
+        let mut submission = self
+            .api_submission_keyed(
+                route,
+                codephrase,
+                keys,
+                report.consent,
+                |recipients, slots| seal::encrypt_in_slots(&plaintext, recipients, slots).unwrap(),
+            )
+            .await;
+        // The mechanism answer travels beside the ciphertext, as the page sends it.
+        if let Some(mechanism) = &report.routing.mechanism {
+            submission.body["mechanism"] = json!(mechanism);
+        }
+        submission
     }
 
     /// An API submission for `route` whose ciphertext `encrypt` makes from the route's
@@ -161,17 +233,24 @@ impl Site {
     ) -> ApiSubmission {
         let codephrase = Codephrase::generate();
         let keys = ReceiptKeys::derive(&codephrase).unwrap();
-        self.api_submission_keyed(route, codephrase, keys, |recipients, _| encrypt(recipients))
-            .await
+        self.api_submission_keyed(
+            route,
+            codephrase,
+            keys,
+            Consent::default(),
+            |recipients, _| encrypt(recipients),
+        )
+        .await
     }
 
     /// The request body for a report on `route` that `encrypt` seals from the route's
-    /// recipients and the recipient slots, with the receipt `keys`.
+    /// recipients and the recipient slots, with the receipt `keys` and `consent` beside it.
     async fn api_submission_keyed(
         &self,
         route: &str,
         codephrase: Codephrase,
         keys: ReceiptKeys,
+        consent: Consent,
         encrypt: impl FnOnce(&[age::x25519::Recipient], usize) -> Vec<u8>,
     ) -> ApiSubmission {
         let routes = self.routes().await;
@@ -188,6 +267,7 @@ impl Site {
         let ciphertext = encrypt(&recipients, recipient_slots(&routes));
         let body = json!({
             "route_tag": route.tag,
+            "consent": consent.flags(),
             "ciphertext": STANDARD.encode(&ciphertext),
             "receipt_verifier": STANDARD.encode(keys.lookup_key()),
         });
