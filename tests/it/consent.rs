@@ -471,6 +471,19 @@ async fn withdrawal_takes_effect_at_once_for_escalations_and_statistics(backend:
         .await;
     assert_eq!(status, 200);
 
+    // The caseworker sees the record the server enforces now, beside the report's own.
+    let (ok, out, err) = bruno(&["case", "show", &id]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Consent now (the reporter's current record, which the server enforces): OHCHR reprisals team yes, named mechanism no"),
+        "{out}"
+    );
+    let at_intake = out
+        .lines()
+        .find(|l| l.starts_with("Consent at intake (inside the report):"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(at_intake.contains("named mechanism yes"), "{at_intake}");
+
     // The next escalation is refused by the CLI and, for a CLI that skips its check, by the
     // server; nothing is stored.
     let (ok, _, err) = bruno(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);

@@ -156,13 +156,16 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     assert!(out.contains("invoice\\u202efdp.exe"), "{out}");
     assert!(out.contains("\\u009b2J"), "{out}");
     assert!(out.contains("\\u001b[2A\\u001b[2K"), "{out}");
-    let consent_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("Consent:")).collect();
+    let consent_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("Consent")).collect();
+    assert_eq!(consent_lines.len(), 2, "{out}");
     assert_eq!(
-        consent_lines,
-        vec![
-            "Consent: OHCHR reprisals team yes, named mechanism yes, SG report named no, SG report anonymous yes, statistics yes"
-        ],
+        consent_lines[0],
+        "Consent at intake (inside the report): OHCHR reprisals team yes, named mechanism yes, SG report named no, SG report anonymous yes, statistics yes",
         "a forged consent line starts no line of its own: {out}"
+    );
+    assert!(
+        consent_lines[1].starts_with("Consent now (the reporter's current record"),
+        "{out}"
     );
     assert!(
         out.contains("--- #1 from reporter"),

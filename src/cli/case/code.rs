@@ -5,7 +5,7 @@ use anyhow::anyhow;
 
 use super::super::staff_client::{StaffArgs, StaffClient};
 use super::super::terminal_text::say;
-use super::show::yes;
+use super::show::consent_line;
 use crate::domain::{Purpose, list as list_of};
 use crate::wire::{CodeRequest, CodingView, ConsentView, NarrowConsentRequest};
 
@@ -187,14 +187,6 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
         };
         say!("  {field:<24} {}{mark}", values.join(", "));
     }
-    let c = &view.consent;
-    say!(
-        "The reporter's consent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
-        yes(c.ohchr_reprisals_team),
-        yes(c.named_mechanism),
-        yes(c.sg_report_named),
-        yes(c.sg_report_anonymous),
-        yes(c.statistics)
-    );
+    say!("The reporter's consent: {}", consent_line(&view.consent));
     Ok(())
 }

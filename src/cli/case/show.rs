@@ -20,8 +20,8 @@ use super::super::terminal_text::{one_line, quoted, say, say_err};
 use crate::crypto::ThreadKey;
 use crate::crypto::seal::SealError;
 use crate::domain::{CaseStatus, thread_gaps};
-use crate::envelope::{FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
-use crate::wire::CaseDetail;
+use crate::envelope::{Consent, FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
+use crate::wire::{CaseDetail, ConsentView};
 
 /// A message of the thread, opened here, and whether its thread MAC verified.
 pub(super) struct ThreadItem {
@@ -168,6 +168,8 @@ pub(super) async fn show(
     save_attachments: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let (case, report, thread) = open_case(client, id).await?;
+    // What the server enforces now: the reporter may have changed it since the report.
+    let current: ConsentView = client.get(&format!("/api/v1/cases/{id}/consent")).await?;
     if client.json {
         let mut value = serde_json::to_value(&report)?;
         value["case"] = serde_json::json!({ "id": case.id, "route": case.route, "status": case.status, "received_day": case.received_day });
@@ -186,6 +188,7 @@ pub(super) async fn show(
             .flat_map(|(_, missing)| missing)
             .collect::<Vec<i64>>()
             .into();
+        value["current_consent"] = serde_json::to_value(&current.consent)?;
         // The reply channel is for this machine only; scripts never need the thread key.
         if let Some(object) = value.as_object_mut() {
             object.remove("reply_to");
@@ -193,6 +196,10 @@ pub(super) async fn show(
         say!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_report(&case, &report);
+        say!(
+            "Consent now (the reporter's current record, which the server enforces): {}",
+            consent_line(&current.consent)
+        );
         let positions: Vec<i64> = thread.iter().map(|item| item.entry.seq).collect();
         let gaps = thread_gaps(&positions);
         for (index, item) in thread.iter().enumerate() {
@@ -259,14 +266,9 @@ fn print_report(case: &CaseDetail, report: &Report) {
             quoted(if text.is_empty() { "-" } else { text })
         );
     }
-    let c = &report.consent;
     say!(
-        "\nConsent: OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
-        yes(c.ohchr_reprisals_team),
-        yes(c.named_mechanism),
-        yes(c.sg_report_named),
-        yes(c.sg_report_anonymous),
-        yes(c.statistics)
+        "\nConsent at intake (inside the report): {}",
+        consent_line(&report.consent)
     );
     say!("Attachments: {}", report.attachments.len());
     for a in &report.attachments {
@@ -283,6 +285,18 @@ fn print_report(case: &CaseDetail, report: &Report) {
             }
         );
     }
+}
+
+/// One consent record on one line, as every reader shows it.
+pub(super) fn consent_line(c: &Consent) -> String {
+    format!(
+        "OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
+        yes(c.ohchr_reprisals_team),
+        yes(c.named_mechanism),
+        yes(c.sg_report_named),
+        yes(c.sg_report_anonymous),
+        yes(c.statistics)
+    )
 }
 
 pub(super) fn yes(b: bool) -> &'static str {
