@@ -43,6 +43,7 @@ const NEVER_LOGGED: &[&str] = &[
 ];
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    config.connections.check_descriptors()?;
     let server = crate::server::build(&config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
@@ -67,7 +68,13 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .map(|r| crate::retention::spawn_daily(server.store.clone(), r));
     // Keys reload on SIGHUP and when keys/ changes; a removed or rotated key ends its sessions.
     let keyring_reload = server.keyring_reload.spawn(config.keys_poll);
-    let served = http::serve(listener, server.router, shutdown_signal()).await;
+    let served = http::serve(
+        listener,
+        server.router,
+        config.connections,
+        shutdown_signal(),
+    )
+    .await;
     if let Some(task) = retention {
         task.abort();
     }

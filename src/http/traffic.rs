@@ -22,6 +22,10 @@ pub struct Traffic {
 
 /// Largest codephrase lookup body.
 const RECEIPT_BODY_BYTES: usize = 16 * 1024;
+/// Largest login body: a role, a name of at most 64 bytes and a nonce fit many times over.
+pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+/// Largest body of a staff change that carries no ciphertext (case status, codes, victims).
+pub const SMALL_JSON_BODY_BYTES: usize = 64 * 1024;
 
 impl Traffic {
     /// The limits the configuration sets; starts the task that forgets idle clients.
@@ -54,6 +58,17 @@ impl Traffic {
     /// JSON writes from programs: ciphertext uploads and logins.
     pub fn api(&self, routes: Router<AppState>) -> Router<AppState> {
         limited(routes, self.api_body_bytes, &self.api)
+    }
+
+    /// Staff logins: the API's rate limit, and bodies too small to carry anything but a
+    /// name and a nonce.
+    pub fn login(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, LOGIN_BODY_BYTES, &self.api)
+    }
+
+    /// Staff reads and small JSON changes without ciphertext (global limit only).
+    pub fn small_json(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, SMALL_JSON_BODY_BYTES, &self.page)
     }
 
     /// Codephrase lookups, which each cost a memory-hard derivation or a guess.

@@ -13,6 +13,8 @@ mod bad_input;
 mod browser;
 mod canary;
 mod casework;
+mod connections;
+mod disk_full;
 mod durability;
 mod escalation;
 mod form_intake;
