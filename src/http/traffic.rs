@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 use super::AppState;
-use super::ratelimit::{self, ClientIp, Limit};
+use super::ratelimit::{self, Admission, ClientIp, Limit};
 use crate::config::ServeConfig;
 
 /// The limits of each class of route.
@@ -33,10 +33,17 @@ impl Traffic {
         let key = ClientIp::new(&config.trusted_proxies);
         let limits = &config.rate_limits;
         let global = ratelimit::global(limits.global_per_second);
-        let form = Limit::per_minute(limits.form_per_minute, key.clone(), global.clone());
-        let api = Limit::per_minute(limits.api_per_minute, key.clone(), global.clone());
-        let receipt = Limit::per_minute(limits.receipt_per_minute, key.clone(), global.clone());
-        let page = Limit::per_minute(0, key, global);
+        let spend = |admission| global.clone().map(|g| (g, admission));
+        let form = Limit::per_minute(limits.form_per_minute, key.clone(), spend(Admission::Form));
+        let api = Limit::per_minute(limits.api_per_minute, key.clone(), spend(Admission::Json));
+        let receipt = Limit::per_minute(
+            limits.receipt_per_minute,
+            key.clone(),
+            spend(Admission::JsonOrForm),
+        );
+        // Reads are cheap and never spend the submissions' global budget: they have their own.
+        let reads = ratelimit::global(limits.global_per_second.saturating_mul(10));
+        let page = Limit::per_minute(0, key, reads.map(|r| (r, Admission::Any)));
         spawn_limiter_cleanup(vec![form.clone(), api.clone(), receipt.clone()]);
         Traffic {
             form,
@@ -76,7 +83,7 @@ impl Traffic {
         limited(routes, RECEIPT_BODY_BYTES, &self.receipt)
     }
 
-    /// Reads: pages, listings, downloads (global limit only).
+    /// Reads: pages, listings, downloads (the connection limits only).
     pub fn page(&self, routes: Router<AppState>) -> Router<AppState> {
         routes.layer(axum::middleware::from_fn_with_state(
             self.page.clone(),
