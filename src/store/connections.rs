@@ -48,3 +48,27 @@ pub(super) async fn check_postgres_session(conn: &mut PgConnection) -> Result<()
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::*;
+
+    /// A transaction that sqlx does not know of (as after a failed `COMMIT` that SQLite did
+    /// not roll back, or a `ROLLBACK TO` that left one open) is caught by asking SQLite.
+    #[tokio::test]
+    async fn a_connection_with_a_transaction_open_is_not_reused() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        assert!(sqlite_reusable(&mut conn).await.unwrap());
+        sqlx::raw_sql("BEGIN").execute(&mut conn).await.unwrap();
+        assert!(!conn.is_in_transaction(), "sqlx does not know of it");
+        assert!(!sqlite_reusable(&mut conn).await.unwrap());
+        sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.unwrap();
+        assert!(sqlite_reusable(&mut conn).await.unwrap());
+        // And one that sqlx counts as open.
+        let tx = conn.begin().await.unwrap();
+        std::mem::forget(tx);
+        assert!(!sqlite_reusable(&mut conn).await.unwrap());
+    }
+}

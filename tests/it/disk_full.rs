@@ -107,9 +107,10 @@ async fn disk_full_loses_no_acknowledged_report_and_refuses_fast() {
     // disk has been full for a while.
     let mut acknowledged = Vec::new();
     let mut refused = 0;
+    let mut other_statuses = Vec::new();
     let mut slowest_refusal = Duration::ZERO;
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(120) {
+    while started.elapsed() < Duration::from_secs(60) {
         let answers = futures_util::future::join_all(
             (0..16).map(|_| submit(&client, &server.url, with_fresh_verifier(&template))),
         )
@@ -118,7 +119,9 @@ async fn disk_full_loses_no_acknowledged_report_and_refuses_fast() {
             match id {
                 Some(id) => acknowledged.push(id),
                 None => {
-                    assert_eq!(status, 503, "a full disk is a 503, not another status");
+                    if status != 503 {
+                        other_statuses.push(status);
+                    }
                     refused += 1;
                     slowest_refusal = slowest_refusal.max(took);
                 }
@@ -132,20 +135,11 @@ async fn disk_full_loses_no_acknowledged_report_and_refuses_fast() {
         "disk full: {} acknowledged, {refused} refused, slowest refusal {slowest_refusal:?}",
         acknowledged.len()
     );
-    assert!(refused >= 48, "the disk never filled");
-    assert!(
-        slowest_refusal < Duration::from_secs(3),
-        "a full disk is refused at once, not after waiting for a lock: {slowest_refusal:?}"
-    );
 
     // Space returns: the same server stores reports again, without a restart.
     disk.grow(16 * 1024);
-    let (id, status, _) = submit(&client, &server.url, with_fresh_verifier(&template)).await;
-    assert_eq!(
-        status, 201,
-        "the server recovers by itself when space returns"
-    );
-    acknowledged.push(id.unwrap());
+    let (id, recovered, _) = submit(&client, &server.url, with_fresh_verifier(&template)).await;
+    acknowledged.extend(id);
 
     // A crash, then a restart: every acknowledged report and its alert is on disk.
     server.kill();
@@ -169,6 +163,17 @@ async fn disk_full_loses_no_acknowledged_report_and_refuses_fast() {
         acknowledged.len() - lost.len(),
         acknowledged.len()
     );
+    // Every figure is printed before the first assertion, so a failing run still gives them.
     assert!(lost.is_empty(), "acknowledged reports lost: {lost:?}");
     assert_eq!(alerts_lost, 0, "alerts of acknowledged reports lost");
+    assert!(refused >= 48, "the disk never filled");
+    assert_eq!(other_statuses, Vec::<u16>::new(), "a full disk is a 503");
+    assert!(
+        slowest_refusal < Duration::from_secs(3),
+        "a full disk is refused at once, not after waiting for a lock: {slowest_refusal:?}"
+    );
+    assert_eq!(
+        recovered, 201,
+        "the server recovers by itself when space returns"
+    );
 }

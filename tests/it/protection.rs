@@ -176,11 +176,11 @@ async fn refused_junk_and_page_reads_spend_no_global_budget() {
     .await;
     let client = server.client();
     let reports = format!("{}/api/v1/reports", server.url);
-    // One client's junk: the wrong content type, then refusals by its own limit.
-    for _ in 0..20 {
+    // Five clients' junk: the wrong content type, then refusals by their own limits.
+    for n in 0..20 {
         let status = client
             .post(&reports)
-            .header("x-forwarded-for", "203.0.113.9")
+            .header("x-forwarded-for", format!("203.0.113.{}", 9 + n % 5))
             .header("content-type", "text/plain")
             .body("junk")
             .send()
