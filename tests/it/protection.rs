@@ -169,7 +169,7 @@ async fn ipv6_clients_are_keyed_by_their_64() {
 #[tokio::test]
 async fn refused_junk_and_page_reads_spend_no_global_budget() {
     let server = TestServer::start_with(Backend::Sqlite, |c| {
-        c.rate_limits.global_per_second = 2;
+        c.rate_limits.global_per_second = 3;
         c.rate_limits.api_per_minute = 1;
         c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
@@ -183,6 +183,18 @@ async fn refused_junk_and_page_reads_spend_no_global_budget() {
             .header("x-forwarded-for", format!("203.0.113.{}", 9 + n % 5))
             .header("content-type", "text/plain")
             .body("junk")
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_ne!(status, 500);
+    }
+    // One client's well-formed flood: its own limit refuses it before the global budget.
+    for _ in 0..10 {
+        let status = client
+            .post(&reports)
+            .header("x-forwarded-for", "203.0.113.30")
+            .json(&serde_json::json!({}))
             .send()
             .await
             .unwrap()
