@@ -128,6 +128,10 @@ async fn slow_header_flood_cannot_lock_reporters_out() {
     }
     eprintln!("reporters served during a slow-header flood: {served} of 7, slowest {slowest:?}");
     assert_eq!(served, 7, "a slow-header flood locked reporters out");
+    assert!(
+        slowest < Duration::from_secs(10),
+        "reporters waited for the flood's connections: {slowest:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
