@@ -54,6 +54,12 @@ pub struct ServeArgs {
     /// Seconds a request may take, upload included; Tor is slow [default: 300].
     #[arg(long, env = "SAFEHOLD_REQUEST_TIMEOUT_SECS")]
     pub request_timeout_secs: Option<u64>,
+    /// Seconds a client has to send a request's headers [default: 30].
+    #[arg(long, env = "SAFEHOLD_HEADER_READ_TIMEOUT_SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Client connections served at once; must stay below the open-file limit [default: 512].
+    #[arg(long, env = "SAFEHOLD_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
     /// Hours a staff session lasts after login [default: 8].
     #[arg(long, env = "SAFEHOLD_SESSION_HOURS")]
     pub session_hours: Option<u64>,
@@ -97,6 +103,8 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     trusted_proxies: Option<Vec<IpNet>>,
     request_timeout_secs: Option<u64>,
+    header_read_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
     session_hours: Option<u64>,
     keys_poll_seconds: Option<u64>,
     form_per_minute: Option<u32>,
@@ -141,6 +149,8 @@ pub struct ServeConfig {
     pub trusted_proxies: Vec<IpNet>,
     /// Time limit of one request.
     pub request_timeout: Duration,
+    /// How many connections, and how long a client may take to send its headers.
+    pub connections: crate::http::ConnectionLimits,
     /// Rate limits per traffic class.
     pub rate_limits: RateLimits,
     /// Lifetime of a staff session.
@@ -271,6 +281,19 @@ impl ServeArgs {
                 .or(file.trusted_proxies)
                 .unwrap_or_default(),
             request_timeout: Duration::from_secs(request_timeout_secs),
+            connections: crate::http::ConnectionLimits {
+                max_connections: self
+                    .max_connections
+                    .or(file.max_connections)
+                    .unwrap_or(512)
+                    .max(1),
+                header_read_timeout: Duration::from_secs(
+                    self.header_read_timeout_secs
+                        .or(file.header_read_timeout_secs)
+                        .unwrap_or(30)
+                        .max(1),
+                ),
+            },
             session: Duration::from_secs(
                 self.session_hours
                     .or(file.session_hours)

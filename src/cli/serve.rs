@@ -47,6 +47,7 @@ const NEVER_LOGGED: &[&str] = &[
 ];
 
 async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    config.connections.check_descriptors()?;
     let server = crate::server::build(&config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
@@ -73,7 +74,13 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let keyring_reload = server.keyring_reload.spawn(config.keys_poll);
     // The WAL truncated, file times reset, daily counts written, PostgreSQL tables rewritten.
     let maintenance = crate::maintenance::spawn(server.store.clone());
-    let served = http::serve(listener, server.router, shutdown_signal()).await;
+    let served = http::serve(
+        listener,
+        server.router,
+        config.connections,
+        shutdown_signal(),
+    )
+    .await;
     if let Some(task) = retention {
         task.abort();
     }

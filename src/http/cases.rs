@@ -20,7 +20,7 @@ use crate::wire::{CaseDetail, CaseListQuery, CaseView, MessageView, StatusReques
 
 /// `GET /api/v1/cases`, `GET /api/v1/cases/{id}`, `POST /api/v1/cases/{id}/status`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
-    traffic.page(
+    traffic.small_json(
         Router::new()
             .route("/api/v1/cases", get(list_cases))
             .route("/api/v1/cases/{id}", get(pull))

@@ -20,7 +20,7 @@ use crate::wire::{CodeRequest, CodingView, VictimLinkRequest};
 
 /// `GET|POST /api/v1/cases/{id}/codes`, `POST /api/v1/cases/{id}/victim`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
-    traffic.page(
+    traffic.small_json(
         Router::new()
             .route("/api/v1/cases/{id}/codes", get(codes).post(code))
             .route("/api/v1/cases/{id}/victim", post(link_victim)),

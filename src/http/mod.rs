@@ -6,8 +6,9 @@
 //!   clients check the audit chain with), `keyring_reload`, `cases`, `replies`, `coding`,
 //!   `escalations`, `inbox`, `live_stats`;
 //! - the public: `stats` (statistics releases), `assets`;
-//! - around them: `state`, `failure` (every error answer), `traffic` (body and rate limits per
-//!   class of route), `middleware` (headers, daily request counts, panics).
+//! - around them: `connections` (how many, header-read timeout, half-close), `state`,
+//!   `failure` (every error answer), `traffic` (body and rate limits per class of route),
+//!   `middleware` (headers, daily request counts, panics).
 //!
 //! This file only merges the routers and applies the layers.
 
@@ -16,6 +17,7 @@ mod audit_proof;
 mod cases;
 mod client_ciphertext;
 mod coding;
+mod connections;
 mod consent;
 mod escalations;
 mod expiring_secret;
@@ -38,20 +40,17 @@ pub mod stats;
 mod thread;
 mod traffic;
 
-use std::future::Future;
-use std::net::SocketAddr;
-
 use axum::Router;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::Response;
-use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServeConfig;
 use failure::{Client, Failure};
 use traffic::Traffic;
 
+pub use connections::{ConnectionLimits, serve};
 pub use keyring_reload::{KeyringReload, Reloaded};
 pub use middleware::CONTENT_SECURITY_POLICY;
 pub use state::AppState;
@@ -91,20 +90,6 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
             config.request_timeout,
         ))
         .layer(axum::middleware::from_fn(middleware::catch_panic))
-}
-
-/// Serves `router` on `listener` until `shutdown` resolves; in-flight requests finish first.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
 }
 
 async fn not_found(request: Request) -> Response {

@@ -1,12 +1,21 @@
 //! Request-rate limits per traffic class, in memory only.
 //!
-//! Each class (form, API, receipt) has its own per-client limiter, and one global limiter
-//! covers everything: behind Tor every client arrives from 127.0.0.1, so only the global limit
-//! protects the service there. The client key is the peer address, or the address a trusted
-//! proxy forwarded; forwarding headers from anyone else are ignored. Keys are never logged or
-//! stored.
+//! Each class (form, API, receipt) has its own per-client limiter, and the submission classes
+//! share one global budget: behind Tor every client arrives from 127.0.0.1, so only a global
+//! limit protects the service there. So that one client cannot turn the global budget against
+//! everyone:
+//! - the per-client limit is checked first, and a request it refuses spends nothing global;
+//! - the global budget is charged only for requests that pass the class's cheap admission
+//!   checks (the right content type; for the form, a CSRF cookie), so junk is refused by the
+//!   handler without spending what real reporters need;
+//! - page reads never touch the submissions' global budget: they have their own, ten times
+//!   larger, since a read costs far less than a submission.
+//!
+//! The client key is the peer address, or the address a trusted proxy forwarded, with IPv6
+//! addresses keyed by their /64 (one host usually holds a whole /64); forwarding headers from
+//! anyone else are ignored. Keys are never logged or stored.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,42 +63,112 @@ impl KeyExtractor for ClientIp {
         else {
             return Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         };
+        Ok(per_network(self.client(req, peer)))
+    }
+}
+
+impl ClientIp {
+    /// The client behind `peer`: walk the forwarding chain from the nearest hop (the last
+    /// address of the last header line) towards the first; the first address that is not one
+    /// of our proxies is the client. A malformed entry stops the walk at the last good hop.
+    fn client<T>(&self, req: &axum::http::Request<T>, peer: IpAddr) -> IpAddr {
         if !self.is_trusted(&peer) {
-            return Ok(peer);
+            return peer;
         }
-        // Walk the chain from the nearest hop; the first address that is not one of our
-        // proxies is the client. A malformed entry stops the walk at the last good hop.
         let mut client = peer;
-        for value in req.headers().get_all("x-forwarded-for") {
+        let lines: Vec<_> = req.headers().get_all("x-forwarded-for").iter().collect();
+        for value in lines.into_iter().rev() {
             let Ok(text) = value.to_str() else {
-                return Ok(client);
+                return client;
             };
             for hop in text.rsplit(',') {
                 match hop.trim().parse::<IpAddr>() {
                     Ok(ip) if self.is_trusted(&ip) => client = ip,
-                    Ok(ip) => return Ok(ip),
-                    Err(_) => return Ok(client),
+                    Ok(ip) => return ip,
+                    Err(_) => return client,
                 }
             }
         }
-        Ok(client)
+        client
+    }
+}
+
+/// The rate-limit key of an address: IPv4 as it is, IPv6 by its /64.
+fn per_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            }
+        },
+    }
+}
+
+/// The cheap checks a request must pass before it may spend the global budget. A request
+/// that fails them goes on to its handler, which refuses it with a 4xx at little cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// A form post: multipart, with the CSRF cookie the form page set.
+    Form,
+    /// A JSON body.
+    Json,
+    /// A JSON body or a url-encoded form (the receipt lookup's two shapes).
+    JsonOrForm,
+    /// Any request (reads, which have a budget of their own).
+    Any,
+}
+
+impl Admission {
+    fn admits(self, request: &Request) -> bool {
+        let content_type = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let json = content_type.starts_with("application/json");
+        match self {
+            Admission::Form => {
+                content_type.starts_with("multipart/form-data")
+                    && request
+                        .headers()
+                        .get_all(axum::http::header::COOKIE)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .any(|cookies| cookies.contains(super::state::CSRF_COOKIE))
+            }
+            Admission::Json => json,
+            Admission::Any => true,
+            Admission::JsonOrForm => {
+                json || content_type.starts_with("application/x-www-form-urlencoded")
+            }
+        }
     }
 }
 
 type PerClient = GovernorConfig<ClientIp, NoOpMiddleware>;
 type Global = GovernorConfig<GlobalKeyExtractor, NoOpMiddleware>;
 
-/// One traffic class's limits: per client, plus the shared global limit.
+/// One traffic class's limits: per client, then (for submissions that pass the class's
+/// admission checks) the shared global budget.
 #[derive(Clone)]
 pub struct Limit {
     per_client: Option<Arc<PerClient>>,
-    global: Option<Arc<Global>>,
+    global: Option<(Arc<Global>, Admission)>,
     key: ClientIp,
 }
 
 impl Limit {
-    /// `per_minute` requests per client (0 = unlimited), sharing `global`.
-    pub fn per_minute(per_minute: u32, key: ClientIp, global: Option<Arc<Global>>) -> Limit {
+    /// `per_minute` requests per client (0 = unlimited); requests that pass `admission` also
+    /// spend `global`, when there is one.
+    pub fn per_minute(
+        per_minute: u32,
+        key: ClientIp,
+        global: Option<(Arc<Global>, Admission)>,
+    ) -> Limit {
         let per_client = (per_minute > 0).then(|| {
             let period =
                 Duration::from_millis(60_000 / u64::from(per_minute)).max(Duration::from_nanos(1));
@@ -123,14 +202,19 @@ impl Limit {
                 .as_secs()
                 .max(1)
         };
-        if let Some(global) = &self.global
+        if let Some(config) = &self.per_client
+            && let Ok(key) = self.key.extract(request)
+            && let Err(not_until) = config.limiter().check_key(&key)
+        {
+            return Some(wait(not_until));
+        }
+        if let Some((global, admission)) = &self.global
+            && admission.admits(request)
             && let Err(not_until) = global.limiter().check_key(&())
         {
             return Some(wait(not_until));
         }
-        let config = self.per_client.as_ref()?;
-        let key = self.key.extract(request).ok()?;
-        config.limiter().check_key(&key).err().map(wait)
+        None
     }
 }
 

@@ -27,7 +27,7 @@ use super::json::ApiJson;
 use super::staff::{Staff, parse_role};
 use super::traffic::Traffic;
 use crate::audit::Action;
-use crate::keyring::key_id;
+use crate::keyring::{is_valid_name, key_id};
 use crate::mac::hmac_sha256;
 use crate::store::{Audit, StaffIdentity};
 use crate::wire::{ChallengeRequest, ChallengeResponse, SessionRequest, SessionResponse};
@@ -37,7 +37,7 @@ const CHALLENGE_SECONDS: i64 = 300;
 
 /// `POST /api/v1/session/challenge`, `POST|DELETE /api/v1/session`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
-    traffic.api(
+    traffic.login(
         Router::new()
             .route("/api/v1/session/challenge", post(challenge))
             .route("/api/v1/session", post(session).delete(logout)),
@@ -48,6 +48,11 @@ async fn challenge(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<ChallengeRequest>,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
+    // Checked at the edge: nothing that could never name a key (a NUL byte, megabytes of
+    // text) reaches the database, where a challenge is kept for minutes.
+    if parse_role(&request.role).is_none() || !is_valid_name(&request.name) {
+        return Err(invalid_staff_name());
+    }
     let keyring = state.keyring();
     let person = parse_role(&request.role).and_then(|role| keyring.person(role, &request.name));
     // Unknown people get as many throwaway recipients as a real person might have, chosen
@@ -120,6 +125,13 @@ fn encrypt_nonce(nonce: &[u8], recipients: &[age::x25519::Recipient]) -> Option<
     writer.write_all(nonce).ok()?;
     writer.finish().ok()?;
     Some(out)
+}
+
+fn invalid_staff_name() -> ApiError {
+    ApiError::unprocessable(
+        "invalid_staff_name",
+        "role must be admin, caseworker or rapporteur, and name must be at most 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit: the file name of your key in keys/ without .pub",
+    )
 }
 
 fn login_failed() -> ApiError {

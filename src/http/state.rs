@@ -36,6 +36,9 @@ struct Shared {
     keyring_published_at: Option<String>,
 }
 
+/// The name of the cookie that carries the form's CSRF secret.
+pub const CSRF_COOKIE: &str = "safehold_csrf";
+
 impl AppState {
     /// Assembles the state from loaded parts.
     pub fn new(
@@ -47,7 +50,7 @@ impl AppState {
     ) -> AppState {
         let csrf = CsrfConfig::default()
             .with_key(Some(Key::from(&secrets.csrf_key()[..])))
-            .with_cookie_name("safehold_csrf")
+            .with_cookie_name(CSRF_COOKIE)
             .with_cookie_same_site(SameSite::Strict)
             .with_http_only(true)
             // Over https the cookie must never travel in clear (a network observer or an

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 use super::AppState;
-use super::ratelimit::{self, ClientIp, Limit};
+use super::ratelimit::{self, Admission, ClientIp, Limit};
 use crate::config::ServeConfig;
 
 /// The limits of each class of route.
@@ -22,6 +22,10 @@ pub struct Traffic {
 
 /// Largest codephrase lookup body.
 const RECEIPT_BODY_BYTES: usize = 16 * 1024;
+/// Largest login body: a role, a name of at most 64 bytes and a nonce fit many times over.
+pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+/// Largest body of a staff change that carries no ciphertext (case status, codes, victims).
+pub const SMALL_JSON_BODY_BYTES: usize = 64 * 1024;
 
 impl Traffic {
     /// The limits the configuration sets; starts the task that forgets idle clients.
@@ -29,10 +33,17 @@ impl Traffic {
         let key = ClientIp::new(&config.trusted_proxies);
         let limits = &config.rate_limits;
         let global = ratelimit::global(limits.global_per_second);
-        let form = Limit::per_minute(limits.form_per_minute, key.clone(), global.clone());
-        let api = Limit::per_minute(limits.api_per_minute, key.clone(), global.clone());
-        let receipt = Limit::per_minute(limits.receipt_per_minute, key.clone(), global.clone());
-        let page = Limit::per_minute(0, key, global);
+        let spend = |admission| global.clone().map(|g| (g, admission));
+        let form = Limit::per_minute(limits.form_per_minute, key.clone(), spend(Admission::Form));
+        let api = Limit::per_minute(limits.api_per_minute, key.clone(), spend(Admission::Json));
+        let receipt = Limit::per_minute(
+            limits.receipt_per_minute,
+            key.clone(),
+            spend(Admission::JsonOrForm),
+        );
+        // Reads are cheap and never spend the submissions' global budget: they have their own.
+        let reads = ratelimit::global(limits.global_per_second.saturating_mul(10));
+        let page = Limit::per_minute(0, key, reads.map(|r| (r, Admission::Any)));
         spawn_limiter_cleanup(vec![form.clone(), api.clone(), receipt.clone()]);
         Traffic {
             form,
@@ -56,12 +67,23 @@ impl Traffic {
         limited(routes, self.api_body_bytes, &self.api)
     }
 
+    /// Staff logins: the API's rate limit, and bodies too small to carry anything but a
+    /// name and a nonce.
+    pub fn login(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, LOGIN_BODY_BYTES, &self.api)
+    }
+
+    /// Staff reads and small JSON changes without ciphertext (global limit only).
+    pub fn small_json(&self, routes: Router<AppState>) -> Router<AppState> {
+        limited(routes, SMALL_JSON_BODY_BYTES, &self.page)
+    }
+
     /// Codephrase lookups, which each cost a memory-hard derivation or a guess.
     pub fn receipt(&self, routes: Router<AppState>) -> Router<AppState> {
         limited(routes, RECEIPT_BODY_BYTES, &self.receipt)
     }
 
-    /// Reads: pages, listings, downloads (global limit only).
+    /// Reads: pages, listings, downloads (the connection limits only).
     pub fn page(&self, routes: Router<AppState>) -> Router<AppState> {
         routes.layer(axum::middleware::from_fn_with_state(
             self.page.clone(),

@@ -250,7 +250,7 @@ pub(super) fn parse_line(raw: &str) -> Line {
 }
 
 /// `[a-z0-9][a-z0-9._-]{0,63}`: safe in paths, URLs and policy files.
-pub(super) fn is_valid_name(name: &str) -> bool {
+pub fn is_valid_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     match bytes.first() {
         Some(first) if first.is_ascii_lowercase() || first.is_ascii_digit() => {}

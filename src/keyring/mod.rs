@@ -37,6 +37,7 @@ use age::x25519::Recipient;
 use crate::policy::Problem;
 
 pub use error::{KeyReason, KeyringError};
+pub use folder::is_valid_name;
 pub use key_id::key_id;
 pub use published::{
     ChangeKind, Fingerprint, KeyringChange, PublishedKeyring, PublishedKeyringError,
@@ -44,7 +45,6 @@ pub use published::{
 pub use role::{Person, Role};
 
 use demo::is_demo_recipient;
-use folder::is_valid_name;
 
 /// The validated set of people and keys the server encrypts to; built once at start-up.
 #[derive(Clone, Debug)]

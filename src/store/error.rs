@@ -20,6 +20,11 @@ pub enum StoreError {
     /// The group-commit writer has stopped (the server is shutting down).
     #[error("the database writer has stopped; the server is shutting down")]
     WriterStopped,
+    /// PostgreSQL would acknowledge commits before they are on disk.
+    #[error(
+        "PostgreSQL has synchronous_commit = {0}, so an acknowledged report could be lost in a crash; set synchronous_commit = on for this database or role (ALTER DATABASE ... SET synchronous_commit = on)"
+    )]
+    AsynchronousCommit(String),
     /// Migrations failed at start.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

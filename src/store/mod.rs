@@ -12,6 +12,7 @@
 mod audit;
 mod cases;
 mod coding;
+mod connections;
 mod consent;
 mod counts;
 mod error;
@@ -226,6 +227,12 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        // A connection whose transaction state is in doubt is closed, never reused.
+        .after_release(|conn, _| Box::pin(connections::sqlite_reusable(conn)))
+        .before_acquire(|conn, _| {
+            let reusable = !sqlx::Connection::is_in_transaction(conn);
+            Box::pin(async move { Ok(reusable) })
+        })
         .connect_with(options)
         .await?;
     // Private to the service account, whatever its umask: SQLite gives the WAL and shared
@@ -257,6 +264,11 @@ async fn connect_postgres(url: &str) -> Result<PgPool, StoreError> {
     Ok(PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| Box::pin(connections::check_postgres_session(conn)))
+        .after_release(|conn, _| {
+            let reusable = connections::postgres_reusable(conn);
+            Box::pin(async move { Ok(reusable) })
+        })
         .connect(url)
         .await?)
 }

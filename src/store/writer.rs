@@ -79,49 +79,66 @@ async fn run(pool: Pool, mut rx: mpsc::Receiver<Job>) {
 }
 
 /// Inserts the reports and their alerts in one transaction.
+///
+/// The transaction starts with `BEGIN IMMEDIATE` on SQLite: it takes the write lock at once,
+/// and sqlx refuses it on a connection that is still inside a transaction instead of quietly
+/// nesting a `SAVEPOINT` whose "commit" would never reach disk. A connection that saw any
+/// failure here (a statement, or the `COMMIT` itself, say on a full disk) is closed, not
+/// returned to the pool: closing rolls back whatever it still held.
 async fn insert_batch(pool: &Pool, reports: &[&NewReport]) -> Result<(), StoreError> {
     with_pool!(pool, |p| {
-        let mut tx = p.begin().await?;
-        let mut insert = QueryBuilder::new(
-            "INSERT INTO reports \
-             (public_id, route, received_day, ciphertext, receipt_hash) ",
-        );
-        insert.push_values(reports, |mut row, r| {
-            row.push_bind(r.public_id.as_str())
-                .push_bind(r.route.as_str())
-                .push_bind(r.received_day.as_str())
-                .push_bind(r.ciphertext.as_slice())
-                .push_bind(&r.receipt_hash[..]);
-        });
-        insert.build().execute(&mut *tx).await?;
-        super::consent::insert_intake_consent!(tx, reports.iter().copied());
-
-        // One row per (report × alert target), each with its own random id and idempotency
-        // id. No time is written: a new row is due at once.
-        let rows: Vec<(&NewReport, &str, String, String)> = reports
-            .iter()
-            .flat_map(|r| {
-                r.alert_targets
-                    .iter()
-                    .map(move |t| (*r, t.as_str(), super::new_alert_id(), super::new_alert_id()))
-            })
-            .collect();
-        for chunk in rows.chunks(MAX_ALERT_ROWS) {
-            let mut alerts = QueryBuilder::new(
-                "INSERT INTO outbox (id, kind, route, case_id, urgent, target, idem) ",
+        let mut connection = p.acquire().await?;
+        let result = async {
+            let mut tx =
+                sqlx::Connection::begin_with(&mut *connection, super::audit::begin_statement(p))
+                    .await?;
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO reports \
+                 (public_id, route, received_day, ciphertext, receipt_hash) ",
             );
-            alerts.push_values(chunk, |mut row, (r, target, id, idem)| {
-                row.push_bind(id.as_str())
-                    .push_bind(AlertKind::NewReport.as_str())
+            insert.push_values(reports, |mut row, r| {
+                row.push_bind(r.public_id.as_str())
                     .push_bind(r.route.as_str())
-                    .push_bind(r.public_id.as_str())
-                    .push_bind(r.urgent)
-                    .push_bind(*target)
-                    .push_bind(idem.as_str());
+                    .push_bind(r.received_day.as_str())
+                    .push_bind(r.ciphertext.as_slice())
+                    .push_bind(&r.receipt_hash[..]);
             });
-            alerts.build().execute(&mut *tx).await?;
+            insert.build().execute(&mut *tx).await?;
+            super::consent::insert_intake_consent!(tx, reports.iter().copied());
+
+            // One row per (report × alert target), each with its own random id and idempotency
+            // id. No time is written: a new row is due at once.
+            let rows: Vec<(&NewReport, &str, String, String)> = reports
+                .iter()
+                .flat_map(|r| {
+                    r.alert_targets.iter().map(move |t| {
+                        (*r, t.as_str(), super::new_alert_id(), super::new_alert_id())
+                    })
+                })
+                .collect();
+            for chunk in rows.chunks(MAX_ALERT_ROWS) {
+                let mut alerts = QueryBuilder::new(
+                    "INSERT INTO outbox (id, kind, route, case_id, urgent, target, idem) ",
+                );
+                alerts.push_values(chunk, |mut row, (r, target, id, idem)| {
+                    row.push_bind(id.as_str())
+                        .push_bind(AlertKind::NewReport.as_str())
+                        .push_bind(r.route.as_str())
+                        .push_bind(r.public_id.as_str())
+                        .push_bind(r.urgent)
+                        .push_bind(*target)
+                        .push_bind(idem.as_str());
+                });
+                alerts.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
         }
-        tx.commit().await?;
-        Ok(())
+        .await;
+        // A connection whose transaction failed is not trusted again (see `connections`).
+        if result.is_err() {
+            connection.close_on_drop();
+        }
+        result
     })
 }

@@ -402,3 +402,90 @@ async fn bad_form_posts_are_refused_with_a_page(backend: Backend) {
     server.stop().await;
 }
 on_both_backends!(bad_form_posts_are_refused_with_a_page);
+
+/// A NUL byte (which PostgreSQL cannot store in text) in any text field is a 4xx, or is
+/// carried inside ciphertext; never a 5xx. Staff names are checked at the edge, so neither a
+/// NUL nor megabytes of name reach the database.
+async fn nul_bytes_in_text_fields_never_give_a_5xx(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let client = server.client();
+    let challenge = format!("{}/api/v1/session/challenge", server.url);
+    let session = format!("{}/api/v1/session", server.url);
+    let staff_cases = [
+        (
+            "NUL in name",
+            json!({"role": "caseworker", "name": "amina\u{0}"}),
+        ),
+        (
+            "NUL in role",
+            json!({"role": "caseworker\u{0}", "name": "amina"}),
+        ),
+        ("NUL alone", json!({"role": "\u{0}", "name": "\u{0}"})),
+        (
+            "65-byte name",
+            json!({"role": "caseworker", "name": "a".repeat(65)}),
+        ),
+        (
+            "upper-case name",
+            json!({"role": "caseworker", "name": "Amina"}),
+        ),
+        ("unknown role", json!({"role": "boss", "name": "amina"})),
+    ];
+    for (name, body) in staff_cases {
+        let response = client.post(&challenge).json(&body).send().await.unwrap();
+        check_json(Case {
+            name,
+            expect: 422,
+            response,
+        })
+        .await;
+    }
+    // A name of megabytes is refused by the body limit before it is even parsed.
+    let huge = json!({"role": "caseworker", "name": "a".repeat(1 << 20)});
+    let response = client.post(&challenge).json(&huge).send().await.unwrap();
+    assert_eq!(response.status(), 413, "a 1 MiB login body");
+    for (field, value) in [
+        ("role", "caseworker\u{0}"),
+        ("name", "amina\u{0}"),
+        ("nonce", "\u{0}"),
+    ] {
+        let mut body = json!({"role": "caseworker", "name": "amina", "nonce": "x"});
+        body[field] = value.into();
+        let response = client.post(&session).json(&body).send().await.unwrap();
+        let status = response.status().as_u16();
+        assert!((400..500).contains(&status), "session {field}: {status}");
+    }
+
+    let submission = server.api_submission("general", "nul").await;
+    for field in [
+        "route",
+        "receipt_verifier",
+        "reporter_recipient",
+        "ciphertext",
+    ] {
+        let mut body = submission.body.clone();
+        let mut text = body[field].as_str().unwrap_or("").to_owned();
+        text.insert(1.min(text.len()), '\u{0}');
+        body[field] = text.into();
+        let response = server.post_report(&body).await;
+        let status = response.status().as_u16();
+        assert!((400..500).contains(&status), "report {field}: {status}");
+    }
+
+    // In the form, reporter text is encrypted whole, so a NUL is simply part of the report.
+    let mut report = FormReport::simple("before\u{0}after");
+    report.mechanism = "\u{0}";
+    let form_session = server.form_session("/").await;
+    let response = client
+        .post(format!("{}/report", server.url))
+        .header("cookie", &form_session.cookie)
+        .multipart(report.multipart(&form_session.token))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    assert!(status < 500, "form with NUL bytes: {status}");
+    let (status, _, _) = server.receipt_lookup("word\u{0}word").await;
+    assert!((400..500).contains(&status), "receipt with a NUL: {status}");
+}
+on_both_backends!(nul_bytes_in_text_fields_never_give_a_5xx);

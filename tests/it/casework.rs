@@ -52,8 +52,11 @@ async fn a_caseworker_logs_in_lists_and_decrypts_on_their_machine(backend: Backe
         vec![
             ("caseworker/amina", "login", ""),
             ("caseworker/amina", "list", ""),
+            // `case show` reads the report and the reporter's current consent record.
             ("caseworker/amina", "pull", id.as_str()),
+            ("caseworker/amina", "read_codes", id.as_str()),
             ("caseworker/amina", "pull", id.as_str()),
+            ("caseworker/amina", "read_codes", id.as_str()),
         ]
     );
     assert_eq!(safehold::audit::verify(&log), Ok(()));

@@ -69,6 +69,11 @@ impl ServerProcess {
         }
     }
 
+    /// The server's process id (for strace).
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
     /// SIGHUP: reload the keys.
     pub fn hangup(&self) {
         let status = std::process::Command::new("kill")

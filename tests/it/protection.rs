@@ -97,7 +97,8 @@ async fn the_global_limit_holds_for_everyone_behind_one_address() {
         statuses.push(
             server
                 .client()
-                .get(format!("{}/api/v1/routes", server.url))
+                .post(format!("{}/api/v1/reports", server.url))
+                .json(&serde_json::json!({}))
                 .send()
                 .await
                 .unwrap()
@@ -106,6 +107,186 @@ async fn the_global_limit_holds_for_everyone_behind_one_address() {
         );
     }
     assert!(statuses.contains(&429), "{statuses:?}");
+    server.stop().await;
+}
+
+/// A receipt look-up through a trusted proxy, with these `X-Forwarded-For` lines.
+async fn post_receipt_forwarded(server: &TestServer, lines: &[&str]) -> u16 {
+    let mut request = server
+        .client()
+        .post(format!("{}/api/v1/receipt", server.url))
+        .json(&serde_json::json!({ "receipt_verifier": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }));
+    for line in lines {
+        request = request.header("x-forwarded-for", *line);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn forwarded_for_is_walked_from_the_nearest_hop_across_lines() {
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.receipt_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    // The client wrote the first line itself; our proxy appended the second.
+    assert_eq!(
+        post_receipt_forwarded(&server, &["198.51.100.7", "203.0.113.1"]).await,
+        404
+    );
+    assert_eq!(
+        post_receipt_forwarded(&server, &["198.51.100.8", "203.0.113.1"]).await,
+        429,
+        "a forged first line does not buy a fresh quota"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn ipv6_clients_are_keyed_by_their_64() {
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.receipt_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(
+        post_receipt_forwarded(&server, &["2001:db8:1:2::1"]).await,
+        404
+    );
+    assert_eq!(
+        post_receipt_forwarded(&server, &["2001:db8:1:2:ffff::9"]).await,
+        429,
+        "another address in the same /64 is the same client"
+    );
+    assert_eq!(
+        post_receipt_forwarded(&server, &["2001:db8:1:3::1"]).await,
+        404,
+        "another /64 is another client"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn refused_junk_and_page_reads_spend_no_global_budget() {
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.global_per_second = 3;
+        c.rate_limits.api_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let client = server.client();
+    let reports = format!("{}/api/v1/reports", server.url);
+    // Five clients' junk: the wrong content type, then refusals by their own limits.
+    for n in 0..20 {
+        let status = client
+            .post(&reports)
+            .header("x-forwarded-for", format!("203.0.113.{}", 9 + n % 5))
+            .header("content-type", "text/plain")
+            .body("junk")
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_ne!(status, 500);
+    }
+    // One client's well-formed flood: its own limit refuses it before the global budget.
+    for _ in 0..10 {
+        let status = client
+            .post(&reports)
+            .header("x-forwarded-for", "203.0.113.30")
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_ne!(status, 500);
+    }
+    // Page reads, many.
+    for _ in 0..10 {
+        let page = client.get(format!("{}/", server.url)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "page reads have their own budget");
+    }
+    // Another client's submission still finds the global budget whole.
+    for n in 0..2 {
+        let status = client
+            .post(&reports)
+            .header("x-forwarded-for", format!("203.0.113.{}", 20 + n))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_ne!(status, 429, "junk or reads spent the global budget");
+    }
+    server.stop().await;
+}
+
+/// 64 connections post junk to the form from one address; a reporter from another address
+/// opens the form and submits, ten times, during the flood.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_junk_flood_from_one_client_leaves_others_through() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let url = server.url.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flood: Vec<_> = (0..64)
+        .map(|_| {
+            let url = url.clone();
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let form = reqwest::multipart::Form::new().text("what_happened", "junk");
+                    let _ = client
+                        .post(format!("{url}/report"))
+                        .multipart(form)
+                        .send()
+                        .await;
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let mut succeeded = 0;
+    for _ in 0..10 {
+        // The browser's flow: open the form (which may itself be refused), then post it.
+        let page = other.get(format!("{url}/")).send().await.unwrap();
+        if page.status() != 200 {
+            continue;
+        }
+        let cookie = page
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("safehold_csrf="))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+            .expect("CSRF cookie");
+        let html = page.text().await.unwrap();
+        let token = crate::common::hidden_value(&html, "authenticity_token").unwrap();
+        let response = other
+            .post(format!("{url}/report"))
+            .header("cookie", &cookie)
+            .multipart(crate::common::FormReport::simple("legitimate").multipart(&token))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 201 {
+            succeeded += 1;
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for task in flood {
+        let _ = task.await;
+    }
+    eprintln!("legitimate reporter during a junk flood from another address: {succeeded} of 10");
+    assert_eq!(
+        succeeded, 10,
+        "one client's junk locked another reporter out"
+    );
     server.stop().await;
 }
 

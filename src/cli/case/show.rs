@@ -188,7 +188,7 @@ pub(super) async fn show(
             .flat_map(|(_, missing)| missing)
             .collect::<Vec<i64>>()
             .into();
-        value["current_consent"] = serde_json::to_value(&current.consent)?;
+        value["current_consent"] = serde_json::to_value(current.consent)?;
         // The reply channel is for this machine only; scripts never need the thread key.
         if let Some(object) = value.as_object_mut() {
             object.remove("reply_to");

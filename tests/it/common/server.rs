@@ -87,8 +87,9 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let router = server.router;
+        let connections = config.connections;
         let task = tokio::spawn(async move {
-            safehold::http::serve(listener, router, async {
+            safehold::http::serve(listener, router, connections, async {
                 let _ = rx.await;
             })
             .await
