@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a bounded time on its kept corpus (fuzz/corpus/<target>) with
+# Runs every fuzz target for a bounded time from its kept seeds (fuzz/seeds/<target>) with
 # cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP=1 enables the sanitizer flags), and
 # prints executions and crashes per target. New inputs go to a scratch directory, so the
-# kept corpus changes only when someone copies an interesting input into it on purpose.
+# kept seeds change only when someone copies an interesting input into them on purpose.
 #   scripts/fuzz.sh [seconds per target, default 60]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,9 @@ total=0
 for target in $targets; do
   mkdir -p "$scratch/$target" "$scratch/$target-artifacts"
   log="$scratch/$target.log"
-  if (cd fuzz && cargo fuzz run --release --debug-assertions "$target" "$scratch/$target" "corpus/$target" -- \
+  seeds=()
+  [ -d "$PWD/fuzz/seeds/$target" ] && seeds=("$PWD/fuzz/seeds/$target")
+  if (cd fuzz && cargo fuzz run --release --debug-assertions "$target" "$scratch/$target" "${seeds[@]}" -- \
         -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$scratch/$target-artifacts/") >"$log" 2>&1; then
     outcome="no crash"
   else
