@@ -595,20 +595,7 @@ async fn packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdra
     );
 
     // The Special Rapporteur on defenders does cover it; the package carries the record.
-    let (ok, out, err) = bruno(&[
-        "case",
-        "escalate",
-        "--yes",
-        &id,
-        "--to",
-        "sr-defenders",
-        "--json",
-    ]);
-    assert!(ok, "{out}{err}");
-    let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let package = server.escalate("caseworker/bruno", &id, "sr-defenders", &[]);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
     assert!(rapporteur(&["inbox", "login"]).0);
     let (ok, out, err) = rapporteur(&["inbox", "pull", &package, "--show"]);

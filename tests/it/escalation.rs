@@ -46,7 +46,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     let server = TestServer::start(backend).await;
     let canary = marker("escalation");
     // The reporter engaged with special procedures: their route is bruno's.
-    let amina = |args: &[&str]| server.cli("caseworker/bruno", args);
+    let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
 
     // Submit (no-JS form), log in, list, show, reply.
@@ -54,11 +54,11 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
         .with_mechanism("special_procedures")
         .with_mechanism_consent();
     let id = server.submit_form(&report).await.id;
-    let (ok, out, err) = amina(&["case", "login"]);
+    let (ok, out, err) = bruno(&["case", "login"]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = amina(&["case", "list"]);
+    let (ok, out, err) = bruno(&["case", "list"]);
     assert!(ok && out.contains(&id), "{out}{err}");
-    let (ok, out, err) = amina(&["case", "show", &id]);
+    let (ok, out, err) = bruno(&["case", "show", &id]);
     assert!(ok && out.contains(&canary), "{out}{err}");
     let (ok, out, err) = server.cli_with_input(
         "caseworker/bruno",
@@ -68,7 +68,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     assert!(ok, "{out}{err}");
 
     // An unknown code is refused by the server, naming the field and the allowed codes.
-    let (ok, _, err) = amina(&[
+    let (ok, _, err) = bruno(&[
         "case",
         "code",
         &id,
@@ -92,7 +92,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     );
 
     // Code: the codes only; the consent shown is the reporter's own, recorded at intake.
-    let (ok, out, err) = amina(&[
+    let (ok, out, err) = bruno(&[
         "case",
         "code",
         &id,
@@ -136,7 +136,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     assert_eq!(coded["consent"]["statistics"], true);
 
     // Escalate to the Special Rapporteur, with one redaction.
-    let (ok, out, err) = amina(&[
+    let (ok, out, err) = bruno(&[
         "case",
         "escalate",
         "--yes",
@@ -160,8 +160,8 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     );
 
     // Roles: caseworkers have no inbox, another rapporteur cannot see the package.
-    let amina_token = server.login("caseworker", "bruno", "bruno").await;
-    assert_eq!(server.get_as("/api/v1/inbox", &amina_token).await.0, 403);
+    let bruno_token = server.login("caseworker", "bruno", "bruno").await;
+    assert_eq!(server.get_as("/api/v1/inbox", &bruno_token).await.0, 403);
     let cat = server
         .login("rapporteur", "cat-reprisals", "cat-reprisals")
         .await;
@@ -242,7 +242,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     }
     let (ok, out, err) = rapporteur(&["inbox", "ack", &package]);
     assert!(ok, "{out}{err}");
-    let (ok, out, err) = amina(&["case", "escalations", &id, "--json"]);
+    let (ok, out, err) = bruno(&["case", "escalations", &id, "--json"]);
     assert!(ok, "{err}");
     let tracked: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(tracked[0]["status"], "acknowledged");
@@ -272,10 +272,10 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     // The allegation was assessed credible and referred before the case closed, so its
     // statistics codes outlive it.
     for status in ["under_assessment", "credible", "referred"] {
-        let (ok, out, err) = amina(&["case", "status", &id, status]);
+        let (ok, out, err) = bruno(&["case", "status", &id, status]);
         assert!(ok, "{out}{err}");
     }
-    let (ok, out, err) = amina(&["case", "close", &id]);
+    let (ok, out, err) = bruno(&["case", "close", &id]);
     assert!(ok, "{out}{err}");
     let (ok, out, err) = server.admin(&["retention", "run", "--closed-case-days", "0"]);
     assert!(ok, "{out}{err}");
@@ -710,22 +710,12 @@ async fn packages_read_as_a_communication_in_en_fr_or_es_and_v1_is_still_read() 
         "de",
     ]);
     assert!(!ok && err.contains("en, fr, es"), "{err}");
-    let (ok, out, err) = bruno(&[
-        "case",
-        "escalate",
-        "--yes",
+    let package = server.escalate(
+        "caseworker/bruno",
         &id,
-        "--to",
         "sr-defenders",
-        "--language",
-        "fr",
-        "--json",
-    ]);
-    assert!(ok, "{out}{err}");
-    let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        &["--language", "fr"],
+    );
     let rapporteur = server
         .login("rapporteur", "sr-defenders", "sr-defenders")
         .await;

@@ -204,20 +204,7 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     ]);
     assert!(coded.0, "{}{}", coded.1, coded.2);
     assert_inert("case code", &coded.1);
-    let (ok, out, err) = amina(&[
-        "case",
-        "escalate",
-        "--yes",
-        &id,
-        "--to",
-        "sr-defenders",
-        "--json",
-    ]);
-    assert!(ok, "{out}{err}");
-    let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let package = server.escalate("caseworker/amina", &id, "sr-defenders", &[]);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
     assert!(rapporteur(&["inbox", "login"]).0);
     let saved = server.cli_home().join("from-package");
@@ -344,20 +331,7 @@ async fn attachments_and_packages_are_saved_under_short_names_and_never_overwrit
         "--consent-from-report",
     ]);
     assert!(coded.0, "{}", coded.2);
-    let (ok, out, err) = amina(&[
-        "case",
-        "escalate",
-        "--yes",
-        &id,
-        "--to",
-        "sr-defenders",
-        "--json",
-    ]);
-    assert!(ok, "{out}{err}");
-    let package = serde_json::from_str::<Value>(&out).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let package = server.escalate("caseworker/amina", &id, "sr-defenders", &[]);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);
     assert!(rapporteur(&["inbox", "login"]).0);
     let file = server.cli_home().join("package.age");

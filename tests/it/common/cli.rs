@@ -104,6 +104,20 @@ impl TestServer {
         run(&mut self.cli_command_at(url, who, &demo_identity_file(name), args))
     }
 
+    /// `case escalate --yes ID --to TO [EXTRA] --json` as `who`, which must succeed; the new
+    /// package's id.
+    pub fn escalate(&self, who: &str, id: &str, to: &str, extra: &[&str]) -> String {
+        let mut args = vec!["case", "escalate", "--yes", id, "--to", to];
+        args.extend_from_slice(extra);
+        args.push("--json");
+        let (ok, out, err) = self.cli(who, &args);
+        assert!(ok, "{out}{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Like [`TestServer::cli`], with `input` on standard input (a reply's text).
     pub fn cli_with_input(&self, who: &str, args: &[&str], input: &str) -> CliOutput {
         let name = who.rsplit('/').next().unwrap();
