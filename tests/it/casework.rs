@@ -34,7 +34,20 @@ async fn a_caseworker_logs_in_lists_and_decrypts_on_their_machine(backend: Backe
             .any(|c| c["id"] == id.as_str() && c["status"] == "received"),
         "{out}"
     );
-    let (ok, out, err) = amina(&server, &["case", "show", &id]);
+    let (ok, out, err) = amina(&server, &["case", "list"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .starts_with("CASE            RECEIVED    STATUS"),
+        "the listing has column headers: {out}"
+    );
+    // A case id works in any letter case, as a tired caseworker types it.
+    let (ok, out, err) = amina(
+        &server,
+        &["case", "show", &format!(" {} ", id.to_lowercase())],
+    );
     assert!(ok, "{err}");
     assert!(out.contains(&canary) && out.contains(&id), "{out}");
     let (ok, out, err) = amina(&server, &["case", "show", &id, "--json"]);
@@ -51,6 +64,7 @@ async fn a_caseworker_logs_in_lists_and_decrypts_on_their_machine(backend: Backe
         actions,
         vec![
             ("caseworker/amina", "login", ""),
+            ("caseworker/amina", "list", ""),
             ("caseworker/amina", "list", ""),
             // `case show` reads the report and the reporter's current consent record.
             ("caseworker/amina", "pull", id.as_str()),

@@ -15,6 +15,7 @@ pub struct CodeArgs {
     #[command(flatten)]
     staff: StaffArgs,
     /// The case id.
+    #[arg(value_parser = super::case_id)]
     id: String,
     /// reprisal, intimidation, both, unclear.
     #[arg(long)]

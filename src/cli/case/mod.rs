@@ -59,6 +59,7 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id, e.g. K7QW-4M2P-XR3T.
+        #[arg(value_parser = case_id)]
         id: String,
         /// Write the attachments, in plaintext, into this directory.
         #[arg(long)]
@@ -71,6 +72,7 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
+        #[arg(value_parser = case_id)]
         id: String,
         /// Refused: the text would be visible to other users and kept in shell history.
         #[arg(long, short, hide = true)]
@@ -85,6 +87,7 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
+        #[arg(value_parser = case_id)]
         id: String,
         /// The new status.
         status: String,
@@ -94,9 +97,10 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
+        #[arg(value_parser = case_id)]
         id: String,
         /// Another case about the same victim.
-        #[arg(long)]
+        #[arg(long, value_parser = case_id)]
         same_victim_as: String,
     },
     /// Close a case.
@@ -104,6 +108,7 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
+        #[arg(value_parser = case_id)]
         id: String,
     },
     /// Code the incident with taxonomy codes (policy/taxonomy.toml). Coding carries no consent
@@ -114,6 +119,7 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
+        #[arg(value_parser = case_id)]
         id: String,
         /// The rapporteur, as named in the server's escalation.toml (e.g. sr-defenders).
         #[arg(long)]
@@ -140,8 +146,18 @@ pub enum CaseCommand {
         #[command(flatten)]
         staff: StaffArgs,
         /// The case id.
+        #[arg(value_parser = case_id)]
         id: String,
     },
+}
+
+/// A case id as typed: any letter case, surrounding spaces ignored (ids are upper case).
+pub(crate) fn case_id(typed: &str) -> Result<String, String> {
+    let id = typed.trim().to_ascii_uppercase();
+    if id.is_empty() {
+        return Err("give the case id, e.g. K7QW-4M2P-XR3T".to_owned());
+    }
+    Ok(id)
 }
 
 pub fn run(command: CaseCommand) -> anyhow::Result<()> {
@@ -285,10 +301,18 @@ async fn list(
     }
     if cases.is_empty() {
         say!("No cases.");
+        return Ok(());
     }
+    say!(
+        "{:<14}  {:<10}  {:<18} {}",
+        "CASE",
+        "RECEIVED",
+        "STATUS",
+        "ROUTE"
+    );
     for case in cases {
         say!(
-            "{}  {}  {:<18} {}",
+            "{:<14}  {:<10}  {:<18} {}",
             one_line(&case.id),
             one_line(&case.received_day),
             case.status,
