@@ -75,6 +75,7 @@ codephrase-help = Write these words down and keep them safe. They are the only w
 codephrase-warning = Anyone who has these words can read the replies to your report. Do not store them where others can find them.
 report-id-label = Report reference
 receipt-link = Check your report later
+intake-check-report = Already sent a report? Check it and read replies with your codephrase
 
 ## Receipt
 
@@ -124,12 +125,12 @@ js-send-failed = Your report could not be sent: { $detail }. Nothing was stored.
 js-submitted-lead = Your report is encrypted and stored. Only the caseworkers it was sent to can read it.
 js-submitted-mode = Your report was encrypted in this browser. The server never saw it unencrypted.
 js-receipt-derivation = Your codephrase stays in this browser: your keys are computed here, and only a lookup value is sent.
-js-codephrase-word-count = A codephrase has at least 7 words, but you entered { $found }. Type every word of your receipt, separated by spaces.
+js-codephrase-word-count = A codephrase has 8 words, but you entered { $found }. Type every word of your receipt, separated by spaces.
 strip-metadata-label = Remove hidden information (such as the place and camera) from photos before encrypting them (JPEG and PNG)
 
 ## Errors
 
-codephrase-too-few = A codephrase has at least { $required } words, but you entered { $found }. Type every word of your receipt, separated by spaces.
+codephrase-too-few = A codephrase has 8 words, but you entered { $found }. Type every word of your receipt, separated by spaces.
 codephrase-too-many = A codephrase has at most { $limit } words, but you entered { $found }. Check that you typed only your codephrase.
 codephrase-unknown-word = Word number { $position } is not in the codephrase word list. Check its spelling.
 

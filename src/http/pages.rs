@@ -164,6 +164,8 @@ page!(
         csrf_token: String,
         /// A problem with the codephrase entered, shown next to the field.
         error: Option<String>,
+        /// The words as the reporter typed them, put back in the field after a problem.
+        typed: String,
         /// The keyring fingerprint the page's script checks before encrypting a follow-up.
         keyring_fingerprint: String,
     }

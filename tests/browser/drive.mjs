@@ -181,6 +181,8 @@ try {
   await page.waitForSelector("#codephrase", { state: "visible" });
   result.codephrase = (await page.textContent("#codephrase")).trim();
   result.reportId = (await page.textContent("#report-id")).trim();
+  // A way back to the report: the submitted page links to the receipt page.
+  result.receiptLink = await page.getAttribute('main a[href^="/receipt"]', "href");
   result.submittedMode = await page.textContent("#mode, p.mode");
   await shot(`submitted-${spec.scenario}`);
   process.stdout.write(JSON.stringify(result));

@@ -124,6 +124,12 @@ async fn story(js: bool) {
     );
     assert_eq!(result["consoleErrors"], json!([]), "no script errors");
     let id = result["reportId"].as_str().unwrap();
+    assert!(
+        result["receiptLink"]
+            .as_str()
+            .is_some_and(|href| href.starts_with("/receipt")),
+        "the submitted page leads to the receipt page: {result}"
+    );
     let report = open_report(&server, id, "amina")
         .await
         .expect("the demo caseworker decrypts it");

@@ -4,7 +4,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::common::{
-    Backend, Codephrase, FormReport, ReceiptKeys, TestServer, element_text, on_both_backends,
+    Backend, Codephrase, FormReport, ReceiptKeys, TestServer, element_text, hidden_value,
+    on_both_backends,
 };
 
 async fn lookup(server: &TestServer, codephrase: &str) -> (u16, String) {
@@ -56,7 +57,26 @@ async fn a_wrong_codephrase_looks_exactly_like_an_unknown_one(backend: Backend) 
     let (unknown_status, unknown_page) = lookup(&server, unknown.expose()).await;
     assert_eq!(wrong_status, 404);
     assert_eq!(wrong_status, unknown_status);
-    assert_eq!(wrong_page, unknown_page, "same body for wrong and unknown");
+    // The form comes back with the words as typed, so one wrong word is corrected in place.
+    assert!(
+        wrong_page.contains(&format!("value=\"{wrong}\"")),
+        "{wrong_page}"
+    );
+    assert!(
+        element_text(&wrong_page, "codephrase-error")
+            .is_some_and(|m| m.contains("No report matches")),
+        "{wrong_page}"
+    );
+    // The same body for both, but for the words typed and the form's fresh CSRF token.
+    let blank = |page: &str, typed: &str| {
+        let token = hidden_value(page, "authenticity_token").unwrap();
+        page.replace(typed, "").replace(&token, "")
+    };
+    assert_eq!(
+        blank(&wrong_page, &wrong),
+        blank(&unknown_page, unknown.expose()),
+        "same body for wrong and unknown"
+    );
     server.stop().await;
 }
 on_both_backends!(a_wrong_codephrase_looks_exactly_like_an_unknown_one);
@@ -66,6 +86,14 @@ async fn a_malformed_codephrase_is_explained_next_to_the_field() {
     let server = TestServer::start(Backend::Sqlite).await;
     let (status, page) = lookup(&server, "only three words").await;
     assert_eq!(status, 422);
+    assert!(
+        page.contains("value=\"only three words\""),
+        "the words stay: {page}"
+    );
+    assert!(
+        page.contains("A codephrase has 8 words, but you entered 3"),
+        "{page}"
+    );
     let message = element_text(&page, "codephrase-error").expect("error next to the field");
     assert!(!message.is_empty());
     assert!(page.contains("aria-describedby=\"codephrase-help codephrase-error\""));
@@ -149,5 +177,17 @@ async fn the_reporter_sees_the_case_move_in_words() {
     let (ok, out, err) = bruno(&["case", "close", &id]);
     assert!(ok, "{out}{err}");
     assert_eq!(told().await, ("Closed.".into(), "closed".into()));
+    server.stop().await;
+}
+
+/// From the intake page there is a way to an earlier report: a link to the receipt page.
+#[tokio::test]
+async fn the_intake_page_leads_to_the_receipt_page() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let page = server.get_text("/").await;
+    assert!(
+        page.contains("<p id=\"check-report\"><a href=\"/receipt?lang=en\">"),
+        "{page}"
+    );
     server.stop().await;
 }

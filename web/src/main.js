@@ -216,6 +216,11 @@ function showReceipt(codephrase, id) {
   span.id = "report-id";
   span.textContent = id;
   reference.appendChild(span);
+  const back = add("p");
+  const link = document.createElement("a");
+  link.href = `/receipt?lang=${encodeURIComponent(document.documentElement.lang || "en")}`;
+  link.textContent = text.receiptLink;
+  back.appendChild(link);
   main.querySelector("h1").focus?.();
 }
 

@@ -34,14 +34,17 @@ use crate::store::{MessageOutcome, NewMessage, StoredMessage};
 
 /// `GET /receipt`: the codephrase form.
 pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -> Response {
-    receipt_form(&state, &lang, token, None, StatusCode::OK)
+    receipt_form(&state, &lang, token, None, "", StatusCode::OK)
 }
 
+/// The codephrase form, with a problem next to the field and the words as typed, so that a
+/// reporter who made a mistake corrects one word instead of typing all eight again.
 fn receipt_form(
     state: &AppState,
     lang: &Lang,
     token: CsrfToken,
     error: Option<String>,
+    typed: &str,
     status: StatusCode,
 ) -> Response {
     let Ok(csrf_token) = token.authenticity_token() else {
@@ -49,7 +52,7 @@ fn receipt_form(
     };
     let fingerprint = state.keyring_fingerprint().to_string();
     let frame = Frame::new(lang, "/receipt").showing_keyring(state);
-    let page = ReceiptPage::framed(frame, csrf_token, error, fingerprint);
+    let page = ReceiptPage::framed(frame, csrf_token, error, typed.to_owned(), fingerprint);
     (status, token, render(&page)).into_response()
 }
 
@@ -58,10 +61,6 @@ fn receipt_form(
 pub struct LookupForm {
     authenticity_token: String,
     codephrase: Zeroizing<String>,
-}
-
-fn no_such_report(lang: &Lang) -> PageError {
-    PageError::new(StatusCode::NOT_FOUND, lang, "not-found-text", &[]).back_to("/receipt")
 }
 
 /// `POST /receipt`: show the status of the report this codephrase belongs to.
@@ -101,6 +100,7 @@ pub async fn lookup(
                 &lang,
                 token,
                 Some(message),
+                &form.codephrase,
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
         }
@@ -108,14 +108,24 @@ pub async fn lookup(
     drop(form);
 
     let keys = derive(&codephrase).ok_or_else(|| PageError::unavailable(&lang))?;
-    drop(codephrase);
     let hash = receipt_hash(state.secrets().receipt_pepper(), keys.lookup_key());
-    let view = state
+    let found = state
         .store()
         .receipt(&hash)
         .await
-        .map_err(|e| PageError::not_read(e, &lang))?
-        .ok_or_else(|| no_such_report(&lang))?;
+        .map_err(|e| PageError::not_read(e, &lang))?;
+    let Some(view) = found else {
+        // A wrong codephrase and an unknown one get the same answer: the form again.
+        return Ok(receipt_form(
+            &state,
+            &lang,
+            token,
+            Some(lang.t("not-found-text")),
+            codephrase.expose(),
+            StatusCode::NOT_FOUND,
+        ));
+    };
+    drop(codephrase);
     let messages = state
         .store()
         .messages(&view.public_id)
