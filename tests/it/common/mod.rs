@@ -132,7 +132,11 @@ pub async fn fresh_database(backend: Backend, dir: &Path) -> String {
         Backend::Sqlite => format!("sqlite://{}", dir.join("data/safehold.db").display()),
         Backend::Postgres => {
             let base = postgres_base_url().expect("SAFEHOLD_TEST_POSTGRES_URL");
-            let name = format!("safehold_t_{}", hex::encode(random_bytes::<6>()));
+            let (prefix, base_name) = base.rsplit_once('/').expect("database URL with a path");
+            // Named after the run's own database, so a run drops exactly the ones it made
+            // (`.ci/run` drops `<its database>_t_%`), never another run's on a shared server.
+            let base_name = base_name.split('?').next().unwrap_or(base_name);
+            let name = format!("{base_name}_t_{}", hex::encode(random_bytes::<6>()));
             let admin = sqlx::PgPool::connect(&base)
                 .await
                 .expect("connect to PostgreSQL");
@@ -141,7 +145,6 @@ pub async fn fresh_database(backend: Backend, dir: &Path) -> String {
                 .await
                 .expect("create test database");
             admin.close().await;
-            let (prefix, _) = base.rsplit_once('/').expect("database URL with a path");
             format!("{prefix}/{name}")
         }
     }
