@@ -166,27 +166,13 @@ async fn reporter_form(
     token: CsrfToken,
     form: Result<Form<ConsentForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let Form(form) = form.map_err(|e| match e {
-        FormRejection::InvalidFormContentType(_) => PageError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &lang,
-            "error-content-type",
-            &[],
-        )
-        .back_to("/receipt"),
-        other => PageError::new(
-            StatusCode::BAD_REQUEST,
-            &lang,
-            "error-bad-form",
-            &[("detail", other.body_text())],
-        )
-        .back_to("/receipt"),
-    })?;
-    if token.verify(&form.authenticity_token).is_err() {
-        return Err(
-            PageError::new(StatusCode::FORBIDDEN, &lang, "error-csrf", &[]).back_to("/receipt"),
-        );
-    }
+    let form = PageError::checked_form(
+        form,
+        &token,
+        |f| f.authenticity_token.as_str(),
+        &lang,
+        "/receipt",
+    )?;
     let expired = || {
         PageError::new(StatusCode::FORBIDDEN, &lang, "error-followup-expired", &[])
             .back_to("/receipt")

@@ -5,10 +5,13 @@
 //!
 //! Each message says what was wrong and what to do next.
 
+use axum::Form;
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+
+use axum_csrf::CsrfToken;
 
 use super::pages::{MessagePage, render};
 use crate::i18n::Lang;
@@ -239,6 +242,38 @@ pub struct PageError {
 }
 
 impl PageError {
+    /// A reporter page's urlencoded form, checked: its content type and fields (a 415 or 400
+    /// page otherwise) and its CSRF double submit against this browser's cookie (403). Every
+    /// page that answers sends the reporter back to `back`.
+    pub fn checked_form<T>(
+        form: Result<Form<T>, FormRejection>,
+        token: &CsrfToken,
+        authenticity_token: impl FnOnce(&T) -> &str,
+        lang: &Lang,
+        back: &'static str,
+    ) -> Result<T, PageError> {
+        let Form(form) = form.map_err(|e| match e {
+            FormRejection::InvalidFormContentType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                lang,
+                "error-content-type",
+                &[],
+            )
+            .back_to(back),
+            other => Self::new(
+                StatusCode::BAD_REQUEST,
+                lang,
+                "error-bad-form",
+                &[("detail", other.body_text())],
+            )
+            .back_to(back),
+        })?;
+        if token.verify(authenticity_token(&form)).is_err() {
+            return Err(Self::new(StatusCode::FORBIDDEN, lang, "error-csrf", &[]).back_to(back));
+        }
+        Ok(form)
+    }
+
     /// An error whose message is the translation of `message_id` with `args`.
     pub fn new(status: StatusCode, lang: &Lang, message_id: &str, args: &[(&str, String)]) -> Self {
         PageError {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::common::{
     Action, AlertKind, Audit, Backend, Channel, Codephrase, Consent, ConsentRecord,
     ESCALATION_FORMAT_V1, Escalation, FormReport, ReceiptKeys, ReplyTo, Report, ReportFields,
-    RoutingAnswers, TestServer, demo_identity, on_both_backends, seal, today,
+    RoutingAnswers, TestServer, code_args, demo_identity, on_both_backends, seal, today,
 };
 
 /// A well-formed package for `case_id`, encrypted to `to`'s demo key, base64: what a CLI that
@@ -31,25 +31,6 @@ fn package_for(case_id: &str, to: &str) -> String {
     let plaintext = package.to_padded_plaintext().unwrap();
     let key = demo_identity(to).to_public();
     STANDARD.encode(seal::encrypt(&plaintext, &[key]).unwrap())
-}
-
-/// Codes the demo taxonomy accepts, as `case code` arguments.
-const CODES: &[&str] = &[
-    "--act-nature",
-    "reprisal",
-    "--reprisal-type",
-    "travel_ban",
-    "--mechanism",
-    "special_procedures",
-    "--country",
-    "UA",
-];
-
-fn code_args<'a>(id: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["case", "code", id];
-    args.extend_from_slice(CODES);
-    args.extend_from_slice(extra);
-    args
 }
 
 async fn intake_records_the_reporters_consent_without_and_with_javascript(backend: Backend) {

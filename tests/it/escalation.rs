@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use crate::common::{
     Backend, Channel, Consent, ESCALATION_FORMAT_V1, Escalation, FormReport, ReplyTo, Report,
-    ReportFields, RoutingAnswers, TestServer, age_cli_decrypt, contains_bytes, demo_identity,
-    marker, on_both_backends, repo, seal,
+    ReportFields, RoutingAnswers, TestServer, age_cli_decrypt, code_args, contains_bytes,
+    demo_identity, marker, on_both_backends, repo, seal,
 };
 
 /// A correctly padded package, encrypted to `recipients`, base64.
@@ -552,19 +552,7 @@ async fn ohchr_reprisals_team_is_copied_with_consent(backend: Backend) {
         .with_mechanism_consent();
     let id = server.submit_form(&report).await.id;
     assert!(amina(&["case", "login"]).0);
-    let (ok, out, err) = amina(&[
-        "case",
-        "code",
-        &id,
-        "--act-nature",
-        "reprisal",
-        "--reprisal-type",
-        "travel_ban",
-        "--mechanism",
-        "special_procedures",
-        "--country",
-        "UA",
-    ]);
+    let (ok, out, err) = amina(&code_args(&id, &[]));
     assert!(ok, "{out}{err}");
     let (ok, out, err) = amina(&[
         "case",
@@ -614,19 +602,7 @@ async fn escalate_shows_what_will_be_sent_and_asks_first() {
     let id = server.submit_form(&report).await.id;
     let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
     assert!(bruno(&["case", "login"]).0);
-    let (ok, out, err) = bruno(&[
-        "case",
-        "code",
-        &id,
-        "--act-nature",
-        "reprisal",
-        "--reprisal-type",
-        "travel_ban",
-        "--mechanism",
-        "special_procedures",
-        "--country",
-        "UA",
-    ]);
+    let (ok, out, err) = bruno(&code_args(&id, &[]));
     assert!(ok, "{out}{err}");
     let args = [
         "case",
@@ -679,25 +655,17 @@ async fn packages_read_as_a_communication_in_en_fr_or_es_and_v1_is_still_read() 
     let id = server.submit_form(&report).await.id;
     let bruno = |args: &[&str]| server.cli("caseworker/bruno", args);
     assert!(bruno(&["case", "login"]).0);
-    let (ok, out, err) = bruno(&[
-        "case",
-        "code",
+    let (ok, out, err) = bruno(&code_args(
         &id,
-        "--act-nature",
-        "reprisal",
-        "--reprisal-type",
-        "travel_ban",
-        "--mechanism",
-        "special_procedures",
-        "--country",
-        "UA",
-        "--perpetrator",
-        "intelligence",
-        "--prior-un-referral",
-        "sp_communication,sg_report",
-        "--other-un-actors",
-        "ohchr",
-    ]);
+        &[
+            "--perpetrator",
+            "intelligence",
+            "--prior-un-referral",
+            "sp_communication,sg_report",
+            "--other-un-actors",
+            "ohchr",
+        ],
+    ));
     assert!(ok, "{out}{err}");
     let (ok, _, err) = bruno(&[
         "case",

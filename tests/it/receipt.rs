@@ -4,8 +4,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::common::{
-    Backend, Codephrase, FormReport, ReceiptKeys, TestServer, element_text, hidden_value,
-    on_both_backends,
+    Backend, Codephrase, FormReport, ReceiptKeys, TestServer, code_args, element_text,
+    hidden_value, on_both_backends,
 };
 
 async fn lookup(server: &TestServer, codephrase: &str) -> (u16, String) {
@@ -151,19 +151,7 @@ async fn the_reporter_sees_the_case_move_in_words() {
             )
         );
     }
-    let (ok, out, err) = bruno(&[
-        "case",
-        "code",
-        &id,
-        "--act-nature",
-        "reprisal",
-        "--reprisal-type",
-        "travel_ban",
-        "--mechanism",
-        "special_procedures",
-        "--country",
-        "UA",
-    ]);
+    let (ok, out, err) = bruno(&code_args(&id, &[]));
     assert!(ok, "{out}{err}");
     let (ok, out, err) = bruno(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(ok, "{out}{err}");

@@ -13,8 +13,8 @@ use serde_json::Value;
 use crate::common::{
     AlertEvent, AlertKind, Attachment, Author, Backend, Channel, Codephrase, Consent, Message,
     MessageOutcome, NewMessage, ReceiptKeys, Report, ReportFields, RoutingAnswers, TestServer,
-    ThreadKey, demo_identity, element_text, graft_first_stanza, open_as, open_report, run,
-    run_with_input, seal,
+    ThreadKey, code_args, demo_identity, element_text, graft_first_stanza, open_as, open_report,
+    run, run_with_input, seal,
 };
 
 /// Writes to the clipboard (`curl … | sh`), a link, a window title, and cursor movement
@@ -188,20 +188,7 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     assert_inert("case list", &out);
 
     // The rapporteur's `inbox pull --show` prints the same words, escalated.
-    let coded = amina(&[
-        "case",
-        "code",
-        &id,
-        "--act-nature",
-        "reprisal",
-        "--reprisal-type",
-        "travel_ban",
-        "--mechanism",
-        "special_procedures",
-        "--country",
-        "UA",
-        "--consent-from-report",
-    ]);
+    let coded = amina(&code_args(&id, &["--consent-from-report"]));
     assert!(coded.0, "{}{}", coded.1, coded.2);
     assert_inert("case code", &coded.1);
     let package = server.escalate("caseworker/amina", &id, "sr-defenders", &[]);
@@ -316,20 +303,7 @@ async fn attachments_and_packages_are_saved_under_short_names_and_never_overwrit
     assert!(copy.len() <= 255);
 
     // `inbox pull` never replaces a saved package either.
-    let coded = amina(&[
-        "case",
-        "code",
-        &id,
-        "--act-nature",
-        "reprisal",
-        "--reprisal-type",
-        "travel_ban",
-        "--mechanism",
-        "special_procedures",
-        "--country",
-        "UA",
-        "--consent-from-report",
-    ]);
+    let coded = amina(&code_args(&id, &["--consent-from-report"]));
     assert!(coded.0, "{}", coded.2);
     let package = server.escalate("caseworker/amina", &id, "sr-defenders", &[]);
     let rapporteur = |args: &[&str]| server.cli("rapporteur/sr-defenders", args);

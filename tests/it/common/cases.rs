@@ -100,3 +100,22 @@ pub async fn open_report(server: &TestServer, public_id: &str, who: &str) -> Opt
     let plaintext = open_as(&stored.ciphertext, who)?;
     Some(Report::from_plaintext(&plaintext).expect("envelope parses"))
 }
+
+/// Codes the demo taxonomy accepts, as `case code` arguments.
+const CODES: &[&str] = &[
+    "--act-nature",
+    "reprisal",
+    "--reprisal-type",
+    "travel_ban",
+    "--mechanism",
+    "special_procedures",
+    "--country",
+    "UA",
+];
+
+pub fn code_args<'a>(id: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["case", "code", id];
+    args.extend_from_slice(CODES);
+    args.extend_from_slice(extra);
+    args
+}
