@@ -8,29 +8,14 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Action, AlertKind, Audit, Backend, Channel, Codephrase, Consent, ConsentRecord,
-    ESCALATION_FORMAT_V1, Escalation, FormReport, ReceiptKeys, ReplyTo, Report, ReportFields,
-    RoutingAnswers, TestServer, code_args, demo_identity, on_both_backends, seal, today,
+    Action, AlertKind, Audit, Backend, Codephrase, ConsentRecord, FormReport, ReceiptKeys,
+    TestServer, code_args, demo_identity, forged_package, on_both_backends, today,
 };
 
 /// A well-formed package for `case_id`, encrypted to `to`'s demo key, base64: what a CLI that
 /// skipped its own checks would send.
 fn package_for(case_id: &str, to: &str) -> String {
-    let report = Report::new(
-        "en",
-        Channel::Cli,
-        RoutingAnswers::default(),
-        ReportFields::default(),
-        Consent::default(),
-        ReplyTo::default(),
-        vec![],
-    );
-    let mut package =
-        Escalation::from_report(case_id, &report, vec![], Default::default(), &[]).unwrap();
-    package.format = ESCALATION_FORMAT_V1.into();
-    let plaintext = package.to_padded_plaintext().unwrap();
-    let key = demo_identity(to).to_public();
-    STANDARD.encode(seal::encrypt(&plaintext, &[key]).unwrap())
+    forged_package(case_id, &[demo_identity(to).to_public()])
 }
 
 async fn intake_records_the_reporters_consent_without_and_with_javascript(backend: Backend) {

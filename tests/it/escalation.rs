@@ -10,31 +10,8 @@ use serde_json::{Value, json};
 use crate::common::{
     Backend, Channel, Consent, ESCALATION_FORMAT_V1, Escalation, FormReport, ReplyTo, Report,
     ReportFields, RoutingAnswers, TestServer, age_cli_decrypt, code_args, contains_bytes,
-    demo_identity, marker, on_both_backends, repo, seal,
+    demo_identity, forged_package, marker, on_both_backends, repo, seal,
 };
-
-/// A correctly padded package, encrypted to `recipients`, base64.
-fn package_for(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
-    let report = Report::new(
-        "en",
-        Channel::Cli,
-        RoutingAnswers::default(),
-        {
-            let mut fields = ReportFields::default();
-            fields.what_happened =
-                "forged by a caseworker whose CLI skipped the consent check".into();
-            fields
-        },
-        Consent::default(),
-        ReplyTo::default(),
-        vec![],
-    );
-    let mut package =
-        Escalation::from_report(case_id, &report, vec![], BTreeMap::new(), &[]).unwrap();
-    package.format = ESCALATION_FORMAT_V1.into();
-    let plaintext = package.to_padded_plaintext().unwrap();
-    STANDARD.encode(seal::encrypt(&plaintext, recipients).unwrap())
-}
 
 /// 48 bytes from the middle of an age file's payload: unique to that file.
 fn sample(ciphertext: &[u8]) -> Vec<u8> {
@@ -385,7 +362,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
 
     // A CLI that skips its check is stopped by the server: a well-formed package, 403.
-    let package = package_for(&id, std::slice::from_ref(&sr));
+    let package = forged_package(&id, std::slice::from_ref(&sr));
     let (status, answer) = escalate(&id, "sr-defenders", &package).await;
     assert_eq!(status, 403, "{answer}");
     assert!(
@@ -408,7 +385,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     // A case never coded cannot be escalated: 403, even though the reporter gave consent.
     let uncoded = FormReport::simple("uncoded").with_mechanism_consent();
     let uncoded = server.submit_form(&uncoded).await.id;
-    let package = package_for(&uncoded, std::slice::from_ref(&sr));
+    let package = forged_package(&uncoded, std::slice::from_ref(&sr));
     let (status, answer) = escalate(&uncoded, "sr-defenders", &package).await;
     assert_eq!(status, 403, "{answer}");
     assert!(
@@ -463,7 +440,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     let recode = json!({ "codes": { "act_nature": ["reprisal"], "reprisal_type": ["travel_ban"], "mechanism": ["upr"], "country": ["BY"] } });
     let (status, _) = server.call("POST", &codes_path, &token, Some(recode)).await;
     assert_eq!(status, 200);
-    let good = package_for(&id, std::slice::from_ref(&sr));
+    let good = forged_package(&id, std::slice::from_ref(&sr));
     let missing = escalate("0000-0000-0000", "sr-defenders", &good).await;
     assert_eq!(missing.0, 404);
     let treaty = FormReport::simple("treaty team only")
@@ -495,7 +472,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     let (status, _) = escalate(&id, "sr-defenders", &junk).await;
     assert_eq!(status, 422);
     let amina_key = demo_identity("amina").to_public();
-    let two_recipients = package_for(&id, &[sr.clone(), amina_key]);
+    let two_recipients = forged_package(&id, &[sr.clone(), amina_key]);
     let (status, answer) = escalate(&id, "sr-defenders", &two_recipients).await;
     assert_eq!(status, 422, "{answer}");
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);

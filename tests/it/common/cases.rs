@@ -1,9 +1,13 @@
 //! Cases written straight to the store (no real ciphertext), and stored reports opened with
 //! the demo keys.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use super::library::{
-    Action, AlertEvent, AlertKind, Audit, CaseStatus, ConsentRecord, NewReport, Report, Store,
-    StoredCode, new_public_id,
+    Action, AlertEvent, AlertKind, Audit, CaseStatus, Channel, Consent, ConsentRecord,
+    ESCALATION_FORMAT_V1, Escalation, NewReport, ReplyTo, Report, ReportFields, RoutingAnswers,
+    Store, StoredCode, new_public_id, seal,
 };
 use super::server::TestServer;
 use super::{open_as, random_bytes};
@@ -118,4 +122,28 @@ pub fn code_args<'a>(id: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args.extend_from_slice(CODES);
     args.extend_from_slice(extra);
     args
+}
+
+/// A correctly padded v1 package for `case_id`, encrypted to `recipients`, base64: what a
+/// caseworker's CLI that skipped its own checks would send.
+pub fn forged_package(case_id: &str, recipients: &[age::x25519::Recipient]) -> String {
+    let report = Report::new(
+        "en",
+        Channel::Cli,
+        RoutingAnswers::default(),
+        {
+            let mut fields = ReportFields::default();
+            fields.what_happened =
+                "forged by a caseworker whose CLI skipped the consent check".into();
+            fields
+        },
+        Consent::default(),
+        ReplyTo::default(),
+        vec![],
+    );
+    let mut package =
+        Escalation::from_report(case_id, &report, vec![], Default::default(), &[]).unwrap();
+    package.format = ESCALATION_FORMAT_V1.into();
+    let plaintext = package.to_padded_plaintext().unwrap();
+    STANDARD.encode(seal::encrypt(&plaintext, recipients).unwrap())
 }

@@ -25,7 +25,9 @@ mod smtp;
 
 use std::path::{Path, PathBuf};
 
-pub use cases::{CodedCase, code_args, insert_coded_case, open_report, stand_in_report};
+pub use cases::{
+    CodedCase, code_args, forged_package, insert_coded_case, open_report, stand_in_report,
+};
 pub use cli::{run, run_with_input, safehold_command};
 pub use clock::{Clock, read_only_sqlite};
 pub use crafted::graft_first_stanza;
