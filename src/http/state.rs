@@ -24,7 +24,7 @@ struct Shared {
     store: Store,
     /// Swapped whole when `keys/` is reloaded (SIGHUP or a change on disk); each request
     /// reads the keyring current when it asks.
-    keyring: ArcSwap<Keyring>,
+    keys: ArcSwap<LoadedKeys>,
     policy: Policy,
     secrets: ServerSecrets,
     csrf: CsrfConfig,
@@ -38,6 +38,26 @@ struct Shared {
 
 /// The name of the cookie that carries the form's CSRF secret.
 pub const CSRF_COOKIE: &str = "safehold_csrf";
+
+/// The keys `keys/` holds now, with what is derived from them for every request (what clients
+/// encrypt to and its fingerprint), computed once per load and swapped together, so a request
+/// never sees a keyring and a published view of two different loads.
+struct LoadedKeys {
+    keyring: Arc<Keyring>,
+    published: Arc<PublishedKeyring>,
+    fingerprint: Fingerprint,
+}
+
+impl LoadedKeys {
+    fn new(policy: &Policy, keyring: Keyring) -> LoadedKeys {
+        let published = policy.published_keyring(&keyring);
+        LoadedKeys {
+            fingerprint: published.fingerprint(),
+            published: Arc::new(published),
+            keyring: Arc::new(keyring),
+        }
+    }
+}
 
 impl AppState {
     /// Assembles the state from loaded parts.
@@ -61,7 +81,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Shared {
                 store,
-                keyring: ArcSwap::from_pointee(keyring),
+                keys: ArcSwap::from_pointee(LoadedKeys::new(&policy, keyring)),
                 policy,
                 secrets,
                 csrf,
@@ -80,12 +100,13 @@ impl AppState {
 
     /// The public keys in `keys/`, as last (re)loaded.
     pub fn keyring(&self) -> Arc<Keyring> {
-        self.inner.keyring.load_full()
+        self.inner.keys.load().keyring.clone()
     }
 
     /// Puts `keyring` in place of the current one, for every request from now on.
     pub fn replace_keyring(&self, keyring: Keyring) {
-        self.inner.keyring.store(Arc::new(keyring));
+        let keys = LoadedKeys::new(&self.inner.policy, keyring);
+        self.inner.keys.store(Arc::new(keys));
     }
 
     /// Routing, alerts, escalation, retention, taxonomy and statistics policy.
@@ -114,15 +135,13 @@ impl AppState {
     }
 
     /// Exactly what clients encrypt to, per route and escalation purpose, without names.
-    pub fn published_keyring(&self) -> PublishedKeyring {
-        self.inner
-            .policy
-            .published_keyring(&self.inner.keyring.load())
+    pub fn published_keyring(&self) -> Arc<PublishedKeyring> {
+        self.inner.keys.load().published.clone()
     }
 
     /// The keyring fingerprint pages and clients check: that of [`AppState::published_keyring`].
     pub fn keyring_fingerprint(&self) -> Fingerprint {
-        self.published_keyring().fingerprint()
+        self.inner.keys.load().fingerprint.clone()
     }
 
     /// How many recipients every report and follow-up carries (the largest route's count;
@@ -144,7 +163,7 @@ impl AppState {
     /// Whether any public DEMO key is loaded: pages then say the fingerprint is published
     /// nowhere and the site is a demonstration.
     pub fn runs_on_demo_keys(&self) -> bool {
-        self.inner.keyring.load().demo_recipients_present()
+        self.inner.keys.load().keyring.demo_recipients_present()
     }
 
     /// A route by name, if the policy still has it.
@@ -154,11 +173,12 @@ impl AppState {
 
     /// Exactly the recipients a report on `route` is encrypted to.
     pub fn route_recipients(&self, route: &Route) -> Vec<age::x25519::Recipient> {
-        let keyring = self.inner.keyring.load();
+        let keys = self.inner.keys.load();
+        let keyring = &keys.keyring;
         self.inner
             .policy
             .routing
-            .recipients(route, &keyring)
+            .recipients(route, keyring)
             .into_iter()
             .cloned()
             .collect()
@@ -191,7 +211,7 @@ impl AppState {
 
     /// A person in the keyring.
     pub fn person(&self, role: Role, name: &str) -> Option<Person> {
-        self.inner.keyring.load().person(role, name).cloned()
+        self.inner.keys.load().keyring.person(role, name).cloned()
     }
 }
 
