@@ -80,6 +80,15 @@ pub struct ServeArgs {
     /// 0 turns the limit off [default: 100].
     #[arg(long, env = "SAFEHOLD_GLOBAL_PER_SECOND")]
     pub global_per_second: Option<u32>,
+    /// Reports per minute, over all clients, that said someone is in immediate danger and are
+    /// admitted from their own budget, which a flood of other reports cannot spend; past it,
+    /// they share the global budget. 0 turns the budget off [default: 30].
+    #[arg(long, env = "SAFEHOLD_URGENT_PER_MINUTE")]
+    pub urgent_per_minute: Option<u32>,
+    /// Reports sealed and committed at once; more wait in a fair queue (a round trip through
+    /// the form first, then the client with fewer in flight) [default: 64].
+    #[arg(long, env = "SAFEHOLD_MAX_CONCURRENT_SUBMISSIONS")]
+    pub max_concurrent_submissions: Option<usize>,
     /// Where the organisation publishes the keyring fingerprint, outside this server (a URL,
     /// or words such as "our annual report, page 2"); every reporter page names it next to
     /// the fingerprint, so reporters can compare the two.
@@ -111,6 +120,8 @@ struct FileConfig {
     api_per_minute: Option<u32>,
     receipt_per_minute: Option<u32>,
     global_per_second: Option<u32>,
+    urgent_per_minute: Option<u32>,
+    max_concurrent_submissions: Option<usize>,
     keyring_published_at: Option<String>,
     public_url: Option<String>,
 }
@@ -126,6 +137,10 @@ pub struct RateLimits {
     pub receipt_per_minute: u32,
     /// Requests per second over all clients.
     pub global_per_second: u32,
+    /// Urgent reports per minute admitted from their own budget.
+    pub urgent_per_minute: u32,
+    /// Reports sealed and committed at once.
+    pub max_concurrent_submissions: usize,
 }
 
 /// Fully resolved server configuration.
@@ -316,6 +331,15 @@ impl ServeArgs {
                     .global_per_second
                     .or(file.global_per_second)
                     .unwrap_or(100),
+                urgent_per_minute: self
+                    .urgent_per_minute
+                    .or(file.urgent_per_minute)
+                    .unwrap_or(30),
+                max_concurrent_submissions: self
+                    .max_concurrent_submissions
+                    .or(file.max_concurrent_submissions)
+                    .unwrap_or(64)
+                    .max(1),
             },
             keyring_published_at,
         })

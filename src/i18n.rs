@@ -79,7 +79,13 @@ impl Lang {
     pub fn t_with(&self, id: &str, args: &[(&str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()
-            .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+            // A number stays a number, so plural variants ("1 second", "5 seconds") select.
+            .map(|(k, v)| {
+                (
+                    Cow::Owned((*k).to_owned()),
+                    FluentValue::try_number(v.as_str()),
+                )
+            })
             .collect();
         LOCALES.lookup_with_args(&self.0, id, &args)
     }

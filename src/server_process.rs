@@ -2,7 +2,7 @@
 //! integration tests so that both start, find and stop the real server the same way.
 //!
 //! The child gets its own working directory (database, secret, temp files, logs), listens on
-//! an ephemeral port, and runs without rate limits; its URL is read from the
+//! an ephemeral port, and runs without rate limits unless asked to keep them; its URL is read from the
 //! `safehold: listening on http://ADDR` line it prints once it is ready.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +32,8 @@ pub struct Launch {
     pub env: Vec<(String, String)>,
     /// Extra arguments after the usual ones.
     pub args: Vec<String>,
+    /// Keep the server's own rate limits (a flood benchmark) instead of turning them off.
+    pub default_rate_limits: bool,
     /// How long start-up may take before giving up.
     pub start_timeout: Duration,
 }
@@ -70,16 +72,20 @@ impl ServerProcess {
             .arg("--policy")
             .arg(&launch.policy)
             // Load tests and test suites send far more than any client would.
-            .args([
-                "--form-per-minute",
-                "0",
-                "--api-per-minute",
-                "0",
-                "--receipt-per-minute",
-                "0",
-                "--global-per-second",
-                "0",
-            ])
+            .args(if launch.default_rate_limits {
+                &[][..]
+            } else {
+                &[
+                    "--form-per-minute",
+                    "0",
+                    "--api-per-minute",
+                    "0",
+                    "--receipt-per-minute",
+                    "0",
+                    "--global-per-second",
+                    "0",
+                ][..]
+            })
             .args(&launch.args)
             .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .current_dir(&launch.dir)

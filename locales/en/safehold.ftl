@@ -141,7 +141,16 @@ error-too-large = Your files are too large. The limit is { $limit } in total. Re
 error-bad-form = The form could not be read: { $detail }. Go back and send it again.
 error-field-too-long = The field "{ $field }" is too long. Shorten it and send again.
 error-bad-answer = One of the routing answers is not valid. Go back, choose from the list, and send again.
-error-rate-limited = Too many attempts. Wait { $seconds } seconds, then try again.
+error-rate-limited = Too many attempts. { $seconds ->
+        [one] Wait one second, then try again.
+       *[other] Wait { $seconds } seconds, then try again.
+    }
+error-busy = Many reports are arriving at this moment, and yours was not sent yet. Nothing was saved. { $seconds ->
+        [one] Go back, wait one second, and send it again.
+       *[other] Go back, wait { $seconds } seconds, and send it again.
+    }
+error-honeypot = A field meant to stay empty was filled in, so the report was not sent. Your browser may have filled it in for you. Go back, clear the field labelled "Leave this empty", and send again.
+honeypot-label = Leave this empty
 error-not-found = This page does not exist.
 error-method = This address does not accept that kind of request.
 error-content-type = The form was sent in a format this page cannot read. Use the form on this site.

@@ -172,6 +172,7 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
     drop(plaintext);
 
     let request = SubmitRequest {
+        intake_ticket: String::new(),
         route_tag: route.tag.clone(),
         urgent: args.urgent,
         consent: consent.flags(),

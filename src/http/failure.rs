@@ -47,6 +47,8 @@ pub enum Failure {
     MethodNotAllowed(Method),
     /// Over a rate limit: retry after this many seconds.
     RateLimited(u64),
+    /// Too many reports are waiting to be stored: retry after this many seconds.
+    Busy(u64),
     /// The database could not be read; nothing was changed.
     StorageRead(StoreError),
     /// The database could not store what was sent; nothing was saved.
@@ -158,6 +160,16 @@ impl From<Failure> for ApiError {
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate_limited",
                     format!("too many requests; retry after {seconds} seconds"),
+                )
+            },
+            Failure::Busy(seconds) => ApiError {
+                retry_after: Some(seconds),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    format!(
+                        "the server is storing as many reports as it can and nothing was saved; send the same request again after {seconds} seconds"
+                    ),
                 )
             },
             Failure::StorageWrite(StoreError::Duplicate) => ApiError::new(
@@ -317,6 +329,13 @@ impl PageError {
                 StatusCode::TOO_MANY_REQUESTS,
                 lang,
                 "error-rate-limited",
+                &[("seconds", seconds.to_string())],
+            )
+            .retry_after(seconds),
+            Failure::Busy(seconds) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang,
+                "error-busy",
                 &[("seconds", seconds.to_string())],
             )
             .retry_after(seconds),

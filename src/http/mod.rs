@@ -8,6 +8,8 @@
 //! - the public: `stats` (statistics releases), `assets`;
 //! - around them: `connections` (how many, header-read timeout, half-close), `state`,
 //!   `failure` (every error answer), `traffic` (body and rate limits per class of route),
+//!   `intake_gate` with `intake_ticket` and `submission_queue` (who of many new reports goes
+//!   first),
 //!   `middleware` (headers, daily request counts, panics).
 //!
 //! This file only merges the routers and applies the layers.
@@ -24,6 +26,8 @@ mod expiring_secret;
 pub mod failure;
 mod followup_token;
 mod inbox;
+mod intake_gate;
+mod intake_ticket;
 mod json;
 pub mod keyring_reload;
 mod live_stats;
@@ -37,6 +41,7 @@ mod sessions;
 mod staff;
 mod state;
 pub mod stats;
+mod submission_queue;
 mod thread;
 mod traffic;
 

@@ -134,6 +134,8 @@ page!(
     IntakePage, "intake.html" {
         /// Token for the CSRF double submit.
         csrf_token: String,
+        /// The single-use intake ticket that earns this form's report priority in a flood.
+        intake_ticket: String,
         /// Mechanism choices: (code, label).
         mechanisms: Vec<(&'static str, String)>,
         /// Region choices: (code, label).

@@ -149,8 +149,10 @@ impl Admission {
     }
 }
 
-type PerClient = GovernorConfig<ClientIp, NoOpMiddleware>;
-type Global = GovernorConfig<GlobalKeyExtractor, NoOpMiddleware>;
+/// A limiter keyed by client.
+pub type PerClient = GovernorConfig<ClientIp, NoOpMiddleware>;
+/// One limiter for everyone.
+pub type Global = GovernorConfig<GlobalKeyExtractor, NoOpMiddleware>;
 
 /// One traffic class's limits: per client, then (for submissions that pass the class's
 /// admission checks) the shared global budget.
@@ -169,18 +171,8 @@ impl Limit {
         key: ClientIp,
         global: Option<(Arc<Global>, Admission)>,
     ) -> Limit {
-        let per_client = (per_minute > 0).then(|| {
-            let period =
-                Duration::from_millis(60_000 / u64::from(per_minute)).max(Duration::from_nanos(1));
-            GovernorConfigBuilder::default()
-                .key_extractor(key.clone())
-                .period(period)
-                .burst_size(per_minute)
-                .finish()
-                .map(Arc::new)
-        });
         Limit {
-            per_client: per_client.flatten(),
+            per_client: per_client(per_minute, &key),
             global,
             key,
         }
@@ -195,13 +187,6 @@ impl Limit {
 
     /// Seconds to wait if the request is over a limit.
     fn check(&self, request: &Request) -> Option<u64> {
-        // The clock is built only for a refusal: building it costs more than the check.
-        let wait = |not_until: NotUntil<_>| {
-            not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs()
-                .max(1)
-        };
         if let Some(config) = &self.per_client
             && let Ok(key) = self.key.extract(request)
             && let Err(not_until) = config.limiter().check_key(&key)
@@ -216,6 +201,48 @@ impl Limit {
         }
         None
     }
+}
+
+/// Seconds until a refused request may try again. The clock is built only for a refusal:
+/// building it costs more than the check.
+pub fn wait(not_until: NotUntil<governor::clock::QuantaInstant>) -> u64 {
+    not_until
+        .wait_time_from(DefaultClock::default().now())
+        .as_secs()
+        .max(1)
+}
+
+/// A per-client limiter of `per_minute` requests, or none when it is 0.
+pub fn per_client(per_minute: u32, key: &ClientIp) -> Option<Arc<PerClient>> {
+    (per_minute > 0)
+        .then(|| {
+            let period =
+                Duration::from_millis(60_000 / u64::from(per_minute)).max(Duration::from_nanos(1));
+            GovernorConfigBuilder::default()
+                .key_extractor(key.clone())
+                .period(period)
+                .burst_size(per_minute)
+                .finish()
+                .map(Arc::new)
+        })
+        .flatten()
+}
+
+/// A global limiter of `per_minute` requests, or none when it is 0 (the urgent budget).
+pub fn global_per_minute(per_minute: u32) -> Option<Arc<Global>> {
+    (per_minute > 0)
+        .then(|| {
+            GovernorConfigBuilder::default()
+                .key_extractor(GlobalKeyExtractor)
+                .period(
+                    Duration::from_millis(60_000 / u64::from(per_minute))
+                        .max(Duration::from_nanos(1)),
+                )
+                .burst_size(per_minute)
+                .finish()
+                .map(Arc::new)
+        })
+        .flatten()
 }
 
 /// Builds the global limiter, or none when `per_second` is 0.
@@ -243,4 +270,27 @@ pub async fn enforce(State(limit): State<Limit>, request: Request, next: Next) -
             Failure::RateLimited(seconds).respond(&Client::of(request.uri(), request.headers()))
         }
     }
+}
+
+/// The rate-limit key of the client that sent a request, for handlers that charge their
+/// limits themselves once they know what the request is (`http::intake_gate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientKey(pub IpAddr);
+
+impl ClientKey {
+    /// Whether this key stands for many people at once: loopback, where an onion service's
+    /// every visitor arrives, or no address at all. A per-address quota on such a key is a
+    /// quota for everyone.
+    pub fn is_shared(&self) -> bool {
+        self.0.is_loopback() || self.0.is_unspecified()
+    }
+}
+
+/// Middleware: notes the request's [`ClientKey`] for its handler, and charges nothing.
+pub async fn identify(State(key): State<ClientIp>, mut request: Request, next: Next) -> Response {
+    let client = key
+        .extract(&request)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    request.extensions_mut().insert(ClientKey(client));
+    next.run(request).await
 }

@@ -2,6 +2,7 @@
 //! `safehold submit`): the routes to encrypt to, reports, receipts and follow-ups. The server
 //! receives only ciphertext here and checks its age header.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,7 +14,9 @@ use base64::engine::general_purpose::STANDARD;
 use super::AppState;
 use super::client_ciphertext::client_ciphertext;
 use super::failure::ApiError;
+use super::intake_gate::IntakeGate;
 use super::json::ApiJson;
+use super::ratelimit::ClientKey;
 use super::thread;
 use super::traffic::Traffic;
 use crate::domain::{AlertKind, Author, CaseStatus, Consent};
@@ -30,13 +33,8 @@ use crate::wire::{
 /// `POST /api/v1/receipt/followups`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
     Router::new()
-        .merge(
-            traffic.api(
-                Router::new()
-                    .route("/api/v1/reports", post(submit))
-                    .route("/api/v1/receipt/followups", post(followup)),
-            ),
-        )
+        .merge(traffic.api_intake(Router::new().route("/api/v1/reports", post(submit))))
+        .merge(traffic.api(Router::new().route("/api/v1/receipt/followups", post(followup))))
         .merge(traffic.receipt(Router::new().route("/api/v1/receipt", post(receipt))))
         .merge(traffic.page(Router::new().route("/api/v1/routes", get(routes_to_encrypt_to))))
 }
@@ -85,6 +83,8 @@ async fn routes_to_encrypt_to(State(state): State<AppState>) -> Json<RoutesRespo
 /// `POST /api/v1/reports`.
 async fn submit(
     State(state): State<AppState>,
+    Extension(gate): Extension<IntakeGate>,
+    Extension(client): Extension<ClientKey>,
     ApiJson(request): ApiJson<SubmitRequest>,
 ) -> Result<Response, ApiError> {
     let route = state.route_by_tag(&request.route_tag).ok_or_else(|| {
@@ -119,6 +119,10 @@ async fn submit(
         state.max_body_bytes(),
     )?;
 
+    // Only a well-formed report spends anything; it is stored while it holds its place.
+    let place = gate
+        .admit(client, &request.intake_ticket, request.urgent)
+        .await?;
     let public_id = store_report(
         &state,
         route,
@@ -130,6 +134,7 @@ async fn submit(
     )
     .await
     .map_err(ApiError::not_stored)?;
+    drop(place);
     let body = SubmitResponse {
         id: public_id,
         status: CaseStatus::Received,

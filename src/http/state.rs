@@ -6,6 +6,7 @@ use arc_swap::ArcSwap;
 use axum::extract::FromRef;
 use axum_csrf::{CsrfConfig, Key, SameSite};
 
+use super::intake_ticket::IntakeTickets;
 use crate::config::ServeConfig;
 use crate::domain::AlertKind;
 use crate::keyring::{Fingerprint, Keyring, Person, PublishedKeyring, Role};
@@ -34,6 +35,8 @@ struct Shared {
     session_seconds: i64,
     /// Where reporters can compare the keyring fingerprint, as the operator configured it.
     keyring_published_at: Option<String>,
+    /// Hands out the intake tickets the form pages carry.
+    intake_tickets: Arc<IntakeTickets>,
 }
 
 /// The name of the cookie that carries the form's CSRF secret.
@@ -89,8 +92,14 @@ impl AppState {
                 max_api_body_bytes: config.max_api_body_bytes(),
                 session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
                 keyring_published_at: config.keyring_published_at.clone(),
+                intake_tickets: Arc::new(IntakeTickets::new()),
             }),
         }
+    }
+
+    /// The intake ticket office (`http::intake_ticket`).
+    pub fn intake_tickets(&self) -> &Arc<IntakeTickets> {
+        &self.inner.intake_tickets
     }
 
     /// The storage handle.

@@ -3,16 +3,23 @@
 
 use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 use super::AppState;
+use super::intake_gate::{IntakeGate, SharedIntake};
 use super::ratelimit::{self, Admission, ClientIp, Limit};
 use crate::config::ServeConfig;
 
 /// The limits of each class of route.
 pub struct Traffic {
     form: Limit,
+    /// New reports through the form: the client is identified, and the handler's gate charges.
+    form_intake: IntakeGate,
+    /// New reports through the API.
+    api_intake: IntakeGate,
+    key: ClientIp,
     api: Limit,
     receipt: Limit,
     page: Limit,
@@ -43,10 +50,19 @@ impl Traffic {
         );
         // Reads are cheap and never spend the submissions' global budget: they have their own.
         let reads = ratelimit::global(limits.global_per_second.saturating_mul(10));
-        let page = Limit::per_minute(0, key, reads.map(|r| (r, Admission::Any)));
-        spawn_limiter_cleanup(vec![form.clone(), api.clone(), receipt.clone()]);
+        let page = Limit::per_minute(0, key.clone(), reads.map(|r| (r, Admission::Any)));
+        let intake = SharedIntake::new(config, global, state.intake_tickets().clone());
+        let form_intake = intake.gate(limits.form_per_minute);
+        let api_intake = intake.gate(limits.api_per_minute);
+        spawn_limiter_cleanup(
+            vec![form.clone(), api.clone(), receipt.clone()],
+            vec![form_intake.clone(), api_intake.clone()],
+        );
         Traffic {
             form,
+            form_intake,
+            api_intake,
+            key,
             api,
             receipt,
             page,
@@ -60,6 +76,32 @@ impl Traffic {
     /// Multipart forms a person sends (reports, follow-ups).
     pub fn form(&self, routes: Router<AppState>) -> Router<AppState> {
         limited(routes, self.form_body_bytes, &self.form)
+    }
+
+    /// New reports through the form: the handler charges its own limits through the gate
+    /// (`http::intake_gate`), once it knows whether the report earned its priority.
+    pub fn form_intake(&self, routes: Router<AppState>) -> Router<AppState> {
+        self.intake(routes, self.form_body_bytes, &self.form_intake)
+    }
+
+    /// New reports through the API (ciphertext made by the client), gated the same way.
+    pub fn api_intake(&self, routes: Router<AppState>) -> Router<AppState> {
+        self.intake(routes, self.api_body_bytes, &self.api_intake)
+    }
+
+    fn intake(
+        &self,
+        routes: Router<AppState>,
+        body_bytes: usize,
+        gate: &IntakeGate,
+    ) -> Router<AppState> {
+        routes
+            .layer(Extension(gate.clone()))
+            .layer(DefaultBodyLimit::max(body_bytes))
+            .layer(axum::middleware::from_fn_with_state(
+                self.key.clone(),
+                ratelimit::identify,
+            ))
     }
 
     /// JSON writes from programs: ciphertext uploads and logins.
@@ -101,7 +143,7 @@ fn limited(routes: Router<AppState>, body_bytes: usize, limit: &Limit) -> Router
         ))
 }
 
-fn spawn_limiter_cleanup(limits: Vec<Limit>) {
+fn spawn_limiter_cleanup(limits: Vec<Limit>, gates: Vec<IntakeGate>) {
     if tokio::runtime::Handle::try_current().is_err() {
         return;
     }
@@ -110,6 +152,7 @@ fn spawn_limiter_cleanup(limits: Vec<Limit>) {
         loop {
             tick.tick().await;
             limits.iter().for_each(Limit::forget_idle_clients);
+            gates.iter().for_each(IntakeGate::forget_idle_clients);
         }
     });
 }

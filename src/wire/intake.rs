@@ -83,20 +83,29 @@ pub struct SubmitRequest {
     pub ciphertext: String,
     /// The receipt lookup key derived from the codephrase, standard base64 (32 bytes).
     pub receipt_verifier: String,
+    /// The intake ticket of the form page the report was written on (`intake_ticket` in its
+    /// form), or `""`: a fresh one earns the report priority when the server is flooded.
+    #[serde(default)]
+    pub intake_ticket: String,
 }
 
 impl SubmitRequest {
     /// How many bytes this body is shorter than the longest of its shape (`urgent: false`,
-    /// the longest mechanism answer), for [`crate::padding::padded_json_body`].
+    /// the longest mechanism answer, an intake ticket), for [`crate::padding::padded_json_body`].
     pub fn shorter_by(&self) -> usize {
         let longest = questions::MECHANISMS
             .iter()
             .map(|m| m.len())
             .max()
             .unwrap_or(0);
-        usize::from(self.urgent) + longest.saturating_sub(self.mechanism.len())
+        usize::from(self.urgent)
+            + longest.saturating_sub(self.mechanism.len())
+            + INTAKE_TICKET_LEN.saturating_sub(self.intake_ticket.len())
     }
 }
+
+/// Length of an intake ticket's text (every ticket has it).
+pub const INTAKE_TICKET_LEN: usize = 50;
 
 /// `POST /api/v1/reports` answer.
 #[derive(Debug, Serialize, Deserialize)]
@@ -113,10 +122,11 @@ mod tests {
     use crate::padding::padded_json_body;
 
     #[test]
-    fn every_consent_and_mechanism_answer_pads_from_the_same_length() {
+    fn every_consent_mechanism_answer_and_ticket_pads_from_the_same_length() {
         let mut lengths = std::collections::BTreeSet::new();
         let answers = questions::MECHANISMS.iter().copied().chain([""]);
-        for mechanism in answers {
+        let ticket = "T".repeat(INTAKE_TICKET_LEN);
+        for (mechanism, intake_ticket) in answers.flat_map(|m| [(m, ""), (m, ticket.as_str())]) {
             for flags in ["00000", "11111", "10101"] {
                 for urgent in [false, true] {
                     let request = SubmitRequest {
@@ -126,6 +136,7 @@ mod tests {
                         mechanism: mechanism.into(),
                         ciphertext: "A".repeat(9000),
                         receipt_verifier: "B".repeat(44),
+                        intake_ticket: intake_ticket.into(),
                     };
                     let body = serde_json::to_vec(&request).unwrap();
                     // The length padding starts from is that of the longest variant, always.

@@ -27,7 +27,8 @@ pub use escalations::{
     EscalateRequest, EscalationRecipientView, EscalationView, PackageDetail, SubmitterView,
 };
 pub use intake::{
-    EscalationKeysView, QuestionsView, RouteView, RoutesResponse, SubmitRequest, SubmitResponse,
+    EscalationKeysView, INTAKE_TICKET_LEN, QuestionsView, RouteView, RoutesResponse, SubmitRequest,
+    SubmitResponse,
 };
 pub use live_stats::{LiveCount, LiveStats};
 pub use receipts::{

@@ -376,7 +376,13 @@ async fn with_javascript_a_small_route_is_filled_with_decoys() {
     if !browser_ready() {
         return;
     }
-    let server = TestServer::start(Backend::Sqlite).await;
+    // The shared address's API quota is spent by a script first: the page's report goes
+    // through only because it carries the page's intake ticket.
+    let server =
+        TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.api_per_minute = 1).await;
+    let (_, _) = server.submit_api("general", "a script's report").await;
+    let again = server.api_submission("general", "the script again").await;
+    assert_eq!(server.post_report(&again.body).await.status(), 429);
     let result = drive(json!({
         "url": server.url, "scenario": "story", "js": true, "marker": marker("decoys"),
         "mechanism": "treaty_body",

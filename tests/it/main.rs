@@ -20,6 +20,7 @@ mod data_files;
 mod disk_full;
 mod durability;
 mod escalation;
+mod flood;
 mod form_intake;
 mod pinned_keyring;
 mod protection;

@@ -58,6 +58,7 @@ impl ServerProcess {
             stderr: dir.join(format!("stderr-{n}.log")),
             env,
             args: options.args.clone(),
+            default_rate_limits: false,
             start_timeout: Duration::from_secs(30),
         };
         let process = server_process::ServerProcess::spawn(&launch)

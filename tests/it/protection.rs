@@ -90,22 +90,24 @@ async fn forwarding_headers_from_trusted_proxies_separate_clients() {
 
 #[tokio::test]
 async fn the_global_limit_holds_for_everyone_behind_one_address() {
-    let server =
-        TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.global_per_second = 3).await;
-    let mut statuses = Vec::new();
-    for _ in 0..8 {
-        statuses.push(
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.global_per_second = 3;
+        c.rate_limits.api_per_minute = 0;
+    })
+    .await;
+    let mut submissions = Vec::new();
+    for n in 0..8 {
+        submissions.push(
             server
-                .client()
-                .post(format!("{}/api/v1/reports", server.url))
-                .json(&serde_json::json!({}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
+                .api_submission("general", &format!("report {n}"))
+                .await,
         );
     }
+    let mut statuses = Vec::new();
+    for submission in &submissions {
+        statuses.push(server.post_report(&submission.body).await.status().as_u16());
+    }
+    assert!(statuses.contains(&201), "{statuses:?}");
     assert!(statuses.contains(&429), "{statuses:?}");
     server.stop().await;
 }
@@ -189,12 +191,29 @@ async fn refused_junk_and_page_reads_spend_no_global_budget() {
             .status();
         assert_ne!(status, 500);
     }
-    // One client's well-formed flood: its own limit refuses it before the global budget.
-    for _ in 0..10 {
+    // One client's flood of well-formed reports: its own limit (1 a minute) refuses all
+    // but the first before they reach the global budget.
+    let mut flood = Vec::new();
+    for n in 0..10 {
+        flood.push(
+            server
+                .api_submission("general", &format!("flood {n}"))
+                .await,
+        );
+    }
+    let mut others = Vec::new();
+    for n in 0..2 {
+        others.push(
+            server
+                .api_submission("general", &format!("other {n}"))
+                .await,
+        );
+    }
+    for submission in &flood {
         let status = client
             .post(&reports)
             .header("x-forwarded-for", "203.0.113.30")
-            .json(&serde_json::json!({}))
+            .json(&submission.body)
             .send()
             .await
             .unwrap()
@@ -206,17 +225,21 @@ async fn refused_junk_and_page_reads_spend_no_global_budget() {
         let page = client.get(format!("{}/", server.url)).send().await.unwrap();
         assert_eq!(page.status(), 200, "page reads have their own budget");
     }
-    // Another client's submission still finds the global budget whole.
-    for n in 0..2 {
+    // Other clients' reports find what is left of the global budget of 3: the flood's one
+    // accepted report spent one, nothing else did.
+    for (n, submission) in others.iter().enumerate() {
         let status = client
             .post(&reports)
             .header("x-forwarded-for", format!("203.0.113.{}", 20 + n))
-            .json(&serde_json::json!({}))
+            .json(&submission.body)
             .send()
             .await
             .unwrap()
             .status();
-        assert_ne!(status, 429, "junk or reads spent the global budget");
+        assert_eq!(
+            status, 201,
+            "junk, refusals or reads spent the global budget"
+        );
     }
     server.stop().await;
 }

@@ -88,6 +88,8 @@ const CONSENT_PURPOSES = [
 ];
 
 /** Consent as five `0`/`1` characters: fixed length, so the body's size does not tell it. */
+// Length of every intake ticket (INTAKE_TICKET_LEN on the server).
+const INTAKE_TICKET_LENGTH = 50;
 const consentFlags = (consent) => CONSENT_PURPOSES.map(([purpose]) => (consent[purpose] ? "1" : "0")).join("");
 
 /**
@@ -160,6 +162,7 @@ async function submitEncrypted(form, routes, status) {
   // The consent (the same as inside the envelope) and the mechanism answer travel beside the
   // ciphertext: the server keeps and enforces them.
   const urgent = answers.immediate_danger === true;
+  const ticket = form.elements.intake_ticket?.value ?? "";
   const mechanism = answers.mechanism ?? "";
   const longestMechanism = Math.max(0, ...routes.questions.mechanism.map((m) => m.length));
   const { ok, status: code, body } = await fetchJson("/api/v1/reports", {
@@ -173,8 +176,13 @@ async function submitEncrypted(form, routes, status) {
         mechanism,
         ciphertext: base64.encode(ciphertext),
         receipt_verifier: base64.encode(keys.lookupKey),
+        // The page's single-use ticket: it earns this report priority when the server is
+        // flooded. Every ticket has the same length; a missing one is padded for.
+        intake_ticket: ticket,
       },
-      (urgent ? 1 : 0) + Math.max(0, longestMechanism - mechanism.length),
+      (urgent ? 1 : 0) +
+        Math.max(0, longestMechanism - mechanism.length) +
+        Math.max(0, INTAKE_TICKET_LENGTH - ticket.length),
     ),
   });
   if (!ok) {

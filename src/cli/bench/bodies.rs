@@ -94,6 +94,7 @@ pub(super) fn build_api_templates(
         let plaintext = report.to_padded_plaintext()?;
         let ciphertext = seal::encrypt_in_slots(&plaintext, target.recipients, target.slots)?;
         let request = SubmitRequest {
+            intake_ticket: String::new(),
             route_tag: target.tag.to_owned(),
             urgent: route.answers.immediate_danger == Some(true),
             consent: "10001".to_owned(),
@@ -146,6 +147,8 @@ pub(super) async fn open_form_session(
         .to_owned();
     let html = response.text().await?;
     let token = hidden_value(&html, "authenticity_token").context("no CSRF token in the form")?;
+    // A server from before intake tickets has none; its form must not be sent one.
+    let ticket = hidden_value(&html, "intake_ticket");
 
     let mut boundary_bytes = [0u8; 12];
     getrandom::fill(&mut boundary_bytes)?;
@@ -165,6 +168,9 @@ pub(super) async fn open_form_session(
     ];
     fields.extend(SHORT_FIELDS);
     fields.extend([("consent_ohchr", "yes"), ("consent_statistics", "yes")]);
+    if let Some(ticket) = &ticket {
+        fields.push(("intake_ticket", ticket));
+    }
     Ok(FormPost {
         cookie,
         content_type: format!("multipart/form-data; boundary={boundary}"),

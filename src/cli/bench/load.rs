@@ -27,13 +27,17 @@ pub(super) struct Plan {
 
 impl Plan {
     pub(super) fn new(args: &IntakeArgs) -> Plan {
-        let start = Instant::now();
-        let warm_end = start + Duration::from_secs(args.warmup_seconds);
+        Plan::window(args.warmup_seconds, args.seconds, args.max_requests)
+    }
+
+    /// A window of `seconds` after `warmup` unmeasured ones, starting now.
+    pub(super) fn window(warmup: u64, seconds: u64, max_requests: u64) -> Plan {
+        let warm_end = Instant::now() + Duration::from_secs(warmup);
         Plan {
             warm_end,
-            end: warm_end + Duration::from_secs(args.seconds),
+            end: warm_end + Duration::from_secs(seconds),
             issued: AtomicU64::new(0),
-            max_requests: args.max_requests,
+            max_requests,
         }
     }
 }

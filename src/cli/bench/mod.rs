@@ -10,6 +10,7 @@
 //! This file holds the arguments and the order of the run; each step has its own module.
 
 mod bodies;
+mod flood;
 mod kdf;
 mod load;
 mod procfs;
@@ -39,12 +40,18 @@ use setup::{BenchDatabase, TempDir, choose_route};
 pub enum BenchCommand {
     /// Start a server on loopback and measure report intake (reports/s, latency, memory).
     Intake(IntakeArgs),
+    /// Start a server with its default limits and measure whether reporters get through a
+    /// flood from the address they share (success rate, latency, CPU, memory).
+    Flood(flood::FloodArgs),
 }
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Intake(args) => {
             super::async_runtime(super::Threads::PerCore)?.block_on(intake(args))
+        }
+        BenchCommand::Flood(args) => {
+            super::async_runtime(super::Threads::PerCore)?.block_on(flood::flood(args))
         }
     }
 }
@@ -179,6 +186,7 @@ async fn run_against(
         stderr: dir.path.join("server-stderr.log"),
         env: Vec::new(),
         args: Vec::new(),
+        default_rate_limits: false,
         start_timeout: Duration::from_secs(60),
     })?;
     let base = server.url.clone();

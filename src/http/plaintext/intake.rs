@@ -1,6 +1,7 @@
 //! The no-JavaScript report form: the server builds the envelope, seals it at once, and keeps
 //! plaintext only in buffers that are wiped when dropped.
 
+use axum::Extension;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -9,7 +10,9 @@ use axum_csrf::CsrfToken;
 
 use super::super::AppState;
 use super::super::failure::PageError;
+use super::super::intake_gate::IntakeGate;
 use super::super::pages::{Frame, IntakePage, SubmittedPage, render};
+use super::super::ratelimit::ClientKey;
 use super::super::reporter_api::store_report;
 use super::form::{FormReader, bad_form, drain, unexpected_field};
 use super::receipt_keys::new_receipt;
@@ -29,6 +32,7 @@ pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -
     let page = IntakePage::framed(
         Frame::new(&lang, "/").showing_keyring(&state),
         csrf_token,
+        state.intake_tickets().issue(),
         labelled(&lang, "mechanism", questions::MECHANISMS),
         labelled(&lang, "region", questions::REGIONS),
         lang.t_with(
@@ -54,6 +58,8 @@ fn labelled(
 /// `POST /report`: seal the submitted form and show the receipt.
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(gate): Extension<IntakeGate>,
+    Extension(client): Extension<ClientKey>,
     lang: Lang,
     token: CsrfToken,
     headers: HeaderMap,
@@ -80,13 +86,28 @@ pub async fn submit(
         }
     };
 
+    // A filled honeypot is a bot's, or an autofill's: refused before it spends anything.
+    if form.honeypot_filled {
+        return Err(PageError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &lang,
+            "error-honeypot",
+            &[],
+        ));
+    }
+    let urgent = form.routing.immediate_danger == Some(true);
+    // Sealing and storing wait for a place; the place is held until the report is stored.
+    let place = gate
+        .admit(client, &form.intake_ticket, urgent)
+        .await
+        .map_err(|failure| PageError::from_failure(failure, &lang))?;
+
     let answers = Answers {
         mechanism: form.routing.mechanism.as_deref(),
         region: form.routing.region.as_deref(),
         immediate_danger: form.routing.immediate_danger,
     };
     let route = state.policy().routing.select(&answers);
-    let urgent = form.routing.immediate_danger == Some(true);
     let recipients: Vec<age::x25519::Recipient> = state.route_recipients(route);
 
     // The server keeps and enforces the same consent the envelope carries, and the mechanism
@@ -119,6 +140,7 @@ pub async fn submit(
     )
     .await
     .map_err(|e| PageError::not_stored(e, &lang))?;
+    drop(place);
 
     let page = SubmittedPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),
@@ -152,6 +174,10 @@ struct ReportForm {
     fields: ReportFields,
     consent: Consent,
     attachments: Vec<Attachment>,
+    /// The page's intake ticket, empty if it sent none.
+    intake_ticket: String,
+    /// Whether the field people never see was filled.
+    honeypot_filled: bool,
 }
 
 async fn read_form(
@@ -177,6 +203,8 @@ async fn read_form(
         },
         consent: Consent::default(),
         attachments: Vec::new(),
+        intake_ticket: String::new(),
+        honeypot_filled: false,
     };
     while let Some((name, field)) = reader.next(multipart).await? {
         match name.as_str() {
@@ -229,6 +257,8 @@ async fn read_form(
                 form.consent.sg_report_anonymous = reader.checked(field, &name).await?
             }
             "consent_statistics" => form.consent.statistics = reader.checked(field, &name).await?,
+            "intake_ticket" => form.intake_ticket = reader.text(field, &name).await?,
+            "website" => form.honeypot_filled = !reader.text(field, &name).await?.is_empty(),
             // Only the browser path can rewrite files; the server path ignores this choice.
             "strip_metadata" => {
                 reader.text(field, &name).await?;

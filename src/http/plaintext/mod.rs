@@ -21,13 +21,8 @@ use super::traffic::Traffic;
 /// `GET /`, `POST /report`, `GET|POST /receipt`, `POST /receipt/followup`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
     Router::new()
-        .merge(
-            traffic.form(
-                Router::new()
-                    .route("/report", post(intake::submit))
-                    .route("/receipt/followup", post(receipt_page::followup)),
-            ),
-        )
+        .merge(traffic.form_intake(Router::new().route("/report", post(intake::submit))))
+        .merge(traffic.form(Router::new().route("/receipt/followup", post(receipt_page::followup))))
         .merge(traffic.receipt(Router::new().route("/receipt", post(receipt_page::lookup))))
         .merge(
             traffic.page(

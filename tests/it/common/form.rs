@@ -4,6 +4,8 @@
 pub struct FormSession {
     pub cookie: String,
     pub token: String,
+    /// The page's single-use intake ticket (empty on pages without one).
+    pub ticket: String,
 }
 
 impl FormSession {
@@ -20,7 +22,12 @@ impl FormSession {
             .expect("CSRF cookie");
         let html = response.text().await.unwrap();
         let token = hidden_value(&html, "authenticity_token").expect("token in form");
-        FormSession { cookie, token }
+        let ticket = hidden_value(&html, "intake_ticket").unwrap_or_default();
+        FormSession {
+            cookie,
+            token,
+            ticket,
+        }
     }
 }
 
@@ -86,6 +93,13 @@ impl FormReport {
         self
     }
 
+    /// The form as a browser sends it from `session`'s page: its token and its ticket.
+    pub fn multipart_from(&self, session: &FormSession) -> reqwest::multipart::Form {
+        self.multipart(&session.token)
+            .text("intake_ticket", session.ticket.clone())
+    }
+
+    /// The form with `token` and no intake ticket (a script's or a replayed post).
     pub fn multipart(&self, token: &str) -> reqwest::multipart::Form {
         let mut form = reqwest::multipart::Form::new()
             .text("authenticity_token", token.to_owned())

@@ -31,7 +31,7 @@ pub use cases::{
 pub use cli::{run, run_with_input, safehold_command};
 pub use clock::{Clock, read_only_sqlite};
 pub use crafted::graft_first_stanza;
-pub use form::{FormReport, element_text, hidden_value};
+pub use form::{FormReport, FormSession, element_text, hidden_value};
 pub use library::*;
 pub use server::TestServer;
 pub use site::{Site, recipient_slots};

@@ -70,7 +70,7 @@ impl Site {
             .client
             .post(self.endpoint("/report"))
             .header("cookie", &session.cookie)
-            .multipart(report.multipart(&session.token))
+            .multipart(report.multipart_from(&session))
             .send()
             .await
             .expect("POST /report");

@@ -1,0 +1,202 @@
+//! Floods from the address every onion-service visitor shares: a reporter who came through the
+//! form page still gets through; bots that fill the honeypot spend nothing; urgent reports have
+//! a budget of their own.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::common::{Backend, FormReport, TestServer};
+
+/// A form post from `session`'s browser: with its ticket (as a browser sends the page's
+/// form) or without (as a script replaying the same cookie and token does).
+async fn post_form(
+    server: &TestServer,
+    session: &crate::common::FormSession,
+    report: &FormReport,
+    with_ticket: bool,
+) -> (u16, String) {
+    let form = if with_ticket {
+        report.multipart_from(session)
+    } else {
+        report.multipart(&session.token)
+    };
+    let response = server
+        .client()
+        .post(server.endpoint("/report"))
+        .header("cookie", &session.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_round_trip_through_the_form_earns_a_report_past_the_shared_quota_once() {
+    // The default limits, on loopback: every request comes from the one address behind Tor.
+    let server = TestServer::start(Backend::Sqlite).await;
+    let report = FormReport::simple("replayed by a script");
+    // A script replays one page's cookie and token until the address's quota is spent.
+    let replayed = server.form_session("/").await;
+    let mut statuses = Vec::new();
+    for _ in 0..14 {
+        statuses.push(post_form(&server, &replayed, &report, false).await.0);
+    }
+    assert!(
+        statuses.contains(&429),
+        "the per-address quota still holds for posts without a fresh ticket: {statuses:?}"
+    );
+    // A reporter on that same address opens the form and sends it.
+    let reporter = server.form_session("/").await;
+    assert_eq!(reporter.ticket.len(), 50, "every form carries a ticket");
+    let (status, page) = post_form(
+        &server,
+        &reporter,
+        &FormReport::simple("the reporter"),
+        true,
+    )
+    .await;
+    assert_eq!(status, 201, "{page}");
+    // The ticket is spent: sending it again is a replay, and meets the spent quota.
+    let (again, _) = post_form(&server, &reporter, &report, true).await;
+    assert_eq!(again, 429, "a ticket earns one report, not a lane");
+    server.stop().await;
+}
+
+/// 32 connections from the shared address flood the form with junk and with replays of one
+/// valid page; a reporter on the same address goes through the form ten times meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reporter_gets_through_a_flood_from_the_same_address() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let refused = Arc::new(AtomicU64::new(0));
+    let replayed = Arc::new(server.form_session("/").await);
+    let flood: Vec<_> = (0..32)
+        .map(|n| {
+            let url = server.endpoint("/report");
+            let (stop, refused, replayed) = (stop.clone(), refused.clone(), replayed.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let report = FormReport::simple("flood");
+                while !stop.load(Ordering::Relaxed) {
+                    let request = if n % 2 == 0 {
+                        // Junk: no cookie, no token.
+                        let form = reqwest::multipart::Form::new().text("what_happened", "junk");
+                        client.post(&url).multipart(form)
+                    } else {
+                        client
+                            .post(&url)
+                            .header("cookie", &replayed.cookie)
+                            .multipart(report.multipart(&replayed.token))
+                    };
+                    if let Ok(response) = request.send().await
+                        && response.status().is_client_error()
+                    {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut succeeded = 0;
+    for n in 0..10 {
+        let session = server.form_session("/").await;
+        let report = FormReport::simple(&format!("legitimate {n}"));
+        let (status, _) = post_form(&server, &session, &report, true).await;
+        if status == 201 {
+            succeeded += 1;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for task in flood {
+        let _ = task.await;
+    }
+    let refused = refused.load(Ordering::Relaxed);
+    eprintln!(
+        "reporter during a flood from the same address: {succeeded} of 10; flood refused {refused} times"
+    );
+    assert!(refused > 100, "the flood ran: {refused} refusals");
+    assert_eq!(succeeded, 10, "the flood locked the reporter out");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_filled_honeypot_is_refused_before_it_spends_anything() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let before = server.store.count_reports().await.unwrap();
+    let session = server.form_session("/").await;
+    // More bot posts than the address's quota: none is stored, none is charged.
+    for _ in 0..12 {
+        let form = FormReport::simple("a bot's text")
+            .multipart(&session.token)
+            .text("website", "http://spam.example");
+        let response = server
+            .client()
+            .post(server.endpoint("/report"))
+            .header("cookie", &session.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("Leave this empty"), "{page}");
+    }
+    assert_eq!(server.store.count_reports().await.unwrap(), before);
+    // A person's post without a ticket still finds the quota whole.
+    let (status, page) = post_form(&server, &session, &FormReport::simple("a person"), false).await;
+    assert_eq!(status, 201, "{page}");
+    // The field is there for bots, out of sight and out of the tab order for people.
+    let html = server.get_text("/").await;
+    assert!(html.contains(r#"<div class="hp" aria-hidden="true">"#));
+    assert!(html.contains(r#"name="website" value="" tabindex="-1" autocomplete="off""#));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn urgent_reports_have_a_budget_a_flood_of_others_cannot_spend() {
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.global_per_second = 2;
+        c.rate_limits.api_per_minute = 0;
+        c.rate_limits.urgent_per_minute = 3;
+    })
+    .await;
+    // Everything is sealed first, so the posts follow each other faster than budgets refill.
+    let mut ordinary = Vec::new();
+    for n in 0..10 {
+        ordinary.push(
+            server
+                .api_submission("general", &format!("ordinary {n}"))
+                .await,
+        );
+    }
+    let mut urgent = Vec::new();
+    for n in 0..4 {
+        let mut submission = server
+            .api_submission("urgent-protection", &format!("urgent {n}"))
+            .await;
+        submission.body["urgent"] = json!(true);
+        urgent.push(submission);
+    }
+    // Ordinary reports until the global budget is spent.
+    let mut spent = false;
+    for submission in &ordinary {
+        if server.post_report(&submission.body).await.status() == 429 {
+            spent = true;
+            break;
+        }
+    }
+    assert!(spent, "the global budget ran out");
+    // Urgent ones still go through, from their own budget, until it too is spent.
+    let mut statuses = Vec::new();
+    for submission in &urgent {
+        statuses.push(server.post_report(&submission.body).await.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 201, 429], "{statuses:?}");
+    server.stop().await;
+}
