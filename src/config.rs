@@ -89,6 +89,11 @@ pub struct ServeArgs {
     /// the form first, then the client with fewer in flight) [default: 64].
     #[arg(long, env = "SAFEHOLD_MAX_CONCURRENT_SUBMISSIONS")]
     pub max_concurrent_submissions: Option<usize>,
+    /// Bodies over 1 MiB (reports and messages with files) read and sealed at once; more are
+    /// refused at once with 503 and Retry-After. Each takes a few times its size in memory
+    /// while it is encrypted [default: 2].
+    #[arg(long, env = "SAFEHOLD_MAX_CONCURRENT_UPLOADS")]
+    pub max_concurrent_uploads: Option<usize>,
     /// Where the organisation publishes the keyring fingerprint, outside this server (a URL,
     /// or words such as "our annual report, page 2"); every reporter page names it next to
     /// the fingerprint, so reporters can compare the two.
@@ -122,6 +127,7 @@ struct FileConfig {
     global_per_second: Option<u32>,
     urgent_per_minute: Option<u32>,
     max_concurrent_submissions: Option<usize>,
+    max_concurrent_uploads: Option<usize>,
     keyring_published_at: Option<String>,
     public_url: Option<String>,
 }
@@ -141,6 +147,8 @@ pub struct RateLimits {
     pub urgent_per_minute: u32,
     /// Reports sealed and committed at once.
     pub max_concurrent_submissions: usize,
+    /// Bodies over 1 MiB read and sealed at once.
+    pub max_concurrent_uploads: usize,
 }
 
 /// Fully resolved server configuration.
@@ -339,6 +347,11 @@ impl ServeArgs {
                     .max_concurrent_submissions
                     .or(file.max_concurrent_submissions)
                     .unwrap_or(64)
+                    .max(1),
+                max_concurrent_uploads: self
+                    .max_concurrent_uploads
+                    .or(file.max_concurrent_uploads)
+                    .unwrap_or(2)
                     .max(1),
             },
             keyring_published_at,

@@ -9,7 +9,7 @@
 //! - around them: `connections` (how many, header-read timeout, half-close), `state`,
 //!   `failure` (every error answer), `traffic` (body and rate limits per class of route),
 //!   `intake_gate` with `intake_ticket` and `submission_queue` (who of many new reports goes
-//!   first),
+//!   first), `upload_slots` (how many large bodies at once),
 //!   `middleware` (headers, daily request counts, panics).
 //!
 //! This file only merges the routers and applies the layers.
@@ -44,6 +44,7 @@ pub mod stats;
 mod submission_queue;
 mod thread;
 mod traffic;
+mod upload_slots;
 
 use axum::Router;
 use axum::extract::Request;
@@ -59,6 +60,9 @@ pub use connections::{ConnectionLimits, serve};
 pub use keyring_reload::{KeyringReload, Reloaded};
 pub use middleware::CONTENT_SECURITY_POLICY;
 pub use state::AppState;
+
+#[doc(hidden)]
+pub use plaintext::read_form_for_fuzzing;
 
 /// Builds the whole application with its layers.
 pub fn router(state: AppState, config: &ServeConfig) -> Router {

@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use super::AppState;
 use super::intake_gate::{IntakeGate, SharedIntake};
 use super::ratelimit::{self, Admission, ClientIp, Limit};
+use super::upload_slots::{self, UploadSlots};
 use crate::config::ServeConfig;
 
 /// The limits of each class of route.
@@ -20,6 +21,7 @@ pub struct Traffic {
     /// New reports through the API.
     api_intake: IntakeGate,
     key: ClientIp,
+    uploads: UploadSlots,
     api: Limit,
     receipt: Limit,
     page: Limit,
@@ -63,6 +65,7 @@ impl Traffic {
             form_intake,
             api_intake,
             key,
+            uploads: UploadSlots::new(limits.max_concurrent_uploads),
             api,
             receipt,
             page,
@@ -75,7 +78,7 @@ impl Traffic {
 
     /// Multipart forms a person sends (reports, follow-ups).
     pub fn form(&self, routes: Router<AppState>) -> Router<AppState> {
-        limited(routes, self.form_body_bytes, &self.form)
+        limited(routes, self.form_body_bytes, &self.form, &self.uploads)
     }
 
     /// New reports through the form: the handler charges its own limits through the gate
@@ -99,6 +102,10 @@ impl Traffic {
             .layer(Extension(gate.clone()))
             .layer(DefaultBodyLimit::max(body_bytes))
             .layer(axum::middleware::from_fn_with_state(
+                self.uploads.clone(),
+                upload_slots::hold,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
                 self.key.clone(),
                 ratelimit::identify,
             ))
@@ -106,23 +113,23 @@ impl Traffic {
 
     /// JSON writes from programs: ciphertext uploads and logins.
     pub fn api(&self, routes: Router<AppState>) -> Router<AppState> {
-        limited(routes, self.api_body_bytes, &self.api)
+        limited(routes, self.api_body_bytes, &self.api, &self.uploads)
     }
 
     /// Staff logins: the API's rate limit, and bodies too small to carry anything but a
     /// name and a nonce.
     pub fn login(&self, routes: Router<AppState>) -> Router<AppState> {
-        limited(routes, LOGIN_BODY_BYTES, &self.api)
+        limited(routes, LOGIN_BODY_BYTES, &self.api, &self.uploads)
     }
 
     /// Staff reads and small JSON changes without ciphertext (global limit only).
     pub fn small_json(&self, routes: Router<AppState>) -> Router<AppState> {
-        limited(routes, SMALL_JSON_BODY_BYTES, &self.page)
+        limited(routes, SMALL_JSON_BODY_BYTES, &self.page, &self.uploads)
     }
 
     /// Codephrase lookups, which each cost a memory-hard derivation or a guess.
     pub fn receipt(&self, routes: Router<AppState>) -> Router<AppState> {
-        limited(routes, RECEIPT_BODY_BYTES, &self.receipt)
+        limited(routes, RECEIPT_BODY_BYTES, &self.receipt, &self.uploads)
     }
 
     /// Reads: pages, listings, downloads (the connection limits only).
@@ -134,13 +141,25 @@ impl Traffic {
     }
 }
 
-fn limited(routes: Router<AppState>, body_bytes: usize, limit: &Limit) -> Router<AppState> {
-    routes
-        .layer(DefaultBodyLimit::max(body_bytes))
-        .layer(axum::middleware::from_fn_with_state(
-            limit.clone(),
-            ratelimit::enforce,
-        ))
+fn limited(
+    routes: Router<AppState>,
+    body_bytes: usize,
+    limit: &Limit,
+    uploads: &UploadSlots,
+) -> Router<AppState> {
+    let mut routes = routes.layer(DefaultBodyLimit::max(body_bytes));
+    // Inside the rate limit, so a refused request never takes a slot; only where a body may
+    // be large at all.
+    if body_bytes as u64 > upload_slots::LARGE_BODY_BYTES {
+        routes = routes.layer(axum::middleware::from_fn_with_state(
+            uploads.clone(),
+            upload_slots::hold,
+        ));
+    }
+    routes.layer(axum::middleware::from_fn_with_state(
+        limit.clone(),
+        ratelimit::enforce,
+    ))
 }
 
 fn spawn_limiter_cleanup(limits: Vec<Limit>, gates: Vec<IntakeGate>) {

@@ -200,3 +200,60 @@ async fn urgent_reports_have_a_budget_a_flood_of_others_cannot_spend() {
     assert_eq!(statuses, [201, 201, 201, 429], "{statuses:?}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_large_upload_past_the_slots_is_refused_at_once_and_small_reports_go_on() {
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.max_concurrent_uploads = 1
+    })
+    .await;
+    let session = server.form_session("/").await;
+    // A slow upload of 5 MiB takes the one slot: its headers and a first piece, then nothing.
+    let address = server.url.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /report HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\r\n",
+        session.cookie,
+        5 * 1024 * 1024
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(format!("--b\r\nContent-Disposition: form-data; name=\"authenticity_token\"\r\n\r\n{}\r\n--b\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"big.bin\"\r\n\r\n", session.token).as_bytes()).await.unwrap();
+    slow.write_all(&vec![b'x'; 64 * 1024]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Another large body is refused before it is read, and says when to come back.
+    let started = std::time::Instant::now();
+    let refused = server
+        .client()
+        .post(server.endpoint("/api/v1/reports"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key("retry-after"));
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "busy", "{body}");
+    assert!(started.elapsed() < Duration::from_secs(5), "refused fast");
+
+    // Reports without files never wait for a slot.
+    let (_, accepted) = server.submit_api("general", "a text-only report").await;
+    assert!(!accepted.id.is_empty());
+
+    // Once the slow upload is gone, large bodies are read again (this one is refused for
+    // what it is, not for lack of a slot).
+    drop(slow);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let read = server
+        .client()
+        .post(server.endpoint("/api/v1/reports"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 2 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 400, "a slot was free again");
+    server.stop().await;
+}

@@ -16,7 +16,10 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use super::AppState;
+
 use super::traffic::Traffic;
+#[doc(hidden)]
+pub use intake::read_form_for_fuzzing;
 
 /// `GET /`, `POST /report`, `GET|POST /receipt`, `POST /receipt/followup`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
