@@ -121,6 +121,42 @@ pub(super) struct FormPost {
     pub(super) body: Vec<u8>,
 }
 
+impl FormPost {
+    /// The same post with one file of `bytes` pseudo-random bytes attached (none for 0).
+    pub(super) fn with_attachment(mut self, bytes: usize) -> anyhow::Result<FormPost> {
+        if bytes == 0 {
+            return Ok(self);
+        }
+        let boundary = self
+            .content_type
+            .split_once("boundary=")
+            .map(|(_, b)| b.to_owned())
+            .context("the form post has no boundary")?;
+        let closing = format!("--{boundary}--\r\n");
+        self.body.truncate(self.body.len() - closing.len());
+        let _ = write!(
+            &mut BodyWriter(&mut self.body),
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"evidence.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        );
+        // Incompressible and cheap: a counter through a multiplicative hash.
+        self.body
+            .extend((0..bytes as u64).map(|i| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as u8));
+        self.body.extend_from_slice(b"\r\n");
+        self.body.extend_from_slice(closing.as_bytes());
+        Ok(self)
+    }
+}
+
+/// `write!` into a byte vector.
+struct BodyWriter<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for BodyWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// `GET /` for the CSRF cookie and token, then the multipart body, as a browser would send it.
 pub(super) async fn open_form_session(
     base: &str,
@@ -223,6 +259,22 @@ mod tests {
             String::from_utf8(body).unwrap(),
             "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n\r\n--b--\r\n"
         );
+    }
+
+    #[test]
+    fn an_attachment_goes_inside_the_closing_boundary() {
+        let post = FormPost {
+            cookie: String::new(),
+            content_type: "multipart/form-data; boundary=b".to_owned(),
+            body: multipart_body("b", &[("a", "1")]),
+        }
+        .with_attachment(1000)
+        .unwrap();
+        let text = String::from_utf8_lossy(&post.body);
+        assert!(text.starts_with("--b\r\nContent-Disposition: form-data; name=\"a\""));
+        assert!(text.contains("name=\"attachments\"; filename=\"evidence.bin\""));
+        assert!(text.ends_with("\r\n--b--\r\n"));
+        assert_eq!(text.matches("--b--").count(), 1);
     }
 
     #[test]

@@ -96,6 +96,15 @@ pub struct IntakeArgs {
     /// or else generated caseworker keys and a one-route policy in the temp directory.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=256))]
     recipients: u64,
+    /// Bytes of one file attached to each no-JavaScript report (0: none).
+    #[arg(long, default_value_t = 0)]
+    attachment_bytes: u64,
+    /// The server's --max-body-bytes (for attachments above its default of 25 MiB).
+    #[arg(long)]
+    max_body_bytes: Option<u64>,
+    /// The server's --max-concurrent-uploads.
+    #[arg(long)]
+    max_concurrent_uploads: Option<u64>,
     /// Upper bound on requests sent, warm-up included.
     #[arg(long, default_value_t = 1_000_000)]
     max_requests: u64,
@@ -167,6 +176,18 @@ async fn intake(args: IntakeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The server options a run asks for.
+fn server_args(args: &IntakeArgs) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(bytes) = args.max_body_bytes {
+        out.extend(["--max-body-bytes".to_owned(), bytes.to_string()]);
+    }
+    if let Some(slots) = args.max_concurrent_uploads {
+        out.extend(["--max-concurrent-uploads".to_owned(), slots.to_string()]);
+    }
+    out
+}
+
 /// Everything between starting and killing the server.
 async fn run_against(
     args: &IntakeArgs,
@@ -185,7 +206,7 @@ async fn run_against(
         stdout: dir.path.join("server-stdout.log"),
         stderr: dir.path.join("server-stderr.log"),
         env: Vec::new(),
-        args: Vec::new(),
+        args: server_args(args),
         default_rate_limits: false,
         start_timeout: Duration::from_secs(60),
     })?;
@@ -246,7 +267,9 @@ async fn run_against(
             let mut work = Vec::with_capacity(concurrency);
             for _ in 0..concurrency {
                 work.push(Work::Form(
-                    open_form_session(&base, &route.answers, report_bytes).await?,
+                    open_form_session(&base, &route.answers, report_bytes)
+                        .await?
+                        .with_attachment(usize::try_from(args.attachment_bytes)?)?,
                 ));
             }
             work
