@@ -35,11 +35,15 @@ try {
     }
   });
   if (spec.scenario === "tamper-bundle") {
-    await page.route("**/static/safehold-bundle.js", async (route) => {
+    await page.route("**/static/safehold-bundle.*.js", async (route) => {
       const response = await route.fetch();
       const body = Buffer.from(await response.body());
       body[body.length >> 1] ^= 0x01; // one byte
-      await route.fulfill({ response, body });
+      // The body here is already decoded: send it as it is, not as Brotli or gzip.
+      const headers = { ...response.headers() };
+      delete headers["content-encoding"];
+      delete headers["content-length"];
+      await route.fulfill({ status: response.status(), headers, body });
     });
   }
   if (spec.scenario === "tamper-fingerprint") {

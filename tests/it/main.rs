@@ -9,6 +9,7 @@ mod process;
 
 mod alerts;
 mod api_intake;
+mod assets;
 mod bad_input;
 mod browser;
 mod canary;
