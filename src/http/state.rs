@@ -34,6 +34,8 @@ struct Shared {
     session_seconds: i64,
     /// Where reporters can compare the keyring fingerprint, as the operator configured it.
     keyring_published_at: Option<String>,
+    /// The address reporters open (`--public-url`), if the operator gave it.
+    public_url: Option<String>,
 }
 
 /// The name of the cookie that carries the form's CSRF secret.
@@ -89,6 +91,7 @@ impl AppState {
                 max_api_body_bytes: config.max_api_body_bytes(),
                 session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
                 keyring_published_at: config.keyring_published_at.clone(),
+                public_url: config.public_url.clone(),
             }),
         }
     }
@@ -158,6 +161,11 @@ impl AppState {
     /// Where the organisation publishes the fingerprint, if the operator said.
     pub fn keyring_published_at(&self) -> Option<&str> {
         self.inner.keyring_published_at.as_deref()
+    }
+
+    /// The address reporters open, if the operator said (`--public-url`).
+    pub fn public_url(&self) -> Option<&str> {
+        self.inner.public_url.as_deref()
     }
 
     /// Whether any public DEMO key is loaded: pages then say the fingerprint is published

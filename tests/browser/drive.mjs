@@ -34,6 +34,12 @@ try {
       result.markerOnWire = true;
     }
   });
+  // How the bundle travelled: its name and transfer encoding, as the browser received it.
+  page.on("response", async (response) => {
+    if (/\/static\/safehold-bundle\./.test(response.url())) {
+      result.bundle = { path: new URL(response.url()).pathname, encoding: (await response.allHeaders())["content-encoding"] ?? null };
+    }
+  });
   if (spec.scenario === "tamper-bundle") {
     await page.route("**/static/safehold-bundle.*.js", async (route) => {
       const response = await route.fetch();
@@ -156,6 +162,7 @@ try {
   result.submitDisabled = await page.$eval("#report-form button[type=submit]", (b) => b.disabled);
   result.pageFingerprint = await page.getAttribute("#report-form", "data-keyring-fingerprint");
   result.footerFingerprint = await page.textContent("#keyring-fingerprint-short");
+  result.urgentText = await page.textContent("#urgent-contacts");
   await shot(`intake-${spec.scenario}`);
   if (spec.scenario === "tamper-fingerprint") {
     process.stdout.write(JSON.stringify(result));
@@ -188,6 +195,9 @@ try {
   // A way back to the report: the submitted page links to the receipt page.
   result.receiptLink = await page.getAttribute('main a[href^="/receipt"]', "href");
   result.submittedMode = await page.textContent("#mode, p.mode");
+  // Who runs the service and when to come back, on the submitted page too (built by the
+  // script with JavaScript, by the server without).
+  result.organisationText = await page.textContent("#organisation");
   await shot(`submitted-${spec.scenario}`);
   process.stdout.write(JSON.stringify(result));
 } finally {

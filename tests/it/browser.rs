@@ -123,6 +123,16 @@ async fn story(js: bool) {
         "the form was filled from the keyboard"
     );
     assert_eq!(result["consoleErrors"], json!([]), "no script errors");
+    // Who runs the service, where to turn in danger, and when to come back: from the policy,
+    // before and after sending.
+    let urgent = result["urgentText"].as_str().unwrap();
+    assert!(urgent.contains("DEMO emergency line"), "{urgent}");
+    let organisation = result["organisationText"].as_str().unwrap();
+    assert!(
+        organisation.contains("This service is run by DEMO Defenders' Support Network")
+            && organisation.contains("after 3 days"),
+        "{organisation}"
+    );
     let id = result["reportId"].as_str().unwrap();
     assert!(
         result["receiptLink"]
@@ -152,6 +162,19 @@ async fn story(js: bool) {
     assert_eq!(stored_photo.name, "photo.jpg");
     assert_eq!(stored_photo.media_type, "image/jpeg");
     if js {
+        // The bundle arrived compressed (Chromium asks for gzip and Brotli) under its hashed
+        // name, and its integrity check passed on the decoded file: the page encrypted.
+        let bundle = &result["bundle"];
+        assert!(
+            bundle["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/static/safehold-bundle.") && p.len() == 43),
+            "{bundle}"
+        );
+        assert!(
+            ["br", "gzip"].contains(&bundle["encoding"].as_str().unwrap_or("")),
+            "{bundle}"
+        );
         assert_eq!(report.channel, Channel::Browser);
         assert_eq!(
             result["markerOnWire"],

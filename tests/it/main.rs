@@ -22,6 +22,7 @@ mod disk_full;
 mod durability;
 mod escalation;
 mod form_intake;
+mod organisation;
 mod pinned_keyring;
 mod protection;
 mod receipt;
