@@ -90,6 +90,17 @@ impl Lang {
         LOCALES.lookup_with_args(&self.0, id, &args)
     }
 
+    /// Translates a message with a number that chooses its plural form (`count`), and named
+    /// text arguments.
+    pub fn t_counted(&self, id: &str, count: (&str, u64), args: &[(&str, String)]) -> String {
+        let mut all: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+            .collect();
+        all.insert(Cow::Owned(count.0.to_owned()), FluentValue::from(count.1));
+        LOCALES.lookup_with_args(&self.0, id, &all)
+    }
+
     /// Every available language as (tag, its own name), for the language selector.
     pub fn choices() -> Vec<(String, String)> {
         let mut all: Vec<(String, String)> = LOCALES

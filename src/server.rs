@@ -49,6 +49,15 @@ pub fn load_keys_and_policy(
     }
     let policy = Policy::load(policy_dir, &keyring)
         .with_context(|| format!("policy in {} is not valid", policy_dir.display()))?;
+    if policy.organisation.shipped_demo && !demo {
+        anyhow::bail!(
+            "{} is missing: every reporter page must say who runs this service, how soon to check \
+             back, and where someone in immediate danger can turn now, and /.well-known/security.txt \
+             where to report a vulnerability. Write it (policy/DEMO/organisation.toml documents \
+             every key), or run with --demo for a demonstration only.",
+            crate::policy::organisation::organisation_path(policy_dir).display()
+        );
+    }
     Ok((keyring, policy))
 }
 
@@ -68,6 +77,14 @@ pub async fn build(config: &ServeConfig) -> anyhow::Result<Server> {
     let alerts = AlertWorker::new(store.clone(), policy.alerts.clone())
         .context("cannot prepare alert delivery")?;
     let retention = policy.retention;
+    if policy
+        .organisation
+        .security_expired(time::OffsetDateTime::now_utc())
+    {
+        tracing::warn!(
+            "the Expires date of /.well-known/security.txt (organisation.toml, [security]) has passed: confirm its contacts and set a new date"
+        );
+    }
     let state = AppState::new(store.clone(), keyring, policy, secrets, config);
     let keyring_reload = KeyringReload::new(state.clone(), config.keys.clone(), config.demo);
     Ok(Server {

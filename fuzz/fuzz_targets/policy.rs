@@ -1,5 +1,5 @@
 //! `cargo fuzz run policy`: the policy files an operator writes (routing, escalation, alerts,
-//! taxonomy, statistics) are parsed from arbitrary text without panicking; mistakes become
+//! taxonomy, statistics, organisation) are parsed from arbitrary text without panicking; mistakes become
 //! problems with a file and line, never a crash.
 #![no_main]
 
@@ -11,7 +11,7 @@ use safehold::keyring::Keyring;
 use safehold::policy::routing::Routing;
 use safehold::policy::statistics::StatisticsPolicy;
 use safehold::policy::taxonomy::Taxonomy;
-use safehold::policy::{AlertPolicy, EscalationPolicy};
+use safehold::policy::{AlertPolicy, EscalationPolicy, Organisation};
 
 /// The repository's DEMO keys, loaded once: routing and escalation name people in them.
 fn keyring() -> &'static Keyring {
@@ -31,11 +31,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let path = Path::new("fuzzed.toml");
     let no_env = |_: &str| None;
-    match which % 5 {
+    match which % 6 {
         0 => drop(Routing::parse(text, path, keyring())),
         1 => drop(EscalationPolicy::parse(text, path, keyring(), &[])),
         2 => drop(AlertPolicy::parse(text, path, Path::new("."), &no_env)),
         3 => drop(Taxonomy::parse(text, path)),
-        _ => drop(StatisticsPolicy::parse(text, path)),
+        4 => drop(StatisticsPolicy::parse(text, path)),
+        _ => drop(Organisation::parse(text, path)),
     }
 });

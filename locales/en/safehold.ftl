@@ -11,6 +11,13 @@ keyring-fingerprint-label = Fingerprint of the keys your report is encrypted to:
 keyring-published-at = Check that it is the same as the one the organisation publishes at { $where }. If it is not, do not use this site; reach the organisation another way.
 keyring-published-demo = This is a demonstration site: its keys are public and this fingerprint is published nowhere. Do not report real events here.
 keyring-published-unsaid = The organisation has not said where it publishes this fingerprint. Ask them through another channel before you trust this site.
+organisation-heading = Who runs this service, and what happens next
+organisation-run-by = This service is run by { $organisation }.
+organisation-next = When you send a report, only the caseworkers of { $organisation } who handle its kind of report can read it. They assess it and answer you on the page where you check your report. Look there with your codephrase { $days ->
+    [one] after one day
+   *[other] after { $days } days
+}, and again after each answer.
+organisation-check-link = Check your report
 
 ## The report form
 
@@ -40,6 +47,7 @@ danger-label = Is someone in immediate danger?
 danger-yes = Yes
 danger-no = No
 danger-unsure = I prefer not to say
+urgent-lead = If someone is in danger now, do not wait for an answer here: this service answers in days. Turn now to:
 report-legend = What happened
 what-happened-label = What happened?
 what-happened-help = Describe the reprisal or intimidation: what was done, by whom if you know.

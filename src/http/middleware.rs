@@ -20,8 +20,6 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("referrer-policy", "no-referrer"),
     ("x-frame-options", "DENY"),
     ("x-content-type-options", "nosniff"),
-    // Pages may show a codephrase or a report; no browser or proxy may keep a copy.
-    ("cache-control", "no-store"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cross-origin-resource-policy", "same-origin"),
     (
@@ -29,6 +27,10 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
         "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     ),
 ];
+
+/// Pages may show a codephrase or a report; no browser or proxy may keep a copy. Only an
+/// answer that sets its own policy is kept: content-named scripts, which never change.
+const CACHE_CONTROL: &str = "no-store";
 
 /// Adds the security headers to every response.
 pub async fn security_headers(request: Request, next: Next) -> Response {
@@ -49,6 +51,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             HeaderValue::from_static(value),
         );
     }
+    headers
+        .entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(CACHE_CONTROL));
     response
 }
 

@@ -5,7 +5,8 @@
 //! - staff: `sessions` (login, logout), `staff` (who is logged in), `audit_proof` (what
 //!   clients check the audit chain with), `keyring_reload`, `cases`, `replies`, `coding`,
 //!   `escalations`, `inbox`, `live_stats`;
-//! - the public: `stats` (statistics releases), `assets`;
+//! - the public: `stats` (statistics releases), `assets`, `organisation` (who runs the
+//!   service, on every page and in `security.txt`);
 //! - around them: `connections` (how many, header-read timeout, half-close), `state`,
 //!   `failure` (every error answer), `traffic` (body and rate limits per class of route),
 //!   `intake_gate` with `intake_ticket` and `submission_queue` (who of many new reports goes
@@ -32,6 +33,7 @@ mod json;
 pub mod keyring_reload;
 mod live_stats;
 mod middleware;
+mod organisation;
 pub mod pages;
 mod plaintext;
 pub mod ratelimit;
@@ -69,6 +71,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
     let traffic = Traffic::new(&state, config);
     let https = config.serves_https();
     let store = state.store().clone();
+    let organisation = std::sync::Arc::new(state.policy().organisation.clone());
     Router::new()
         .merge(plaintext::routes(&traffic))
         .merge(reporter_api::routes(&traffic))
@@ -83,6 +86,7 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
         .merge(live_stats::routes(&traffic))
         .merge(stats::routes(&traffic))
         .merge(assets::routes(&traffic))
+        .merge(organisation::routes(&traffic))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -99,6 +103,11 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
             config.request_timeout,
         ))
         .layer(axum::middleware::from_fn(middleware::catch_panic))
+        // Outermost: every page of the request, error pages included, names the organisation.
+        .layer(axum::middleware::from_fn_with_state(
+            organisation,
+            organisation::in_scope,
+        ))
 }
 
 async fn not_found(request: Request) -> Response {

@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
 use crate::i18n::Lang;
+use crate::policy::organisation::UrgentContact;
 
 /// Renders a template as HTML. Templates are checked at compile time, so a failure here is a
 /// bug; the reporter still gets a page that says nothing was lost.
@@ -56,16 +57,20 @@ pub struct Frame {
     /// The keyring fingerprint in the footer; every reporter page that knows the server's
     /// state shows it.
     pub keyring: Option<KeyringNotice>,
+    /// Who runs the service and what happens next (`organisation.toml`).
+    pub organisation: Option<OrganisationNotice>,
 }
 
 impl Frame {
-    /// The frame of the page at `self_path`.
+    /// The frame of the page at `self_path`, with who runs the service as the request being
+    /// answered knows it (every reporter page, error pages included, says it).
     pub fn new(lang: &Lang, self_path: &'static str) -> Frame {
         Frame {
             lang: lang.clone(),
             languages: Lang::choices(),
             self_path,
             keyring: None,
+            organisation: super::organisation::current().map(|o| OrganisationNotice::new(lang, &o)),
         }
     }
 
@@ -101,6 +106,32 @@ impl KeyringNotice {
     }
 }
 
+/// Who runs the service, what happens next and how soon to check back (every page), and where
+/// to turn in immediate danger (the pages that ask about it), from `organisation.toml`.
+pub struct OrganisationNotice {
+    /// "This service is run by …".
+    pub run_by: String,
+    /// What happens to a report, and after how many days to look for an answer.
+    pub next: String,
+    /// Where someone in immediate danger turns now, in the operator's order.
+    pub urgent_contacts: Vec<UrgentContact>,
+}
+
+impl OrganisationNotice {
+    fn new(lang: &Lang, organisation: &crate::policy::Organisation) -> OrganisationNotice {
+        let name = [("organisation", organisation.name.clone())];
+        OrganisationNotice {
+            run_by: lang.t_with("organisation-run-by", &name),
+            next: lang.t_counted(
+                "organisation-next",
+                ("days", u64::from(organisation.check_back_days)),
+                &name,
+            ),
+            urgent_contacts: organisation.urgent_contacts.clone(),
+        }
+    }
+}
+
 /// Generates the fields every page shares, so `base.html` can read `lang`, `languages` and
 /// `self_path` directly.
 macro_rules! page {
@@ -117,13 +148,15 @@ macro_rules! page {
             pub self_path: &'static str,
             /// The keyring fingerprint for the footer, if the page shows it.
             pub keyring: Option<KeyringNotice>,
+            /// Who runs the service and what happens next.
+            pub organisation: Option<OrganisationNotice>,
             $($(#[$fmeta])* pub $field: $ty,)*
         }
         impl $name {
             #[allow(clippy::too_many_arguments)]
             /// Builds the page inside its frame.
             pub fn framed(frame: Frame, $($field: $ty),*) -> Self {
-                $name { lang: frame.lang, languages: frame.languages, self_path: frame.self_path, keyring: frame.keyring, $($field),* }
+                $name { lang: frame.lang, languages: frame.languages, self_path: frame.self_path, keyring: frame.keyring, organisation: frame.organisation, $($field),* }
             }
         }
     };

@@ -37,6 +37,8 @@ struct Shared {
     keyring_published_at: Option<String>,
     /// Hands out the intake tickets the form pages carry.
     intake_tickets: Arc<IntakeTickets>,
+    /// The address reporters open (`--public-url`), if the operator gave it.
+    public_url: Option<String>,
 }
 
 /// The name of the cookie that carries the form's CSRF secret.
@@ -93,6 +95,7 @@ impl AppState {
                 session_seconds: i64::try_from(config.session.as_secs()).unwrap_or(i64::MAX),
                 keyring_published_at: config.keyring_published_at.clone(),
                 intake_tickets: Arc::new(IntakeTickets::new()),
+                public_url: config.public_url.clone(),
             }),
         }
     }
@@ -167,6 +170,11 @@ impl AppState {
     /// Where the organisation publishes the fingerprint, if the operator said.
     pub fn keyring_published_at(&self) -> Option<&str> {
         self.inner.keyring_published_at.as_deref()
+    }
+
+    /// The address reporters open, if the operator said (`--public-url`).
+    pub fn public_url(&self) -> Option<&str> {
+        self.inner.public_url.as_deref()
     }
 
     /// Whether any public DEMO key is loaded: pages then say the fingerprint is published

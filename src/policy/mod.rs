@@ -5,11 +5,13 @@
 //! Policy files hold codes and names only; this module never handles report plaintext.
 //!
 //! Files (see `policy/README.md`): `routing.toml`, `alerts.toml`, `escalation.toml`,
-//! `retention.toml` and `taxonomy.toml` (the shipped one unless the directory has its own);
-//! `statistics.toml` comes later.
+//! `retention.toml`, `organisation.toml` and `taxonomy.toml` (the shipped one unless the
+//! directory has its own); `statistics.toml` is loaded on its own (`statistics`) by the
+//! statistics commands and pages.
 
 pub mod alerts;
 pub mod escalation;
+pub mod organisation;
 pub mod problem;
 mod published_keyring;
 pub mod questions;
@@ -25,6 +27,7 @@ use crate::keyring::Keyring;
 
 pub use alerts::{AlertPolicy, AlertTarget};
 pub use escalation::{EscalationPolicy, EscalationRecipient};
+pub use organisation::Organisation;
 pub use problem::Problem;
 pub use retention::Retention;
 pub use routing::{Answers, Route, RouteSelector, Routing, RoutingReason};
@@ -44,6 +47,9 @@ pub struct Policy {
     pub retention: Option<Retention>,
     /// `taxonomy.toml`: the incident codes (the shipped file unless the directory has one).
     pub taxonomy: Taxonomy,
+    /// `organisation.toml`: who runs the service and where a reporter turns (the shipped
+    /// DEMO values if the directory has none, which only a demo run accepts).
+    pub organisation: Organisation,
 }
 
 impl Policy {
@@ -81,12 +87,14 @@ impl Policy {
         let escalation = EscalationPolicy::load(dir, keyring, &alerts.names())?;
         let retention = Retention::load(dir)?;
         let taxonomy = Taxonomy::load(dir)?;
+        let organisation = Organisation::load(dir)?;
         Ok(Policy {
             routing,
             alerts,
             escalation,
             retention,
             taxonomy,
+            organisation,
         })
     }
 }

@@ -1,9 +1,10 @@
 // Drives Debian's Chromium through one reporter story and prints what happened as JSON.
 // Called by tests/it/browser.rs, which checks the result against what the server stored.
 //   node tests/browser/drive.mjs '<spec as JSON>'
-// spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint", js, marker,
-//         files: [paths], screenshots, tamper: "route" | "escalation", restate: bool,
-//         mechanism: a code to choose in the intake form (optional) }
+// spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint" | "layout", js,
+//         marker, files: [paths], screenshots, tamper: "route" | "escalation", restate: bool,
+//         mechanism: a code to choose in the intake form (optional),
+//         codephrase: for "layout", a report whose status page is measured too }
 import { chromium } from "../../web/node_modules/playwright-core/index.mjs";
 import { mkdirSync } from "node:fs";
 import { keyringFingerprint } from "../../web/src/routing.js";
@@ -34,12 +35,22 @@ try {
       result.markerOnWire = true;
     }
   });
+  // How the bundle travelled: its name and transfer encoding, as the browser received it.
+  page.on("response", async (response) => {
+    if (/\/static\/safehold-bundle\./.test(response.url())) {
+      result.bundle = { path: new URL(response.url()).pathname, encoding: (await response.allHeaders())["content-encoding"] ?? null };
+    }
+  });
   if (spec.scenario === "tamper-bundle") {
-    await page.route("**/static/safehold-bundle.js", async (route) => {
+    await page.route("**/static/safehold-bundle.*.js", async (route) => {
       const response = await route.fetch();
       const body = Buffer.from(await response.body());
       body[body.length >> 1] ^= 0x01; // one byte
-      await route.fulfill({ response, body });
+      // The body here is already decoded: send it as it is, not as Brotli or gzip.
+      const headers = { ...response.headers() };
+      delete headers["content-encoding"];
+      delete headers["content-length"];
+      await route.fulfill({ status: response.status(), headers, body });
     });
   }
   if (spec.scenario === "tamper-fingerprint") {
@@ -69,6 +80,75 @@ try {
     await page.setViewportSize(VIEWPORTS.desktop);
   };
   const messages = async () => (spec.js ? page.$eval("#safehold-messages", (e) => ({ ...e.dataset })) : {});
+
+  if (spec.scenario === "layout") {
+    // Every control a finger may have to hit, on a phone: its box, and a label's box (a label
+    // is part of its control's target). Hidden controls are not targets, nor is the honeypot,
+    // which is out of sight and out of reach for people on purpose.
+    const measure = (where) =>
+      page.$$eval(
+        "input:not([type=hidden]), button, select, textarea, label",
+        (elements, where) =>
+          elements
+            .filter((e) => !e.closest('[aria-hidden="true"]'))
+            .map((e) => ({ e, box: e.getBoundingClientRect() }))
+            .filter(({ box }) => box.width > 0 && box.height > 0)
+            .map(({ e, box }) => ({
+              where,
+              what: `${e.tagName.toLowerCase()}${e.type && e.tagName === "INPUT" ? `[${e.type}]` : ""}${e.id ? `#${e.id}` : ""}${e.htmlFor ? `[for=${e.htmlFor}]` : ""}`,
+              height: Math.round(box.height * 10) / 10,
+            })),
+        where,
+      );
+    const settle = async () => {
+      if (spec.js && (await page.$("#mode"))) {
+        const text = await messages();
+        await page.waitForFunction((want) => document.getElementById("mode")?.textContent === want, text.modeBrowser);
+      }
+    };
+    await page.setViewportSize(VIEWPORTS.phone);
+    result.targets = [];
+    result.organisation = {};
+    for (const path of ["/", "/receipt", "/no-such-page"]) {
+      const errors = result.consoleErrors.length;
+      await page.goto(`${spec.url}${path}`);
+      await settle();
+      result.targets.push(...(await measure(path)));
+      result.organisation[path] = await page.textContent("#organisation");
+      // The missing page's own 404 is what it is meant to answer; nothing else may fail.
+      if (path === "/no-such-page" && result.consoleErrors.length === errors + 1 && /status of 404/.test(result.consoleErrors[errors])) {
+        result.consoleErrors.pop();
+      }
+    }
+    if (spec.codephrase) {
+      await page.goto(`${spec.url}/receipt`);
+      await page.fill("#codephrase", spec.codephrase);
+      await page.click("#receipt-form button[type=submit]");
+      await page.waitForSelector("#consent-form");
+      result.targets.push(...(await measure("status")));
+      result.organisation.status = await page.textContent("#organisation");
+      await shot("layout-status");
+    }
+    // The language selector at a desktop width: the button's words on one line, and label,
+    // menu and button in one row.
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await page.goto(`${spec.url}/`);
+    await settle();
+    result.languageButtonLines = await page.$eval("header .language button", (button) => {
+      const range = document.createRange();
+      range.selectNodeContents(button);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    result.languageRow = await page.$$eval("header .language > *", (elements) =>
+      elements.map((e) => {
+        const box = e.getBoundingClientRect();
+        return Math.round(box.top + box.height / 2);
+      }),
+    );
+    await shot("layout");
+    process.stdout.write(JSON.stringify(result));
+    process.exit(0);
+  }
 
   if (spec.scenario === "receipt") {
     // The reporter comes back with the codephrase, reads the reply, adds information.
@@ -152,6 +232,7 @@ try {
   result.submitDisabled = await page.$eval("#report-form button[type=submit]", (b) => b.disabled);
   result.pageFingerprint = await page.getAttribute("#report-form", "data-keyring-fingerprint");
   result.footerFingerprint = await page.textContent("#keyring-fingerprint-short");
+  result.urgentText = await page.textContent("#urgent-contacts");
   await shot(`intake-${spec.scenario}`);
   if (spec.scenario === "tamper-fingerprint") {
     process.stdout.write(JSON.stringify(result));
@@ -184,6 +265,9 @@ try {
   // A way back to the report: the submitted page links to the receipt page.
   result.receiptLink = await page.getAttribute('main a[href^="/receipt"]', "href");
   result.submittedMode = await page.textContent("#mode, p.mode");
+  // Who runs the service and when to come back, on the submitted page too (built by the
+  // script with JavaScript, by the server without).
+  result.organisationText = await page.textContent("#organisation");
   await shot(`submitted-${spec.scenario}`);
   process.stdout.write(JSON.stringify(result));
 } finally {

@@ -123,6 +123,16 @@ async fn story(js: bool) {
         "the form was filled from the keyboard"
     );
     assert_eq!(result["consoleErrors"], json!([]), "no script errors");
+    // Who runs the service, where to turn in danger, and when to come back: from the policy,
+    // before and after sending.
+    let urgent = result["urgentText"].as_str().unwrap();
+    assert!(urgent.contains("DEMO emergency line"), "{urgent}");
+    let organisation = result["organisationText"].as_str().unwrap();
+    assert!(
+        organisation.contains("This service is run by DEMO Defenders' Support Network")
+            && organisation.contains("after 3 days"),
+        "{organisation}"
+    );
     let id = result["reportId"].as_str().unwrap();
     assert!(
         result["receiptLink"]
@@ -152,6 +162,19 @@ async fn story(js: bool) {
     assert_eq!(stored_photo.name, "photo.jpg");
     assert_eq!(stored_photo.media_type, "image/jpeg");
     if js {
+        // The bundle arrived compressed (Chromium asks for gzip and Brotli) under its hashed
+        // name, and its integrity check passed on the decoded file: the page encrypted.
+        let bundle = &result["bundle"];
+        assert!(
+            bundle["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/static/safehold-bundle.") && p.len() == 43),
+            "{bundle}"
+        );
+        assert!(
+            ["br", "gzip"].contains(&bundle["encoding"].as_str().unwrap_or("")),
+            "{bundle}"
+        );
         assert_eq!(report.channel, Channel::Browser);
         assert_eq!(
             result["markerOnWire"],
@@ -366,6 +389,93 @@ async fn story(js: bool) {
     let opened = open_as(&messages[2].ciphertext, "amina").unwrap();
     let message = Message::from_plaintext(&opened, FOLLOWUP_FORMAT).unwrap();
     assert_eq!(message.text, followup);
+    server.stop().await;
+}
+
+/// On a phone, every control and label a finger may have to hit is at least 44 px tall (the
+/// browser's own checkboxes and radio buttons are 13 px), on every reporter page, with and
+/// without JavaScript; at 1280 px the language selector stays on one line; and every page
+/// names the organisation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_control_is_a_44_px_target_on_a_phone_and_the_language_selector_fits_at_1280() {
+    if !browser_ready() {
+        return;
+    }
+    let server = TestServer::start(Backend::Sqlite).await;
+    let report = server
+        .submit_form(&crate::common::FormReport::simple("layout"))
+        .await;
+    for js in [false, true] {
+        let result = drive(json!({
+            "url": server.url, "scenario": "layout", "js": js,
+            "codephrase": report.codephrase, "screenshots": screenshots(),
+        }))
+        .await;
+        assert_eq!(result["consoleErrors"], json!([]), "{result}");
+        let targets = result["targets"].as_array().unwrap();
+        let pages: std::collections::BTreeSet<&str> = targets
+            .iter()
+            .map(|t| t["where"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            pages.into_iter().collect::<Vec<_>>(),
+            ["/", "/no-such-page", "/receipt", "status"],
+            "js {js}"
+        );
+        for kind in [
+            "input[checkbox]",
+            "input[radio]",
+            "input[text]",
+            "input[file]",
+            "select",
+            "button",
+            "label",
+            "textarea",
+        ] {
+            assert!(
+                targets
+                    .iter()
+                    .any(|t| t["what"].as_str().unwrap().starts_with(kind)),
+                "js {js}: no {kind} measured"
+            );
+        }
+        assert_eq!(
+            result["languageButtonLines"], 1,
+            "js {js}: \"Change language\" on one line at 1280 px"
+        );
+        let row: Vec<i64> = result["languageRow"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
+        assert!(
+            row.len() == 3 && row.iter().all(|y| (y - row[0]).abs() <= 2),
+            "js {js}: label, menu and button in one row: {row:?}"
+        );
+        // The metadata choice is shown only when the script can strip (a hidden control is
+        // no target, whatever the stylesheet's display rules).
+        assert_eq!(
+            targets
+                .iter()
+                .any(|t| t["what"] == "input[checkbox]#strip_metadata"),
+            js,
+            "js {js}"
+        );
+        let small: Vec<&Value> = targets
+            .iter()
+            .filter(|t| t["height"].as_f64().unwrap() < 44.0)
+            .collect();
+        assert!(small.is_empty(), "js {js}: targets under 44 px: {small:#?}");
+        for (page, text) in result["organisation"].as_object().unwrap() {
+            let text = text.as_str().unwrap();
+            assert!(
+                text.contains("This service is run by DEMO Defenders' Support Network")
+                    && text.contains("after 3 days"),
+                "js {js}, {page}: {text}"
+            );
+        }
+    }
     server.stop().await;
 }
 

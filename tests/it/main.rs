@@ -9,6 +9,7 @@ mod process;
 
 mod alerts;
 mod api_intake;
+mod assets;
 mod bad_input;
 mod browser;
 mod canary;
@@ -22,6 +23,7 @@ mod durability;
 mod escalation;
 mod flood;
 mod form_intake;
+mod organisation;
 mod pinned_keyring;
 mod protection;
 mod receipt;
