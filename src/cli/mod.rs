@@ -10,6 +10,7 @@ mod inbox;
 mod keygen;
 mod keyring;
 mod pinned_keyring;
+mod purpose_arg;
 mod serve;
 mod staff_client;
 mod stats;
