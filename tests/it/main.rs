@@ -7,6 +7,7 @@
 mod common;
 mod process;
 
+mod agent;
 mod alerts;
 mod api_intake;
 mod bad_input;

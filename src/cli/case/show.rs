@@ -93,6 +93,7 @@ pub(super) async fn open_case(
                 Err(SealError::HeaderRefused | SealError::PayloadRefused) => {
                     note("(addressed to you, but does not open: possibly malicious)")
                 }
+                Err(e @ SealError::KeyUnavailable(_)) => return Err(e.into()),
                 Err(_) => note("(damaged: not an age file)"),
             }
         };
