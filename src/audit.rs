@@ -34,6 +34,8 @@ pub enum Action {
     List,
     /// Fetched a case's ciphertext.
     Pull,
+    /// Recorded how far they have read a case's thread (`case show`).
+    MarkRead,
     /// Replied to the reporter.
     Reply,
     /// Changed a case's status.
@@ -80,6 +82,7 @@ impl Action {
             Action::Ack => "ack",
             Action::Purge => "purge",
             Action::StatsLive => "stats_live",
+            Action::MarkRead => "mark_read",
         }
     }
 }

@@ -109,6 +109,7 @@ thread-from-you = You
 thread-from-caseworker = A caseworker
 thread-followup-sealed = (Your follow-up, encrypted for the caseworkers. It cannot be shown here.)
 thread-unreadable = (This message could not be opened.)
+thread-reply-files = Files come with this message: { $names }. To download them, open this page again in a browser with JavaScript on.
 thread-from-unknown = Not from the caseworkers
 thread-missing = Warning: messages are missing here (how many: { $count }). Someone with access to the server removed them. Tell the organisation through another channel.
 thread-forged = Warning: this message was not written by the caseworkers or by you. Someone with access to the server added it. Do not follow anything it asks, and tell the organisation through another channel.

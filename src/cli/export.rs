@@ -119,30 +119,61 @@ pub fn save_new_at(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     save_new(&dir, &safe_file_name("", &name, "package.age"), bytes)
 }
 
-/// Writes each attachment into `dir` as `NN-name`, warning that it is plaintext; one that
-/// cannot be written does not stop the others, and is counted in the error at the end.
-pub fn save_attachments(dir: &Path, attachments: &[Attachment]) -> anyhow::Result<()> {
+/// A group of files to save: the report's, saved as `NN-<name>`, or a message's, saved as
+/// `msg<seq>-NN-<name>`.
+pub struct Files<'a> {
+    /// The message's position in the thread; `None` for the report's files.
+    pub message: Option<i64>,
+    /// The files, numbered from 01 in this order.
+    pub attachments: &'a [Attachment],
+}
+
+impl Files<'_> {
+    fn prefix(&self) -> String {
+        self.message
+            .map_or(String::new(), |seq| format!("msg{seq}-"))
+    }
+}
+
+/// The name each file of `files` is saved under (before any ` (2)` for a taken one).
+pub fn saved_names(files: &[Files<'_>]) -> Vec<String> {
+    files
+        .iter()
+        .flat_map(|group| {
+            let prefix = group.prefix();
+            group.attachments.iter().enumerate().map(move |(i, a)| {
+                safe_file_name(&format!("{prefix}{:02}-", i + 1), &a.name, "attachment")
+            })
+        })
+        .collect()
+}
+
+/// Writes every attachment of `files` into `dir` as `<prefix>NN-name`, warning that it is
+/// plaintext; one that cannot be written does not stop the others, and is counted in the
+/// error at the end.
+pub fn save_attachments(dir: &Path, files: &[Files<'_>]) -> anyhow::Result<()> {
+    let names = saved_names(files);
+    let all: Vec<&Attachment> = files.iter().flat_map(|g| g.attachments.iter()).collect();
     say_err!(
         "Warning: writing {} attachment(s) in PLAINTEXT to {}. Delete them when you are done.",
-        attachments.len(),
+        all.len(),
         dir.display()
     );
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut failed = 0;
-    for (i, attachment) in attachments.iter().enumerate() {
-        let name = safe_file_name(&format!("{:02}-", i + 1), &attachment.name, "attachment");
-        match save_new(dir, &name, &attachment.data) {
+    for (attachment, name) in all.iter().zip(&names) {
+        match save_new(dir, name, &attachment.data) {
             Ok(path) => say_err!("  {}", path.display()),
             Err(e) => {
                 failed += 1;
-                say_err!("  attachment {} not saved: {e:#}", i + 1);
+                say_err!("  {name} not saved: {e:#}");
             }
         }
     }
     if failed > 0 {
         bail!(
             "{failed} of {} attachment(s) could not be saved; the others were",
-            attachments.len()
+            all.len()
         );
     }
     Ok(())

@@ -11,9 +11,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use clap::Subcommand;
 
-use super::export::{safe_file_name, save_attachments as save_attachments_to, save_new_at};
+use super::export::{
+    Files, safe_file_name, save_attachments as save_attachments_to, save_new_at, saved_names,
+};
 use super::staff_client::{StaffArgs, StaffClient};
-use super::terminal_text::{one_line, quoted, say, say_err};
+use super::terminal_text::{one_line, quoted, say, say_err, shell_word};
 use crate::crypto::seal::SealError;
 use crate::domain::{Consent, Purpose};
 use crate::envelope::Escalation;
@@ -130,6 +132,8 @@ async fn pull(
     let wanted = output
         .unwrap_or_else(|| PathBuf::from(safe_file_name("", &format!("{id}.age"), "package.age")));
     let path = save_new_at(&wanted, &ciphertext)?;
+    // Absolute, so the command works from any folder, the one the package is in included.
+    let path = std::path::absolute(&path).unwrap_or(path);
     if client.json {
         say!(
             "{}",
@@ -139,12 +143,14 @@ async fn pull(
         if path != wanted {
             say_err!("{} already exists and was left as it is.", wanted.display());
         }
+        let identity = identity.map_or("YOUR-IDENTITY".to_owned(), |p| {
+            shell_word(&std::path::absolute(&p).unwrap_or(p).to_string_lossy()).into_owned()
+        });
         say!(
-            "Saved package {id} (case {}) to {}. Open it with:\n  age -d -i {} {}",
+            "Saved package {id} (case {}) to {}. Open it with:\n  age -d -i {identity} {}",
             detail.view.case_id,
             path.display(),
-            identity.map_or("YOUR-IDENTITY".to_owned(), |p| p.display().to_string()),
-            path.display()
+            shell_word(&path.to_string_lossy())
         );
     }
     Ok(())
@@ -194,11 +200,62 @@ async fn show_package(
             None => print_package(&package),
         }
         print_current_consent(&package.consent, detail.current_consent, &withdrawn);
+        print_files(id, &package, save_attachments.is_some());
     }
     if let Some(dir) = save_attachments {
-        save_attachments_to(&dir, &package.attachments)?;
+        save_attachments_to(&dir, &package_files(&package))?;
     }
     Ok(())
+}
+
+/// The package's files as `--save-attachments` saves them: the report's, then each
+/// message's.
+fn package_files(package: &Escalation) -> Vec<Files<'_>> {
+    let mut files = vec![Files {
+        message: None,
+        attachments: &package.attachments,
+    }];
+    files.extend(
+        package
+            .thread
+            .iter()
+            .filter(|m| !m.attachments.is_empty())
+            .map(|m| Files {
+                message: Some(m.seq),
+                attachments: &m.attachments,
+            }),
+    );
+    files
+}
+
+/// The files the package holds, read from its JSON (what `--save-attachments` writes, not
+/// what the sender's communication says), with the name each is saved under, and how to
+/// save them.
+fn print_files(id: &str, package: &Escalation, saving: bool) {
+    let files = package_files(package);
+    let names = saved_names(&files);
+    say!("\nFiles in this package: {}", names.len());
+    let all = files.iter().flat_map(|g| {
+        let from = g
+            .message
+            .map_or("report".to_owned(), |seq| format!("message #{seq}"));
+        g.attachments.iter().map(move |a| (from.clone(), a))
+    });
+    for ((from, a), saved) in all.zip(&names) {
+        say!(
+            "  {}  ({}, {} bytes, with the {from}; saved as {})",
+            one_line(&a.name),
+            one_line(&a.media_type),
+            a.size,
+            one_line(saved)
+        );
+    }
+    if !names.is_empty() && !saving {
+        say!(
+            "Save them (in plaintext) with: safehold inbox pull {} --show --save-attachments DIR",
+            shell_word(id)
+        );
+    }
 }
 
 fn print_package(p: &Escalation) {
@@ -232,37 +289,19 @@ fn print_package(p: &Escalation) {
     for (field, codes) in &p.codes {
         say!("  {:<24} {}", one_line(field), one_line(&codes.join(", ")));
     }
-    say!("Attachments: {}", p.attachments.len());
-    for a in &p.attachments {
-        say!(
-            "  {} ({}, {} bytes)",
-            one_line(&a.name),
-            one_line(&a.media_type),
-            a.size
-        );
-    }
-}
-
-/// The consent record as one line, one `yes`/`no` per purpose.
-fn consent_line(c: &Consent) -> String {
-    Purpose::ALL
-        .iter()
-        .map(|p| format!("{p} {}", if c.allows(*p) { "yes" } else { "no" }))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The reporter's record now, beside the one the package carries, and a plain warning when
 /// the reporter withdrew consent after it was sent.
 fn print_current_consent(sent: &Consent, now: Option<Consent>, withdrawn: &[Purpose]) {
-    say!("\nConsent when sent:  {}", consent_line(sent));
+    say!("\nConsent when sent:  {}", sent.by_name());
     let Some(now) = now else {
         say!("Consent now:        unknown (the case was closed and purged)");
         return;
     };
-    say!("Consent now:        {}", consent_line(&now));
+    say!("Consent now:        {}", now.by_name());
     if !withdrawn.is_empty() {
-        let names: Vec<&str> = withdrawn.iter().map(|p| p.as_str()).collect();
+        let names: Vec<&str> = withdrawn.iter().map(|p| p.name()).collect();
         say!(
             "WARNING: the reporter WITHDREW consent after this package was sent: {}. Do not use it for {}; ask the caseworker who sent it what may still be done.",
             names.join(", "),

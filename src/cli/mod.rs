@@ -1,6 +1,7 @@
 //! The `safehold` command line: one subcommand per module here.
 
 mod admin;
+mod agent;
 mod audit_witness;
 mod bench;
 mod case;
@@ -10,6 +11,7 @@ mod inbox;
 mod keygen;
 mod keyring;
 mod pinned_keyring;
+mod purpose_arg;
 mod serve;
 mod staff_client;
 mod stats;
@@ -46,6 +48,9 @@ enum Command {
     /// Rapporteurs: list, download and acknowledge escalation packages.
     #[command(subcommand)]
     Inbox(inbox::InboxCommand),
+    /// Unlock a passphrase-protected identity once, for a while (as ssh-agent does).
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
     /// Create an age identity for a caseworker or rapporteur.
     Keygen(keygen::KeygenArgs),
     /// Compare the server's keyring fingerprint with the one pinned here, and pin a new one.
@@ -100,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Submit(args) => submit::run(args),
         Command::Case(command) => case::run(command),
         Command::Inbox(command) => inbox::run(command),
+        Command::Agent(command) => agent::run(command),
         Command::Keygen(args) => keygen::run(args),
         Command::Keyring(command) => keyring::run(command),
         Command::Admin(command) => admin::run(command),

@@ -98,6 +98,20 @@ fn read_config(given: Option<&PathBuf>) -> anyhow::Result<(Option<PathBuf>, CliC
     Ok((config_path, file))
 }
 
+/// The identity file from `--identity`/`SAFEHOLD_IDENTITY`, else the config file: for
+/// `safehold agent start`.
+pub fn identity_path(given: Option<&PathBuf>, config: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+    let (config_path, file) = read_config(config)?;
+    given.cloned().or(file.identity).ok_or_else(|| {
+        anyhow!(
+            "say your identity file with --identity, or put it in {}",
+            config_path
+                .as_deref()
+                .map_or("the config file".into(), |p| p.display().to_string())
+        )
+    })
+}
+
 /// The server URL from `--server`/`SAFEHOLD_SERVER`, else the config file, without a trailing
 /// `/`: for commands that need no identity (`safehold keyring`).
 pub fn server_url(server: Option<&str>, config: Option<&PathBuf>) -> anyhow::Result<String> {
@@ -350,14 +364,26 @@ impl StaffClient {
             .keyring)
     }
 
-    /// The identities in the configured file.
+    /// The identities in the configured file: held by the agent, if one runs for that file
+    /// (`safehold agent start`), else loaded here (asking for a passphrase if it has one).
     pub fn identities(&self) -> anyhow::Result<Identities> {
-        load_identities(&self.identity).map(Identities)
+        if let Some(agent) = super::agent::agent_for(&self.identity)? {
+            return Ok(Identities(Held::Agent(agent)));
+        }
+        load_identities(&self.identity).map(|ids| Identities(Held::Here(ids)))
     }
 }
 
-/// The user's own age identities, loaded once, to open what was encrypted to them.
-pub struct Identities(Vec<Box<dyn age::Identity + Send + Sync>>);
+/// The user's own age identities, to open what was encrypted to them.
+pub struct Identities(Held);
+
+/// Where the key is.
+enum Held {
+    /// Loaded in this process.
+    Here(Vec<Box<dyn age::Identity + Send + Sync>>),
+    /// Held by the agent, which decrypts for this process.
+    Agent(super::agent::AgentClient),
+}
 
 impl Identities {
     /// Decrypts `ciphertext`; `None` if none of the user's identities opens it.
@@ -371,12 +397,16 @@ impl Identities {
         &self,
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, seal::SealError> {
-        let refs: Vec<&dyn age::Identity> = self
-            .0
-            .iter()
-            .map(|i| i.as_ref() as &dyn age::Identity)
-            .collect();
-        seal::decrypt(ciphertext, &refs)
+        match &self.0 {
+            Held::Here(identities) => {
+                let refs: Vec<&dyn age::Identity> = identities
+                    .iter()
+                    .map(|i| i.as_ref() as &dyn age::Identity)
+                    .collect();
+                seal::decrypt(ciphertext, &refs)
+            }
+            Held::Agent(agent) => agent.decrypt(ciphertext),
+        }
     }
 }
 
@@ -439,6 +469,21 @@ async fn decode_empty(response: reqwest::Response) -> anyhow::Result<()> {
 /// Reads an age identity file; a passphrase-protected one (an age file itself) is decrypted
 /// first, with the passphrase from SAFEHOLD_IDENTITY_PASSPHRASE or the terminal.
 pub fn load_identities(path: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity + Send + Sync>>> {
+    let plain = unlocked_identity(path)?;
+    let identities = age::IdentityFile::from_buffer(BufReader::new(&plain[..]))
+        .with_context(|| format!("{} is not an age identity file", path.display()))?
+        .with_callbacks(TerminalCallbacks)
+        .into_identities()
+        .map_err(|e| anyhow!("cannot use the identities in {}: {e}", path.display()))?;
+    if identities.is_empty() {
+        bail!("{} holds no identity", path.display());
+    }
+    Ok(identities)
+}
+
+/// The text of an identity file, its passphrase protection removed (the passphrase from
+/// SAFEHOLD_IDENTITY_PASSPHRASE or the terminal); wiped when dropped.
+pub fn unlocked_identity(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
     let bytes = Zeroizing::new(
         std::fs::read(path)
             .with_context(|| format!("cannot read your identity {}", path.display()))?,
@@ -466,15 +511,7 @@ pub fn load_identities(path: &Path) -> anyhow::Result<Vec<Box<dyn age::Identity 
         } else {
             bytes
         };
-    let identities = age::IdentityFile::from_buffer(BufReader::new(&plain[..]))
-        .with_context(|| format!("{} is not an age identity file", path.display()))?
-        .with_callbacks(TerminalCallbacks)
-        .into_identities()
-        .map_err(|e| anyhow!("cannot use the identities in {}: {e}", path.display()))?;
-    if identities.is_empty() {
-        bail!("{} holds no identity", path.display());
-    }
-    Ok(identities)
+    Ok(plain)
 }
 
 /// Writes a file only its owner can read, replacing any old one.

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use zeroize::Zeroizing;
 
 use super::pinned_keyring;
+use super::purpose_arg::PurposeArg;
 use super::terminal_text::say;
 use crate::crypto::{codephrase::Codephrase, receipt::ReceiptKeys, seal};
+use crate::domain::Purpose;
 use crate::envelope::{Attachment, Channel, Consent, Report, ReportFields, RoutingAnswers};
 use crate::padding::padded_json_body;
 use crate::wire::{SubmitRequest, SubmitResponse};
@@ -51,24 +53,15 @@ pub struct SubmitArgs {
     /// consent to `named_mechanism`, a package may go only to a rapporteur covering it.
     #[arg(long)]
     mechanism: Option<String>,
-    /// Purposes the reporter consents to (repeat or comma-separate).
-    #[arg(long, value_delimiter = ',')]
-    consent: Vec<ConsentPurpose>,
+    /// Purposes the reporter consents to, by the names the pages use (repeat or
+    /// comma-separate).
+    #[arg(long, value_delimiter = ',', value_parser = PurposeArg)]
+    consent: Vec<Purpose>,
     /// Language of the report (BCP 47).
     #[arg(long, default_value = "en")]
     language: String,
     /// Files to attach.
     files: Vec<PathBuf>,
-}
-
-/// Consent purposes, as in TAXONOMY.md.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ConsentPurpose {
-    Ohchr,
-    Mechanism,
-    SgNamed,
-    SgAnonymous,
-    Statistics,
 }
 
 pub fn run(args: SubmitArgs) -> anyhow::Result<()> {
@@ -130,16 +123,7 @@ async fn submit(mut args: SubmitArgs) -> anyhow::Result<()> {
             crate::policy::questions::MECHANISMS.join(", ")
         );
     }
-    let mut consent = Consent::default();
-    for purpose in &args.consent {
-        match purpose {
-            ConsentPurpose::Ohchr => consent.ohchr_reprisals_team = true,
-            ConsentPurpose::Mechanism => consent.named_mechanism = true,
-            ConsentPurpose::SgNamed => consent.sg_report_named = true,
-            ConsentPurpose::SgAnonymous => consent.sg_report_anonymous = true,
-            ConsentPurpose::Statistics => consent.statistics = true,
-        }
-    }
+    let consent = Consent::allowing(&args.consent);
     // The receipt first: the report carries the reporter's reply recipient and thread key.
     let codephrase = Codephrase::generate();
     let keys = ReceiptKeys::derive(&codephrase)?;

@@ -83,6 +83,21 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `word` as one shell word, for a command the user may paste: as it is when it holds only
+/// characters no shell treats specially, otherwise in single quotes (a `'` inside written as
+/// `'\''`). A path with spaces (`CASE (2).age`) then still names one file.
+pub fn shell_word(word: &str) -> Cow<'_, str> {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c));
+    if plain {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(format!("'{}'", word.replace('\'', "'\\''")))
+    }
+}
+
 /// Shows a string through [`inert`] when formatted: for building messages (errors, file
 /// names) out of text that came from a report or the server.
 #[derive(Debug, Clone, Copy)]
@@ -187,6 +202,14 @@ mod tests {
         assert_eq!(quoted("a\nConsent: yes\n"), "  a\n  Consent: yes\n  ");
         assert_eq!(quoted(""), "  ");
         assert_eq!(one_line("a.pdf\nConsent: yes"), "a.pdf\\nConsent: yes");
+    }
+
+    #[test]
+    fn shell_words_stay_one_word() {
+        assert_eq!(shell_word("/home/a/K7QW.age"), "/home/a/K7QW.age");
+        assert_eq!(shell_word("/tmp/K7QW (2).age"), "'/tmp/K7QW (2).age'");
+        assert_eq!(shell_word("it's;rm -rf"), "'it'\\''s;rm -rf'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

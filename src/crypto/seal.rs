@@ -43,6 +43,11 @@ pub enum SealError {
     /// The header opened, but the payload does not decrypt: damaged or forged after the header.
     #[error("this file is addressed to your key but its contents do not decrypt")]
     PayloadRefused,
+    /// The key is held by another process (the staff CLI's agent), which did not answer.
+    #[error(
+        "the agent that holds your key did not answer ({0}); run safehold agent stop and try again"
+    )]
+    KeyUnavailable(String),
 }
 
 /// Encrypts `plaintext` (already padded) to every recipient, as a binary age v1 file.

@@ -31,7 +31,52 @@ string_enum!(Purpose, "consent purpose", {
     Statistics => "statistics",
 });
 
+/// Every purpose's name, in one place: what the reporter pages call it (the form's
+/// `consent_<name>` box, the catalogue's `consent-<name>` message with `-` for `_`), and what
+/// every command takes (`submit --consent`, `case code --revoke`) and prints. The stored name
+/// ([`Purpose::as_str`]) stays in the database, the JSON API and packages.
+const NAMES: [(Purpose, &str); 5] = [
+    (Purpose::OhchrReprisalsTeam, "ohchr"),
+    (Purpose::NamedMechanism, "mechanism"),
+    (Purpose::SgReportNamed, "sg_named"),
+    (Purpose::SgReportAnonymous, "sg_anonymous"),
+    (Purpose::Statistics, "statistics"),
+];
+
 impl Purpose {
+    /// The name people read and type (see [`NAMES`]).
+    pub fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map_or(self.as_str(), |(_, name)| name)
+    }
+
+    /// The reporter pages' checkbox for this purpose: `consent_<name>`.
+    pub fn form_field(self) -> String {
+        format!("consent_{}", self.name())
+    }
+
+    /// The catalogue message that words this purpose for the reporter: `consent-<name>`.
+    pub fn message_id(self) -> String {
+        format!("consent-{}", self.name().replace('_', "-"))
+    }
+
+    /// The purpose a person typed: its name in any letter case, `-` or `_`, or the stored
+    /// name (older scripts used it).
+    pub fn from_name(typed: &str) -> Option<Purpose> {
+        let typed = typed.trim().to_ascii_lowercase().replace('-', "_");
+        NAMES
+            .iter()
+            .find(|(p, name)| *name == typed || p.as_str() == typed)
+            .map(|(p, _)| *p)
+    }
+
+    /// Every name, in order, for messages that list them.
+    pub fn names() -> String {
+        NAMES.map(|(_, name)| name).join(", ")
+    }
+
     /// The purposes that can cover sending an escalation package to someone.
     pub const ESCALATION: &'static [Purpose] =
         &[Purpose::NamedMechanism, Purpose::OhchrReprisalsTeam];
@@ -102,9 +147,34 @@ impl Consent {
         before.widened_from(self)
     }
 
+    /// The record that allows exactly `purposes`.
+    pub fn allowing(purposes: &[Purpose]) -> Consent {
+        let mut consent = Consent::default();
+        for purpose in purposes {
+            *consent.slot_mut(*purpose) = true;
+        }
+        consent
+    }
+
     /// Whether the reporter allowed `purpose`.
     pub fn allows(&self, purpose: Purpose) -> bool {
         *self.slot(purpose)
+    }
+
+    /// The record on one line, by name, as every command prints it: `ohchr yes, mechanism
+    /// no, …`.
+    pub fn by_name(&self) -> String {
+        Purpose::ALL
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p.name(),
+                    if self.allows(*p) { "yes" } else { "no" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Records `purpose` as refused: a caseworker may narrow consent, never widen it.
@@ -193,6 +263,27 @@ mod tests {
         assert_eq!(
             covering,
             [&Purpose::OhchrReprisalsTeam, &Purpose::NamedMechanism]
+        );
+    }
+
+    #[test]
+    fn every_purpose_has_one_name_that_reads_back() {
+        for purpose in Purpose::ALL {
+            assert_eq!(Purpose::from_name(purpose.name()), Some(*purpose));
+            assert_eq!(Purpose::from_name(purpose.as_str()), Some(*purpose));
+            let kebab = purpose.name().replace('_', "-").to_uppercase();
+            assert_eq!(Purpose::from_name(&kebab), Some(*purpose));
+        }
+        assert_eq!(Purpose::SgReportNamed.form_field(), "consent_sg_named");
+        assert_eq!(Purpose::SgReportNamed.message_id(), "consent-sg-named");
+        assert_eq!(Purpose::from_name("named"), None);
+        let record = Consent {
+            ohchr_reprisals_team: true,
+            ..Consent::default()
+        };
+        assert_eq!(
+            record.by_name(),
+            "ohchr yes, mechanism no, sg_named no, sg_anonymous no, statistics no"
         );
     }
 }

@@ -76,6 +76,10 @@ pub struct ThreadEntry {
     pub day: String,
     /// The text.
     pub text: String,
+    /// Files that came with the message (a reporter's follow-up, a caseworker's reply); the
+    /// key is left out when there are none, so packages without any read as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 /// An escalation package; wiped from memory when dropped.
@@ -146,12 +150,19 @@ impl Escalation {
             people_affected: hide("people_affected", &f.people_affected),
             contact: hide("contact", &f.contact),
         };
-        let attachments = if redacted.iter().any(|r| r == "attachments") {
+        let no_files = redacted.iter().any(|r| r == "attachments");
+        let attachments = if no_files {
             Vec::new()
         } else {
             report.attachments.clone()
         };
         let mut thread = thread;
+        // `attachments` leaves out every file of the case: the report's and the thread's.
+        if no_files {
+            for entry in &mut thread {
+                entry.attachments.clear();
+            }
+        }
         if redacted.iter().any(|r| r == "thread") {
             for entry in &mut thread {
                 entry.text.zeroize();
@@ -248,7 +259,7 @@ impl Escalation {
             if package.format != ESCALATION_FORMAT_V1 {
                 return Err(EnvelopeError::UnsupportedFormat);
             }
-            check_attachments(&package.attachments)?;
+            package.check_attachments()?;
             return Ok((package, None));
         }
         let end = bytes
@@ -275,8 +286,24 @@ impl Escalation {
         {
             return Err(EnvelopeError::UnsupportedFormat);
         }
-        check_attachments(&package.attachments)?;
+        package.check_attachments()?;
         Ok((package, Some(Zeroizing::new(communication.to_owned()))))
+    }
+
+    /// Every file the package carries: the report's, then each message's, in thread order.
+    pub fn all_attachments(&self) -> impl Iterator<Item = &Attachment> {
+        self.attachments
+            .iter()
+            .chain(self.thread.iter().flat_map(|m| m.attachments.iter()))
+    }
+
+    /// Every attachment, the report's and the thread's, must match its size and SHA-256.
+    fn check_attachments(&self) -> Result<(), EnvelopeError> {
+        check_attachments(&self.attachments)?;
+        for entry in &self.thread {
+            check_attachments(&entry.attachments)?;
+        }
+        Ok(())
     }
 }
 
@@ -302,7 +329,7 @@ impl fmt::Debug for Escalation {
         f.debug_struct("Escalation")
             .field("format", &self.format)
             .field("case_id", &self.case_id)
-            .field("attachments", &self.attachments.len())
+            .field("attachments", &self.all_attachments().count())
             .field("thread", &self.thread.len())
             .field("redacted", &self.redacted)
             .finish()
@@ -314,6 +341,7 @@ impl fmt::Debug for ThreadEntry {
         f.debug_struct("ThreadEntry")
             .field("seq", &self.seq)
             .field("text_len", &self.text.len())
+            .field("attachments", &self.attachments.len())
             .finish()
     }
 }
@@ -362,6 +390,7 @@ mod tests {
             from: "reporter".into(),
             day: "2026-03-01".into(),
             text: "more".into(),
+            attachments: vec![],
         }];
         let codes = BTreeMap::from([("country".to_owned(), vec!["UA".to_owned()])]);
         let mut package = Escalation::from_report(
@@ -387,6 +416,46 @@ mod tests {
             Escalation::from_report("x", &report, vec![], BTreeMap::new(), &["name".into()]),
             Err(EscalationError::UnknownRedaction("name".into()))
         );
+    }
+
+    #[test]
+    fn thread_files_travel_unless_attachments_are_redacted_and_are_checked() {
+        let file = Attachment::new("scan.pdf", "application/pdf", b"scan".to_vec(), false);
+        let thread = || {
+            vec![ThreadEntry {
+                seq: 1,
+                from: "reporter".into(),
+                day: "2026-03-01".into(),
+                text: "a file".into(),
+                attachments: vec![file.clone()],
+            }]
+        };
+        let report = sample_report();
+        let mut package =
+            Escalation::from_report("A", &report, thread(), BTreeMap::new(), &[]).unwrap();
+        v2(&mut package);
+        assert_eq!(package.all_attachments().count(), 1);
+        let bytes = package.to_padded_plaintext_with("Communication").unwrap();
+        assert_eq!(Escalation::from_plaintext(&bytes).unwrap(), package);
+        // A file altered after the caseworker built the package is refused.
+        let mut altered = package.clone();
+        altered.thread[0].attachments[0].data[0] ^= 1;
+        let bytes = altered.to_padded_plaintext_with("Communication").unwrap();
+        assert!(Escalation::from_plaintext(&bytes).is_err());
+        let redacted = Escalation::from_report(
+            "A",
+            &report,
+            thread(),
+            BTreeMap::new(),
+            &["attachments".to_owned()],
+        )
+        .unwrap();
+        assert_eq!(redacted.all_attachments().count(), 0);
+        // Without files, a thread entry is written as before (no `attachments` key).
+        let mut plain = redacted.clone();
+        v2(&mut plain);
+        let bytes = plain.to_padded_plaintext_with("Communication").unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("\"text\":\"a file\",\"attachments\""));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::traffic::Traffic;
 use crate::audit::Action;
 use crate::domain::{AlertKind, CaseStatus, list};
 use crate::store::{AlertEvent, Audit, CaseSummary};
-use crate::wire::{CaseDetail, CaseListQuery, CaseView, MessageView, StatusRequest};
+use crate::wire::{CaseDetail, CaseListQuery, CaseView, MessageView, ReadMark, StatusRequest};
 
 /// `GET /api/v1/cases`, `GET /api/v1/cases/{id}`, `POST /api/v1/cases/{id}/status`.
 pub fn routes(traffic: &Traffic) -> Router<AppState> {
@@ -24,7 +24,8 @@ pub fn routes(traffic: &Traffic) -> Router<AppState> {
         Router::new()
             .route("/api/v1/cases", get(list_cases))
             .route("/api/v1/cases/{id}", get(pull))
-            .route("/api/v1/cases/{id}/status", post(set_status)),
+            .route("/api/v1/cases/{id}/status", post(set_status))
+            .route("/api/v1/cases/{id}/read", post(mark_read)),
     )
 }
 
@@ -34,6 +35,7 @@ fn case_view(c: CaseSummary) -> CaseView {
         route: c.route,
         received_day: c.received_day,
         status: c.status,
+        unread: c.unread,
     }
 }
 
@@ -72,7 +74,7 @@ async fn list_cases(
     let actor = staff.actor();
     let cases = state
         .store()
-        .list_cases(&routes, status, Audit::new(&actor, Action::List))
+        .list_cases(&routes, status, &actor, Audit::new(&actor, Action::List))
         .await?;
     Ok(Json(cases.into_iter().map(case_view).collect()))
 }
@@ -181,5 +183,31 @@ async fn set_status(
         route: case.route,
         received_day: case.received_day,
         status: next,
+        unread: 0,
     }))
+}
+
+/// `POST /api/v1/cases/{id}/read`: the caller has read the thread up to `seq` (`case show`),
+/// so `case list` no longer marks the reporter's messages until then as new for them.
+async fn mark_read(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ReadMark>,
+) -> Result<Json<ReadMark>, ApiError> {
+    let staff = staff.caseworker()?;
+    let case = staff.own_case(&state, &id).await?;
+    let actor = staff.actor();
+    let kept = state
+        .store()
+        .mark_read(
+            &case.public_id,
+            &actor,
+            request.seq,
+            Audit::new(&actor, Action::MarkRead),
+        )
+        .await
+        .map_err(ApiError::not_stored)?;
+    let seq = kept.ok_or_else(super::staff::no_such_case)?;
+    Ok(Json(ReadMark { seq }))
 }

@@ -6,6 +6,8 @@
 //! A change by the reporter alerts the route: "consent changed", never which way. A
 //! withdrawal takes effect at once, because escalations and statistics read the current record.
 
+use std::collections::HashMap;
+
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -120,41 +122,40 @@ async fn reporter_api(
         .ok_or_else(no_such_receipt)
 }
 
-/// The receipt page's consent form: its token and one box per purpose (ticked: `yes`).
+/// The receipt page's consent form: its token and one box per purpose (ticked: `yes`), named
+/// [`Purpose::form_field`].
 #[derive(Deserialize)]
 pub struct ConsentForm {
     authenticity_token: String,
     receipt_token: String,
-    consent_ohchr: Option<String>,
-    consent_mechanism: Option<String>,
-    consent_sg_named: Option<String>,
-    consent_sg_anonymous: Option<String>,
-    consent_statistics: Option<String>,
+    #[serde(flatten)]
+    boxes: HashMap<String, String>,
 }
 
 impl ConsentForm {
     /// The record the boxes say; a box is ticked only as `yes`, as on the report form.
     fn consent(&self, lang: &Lang) -> Result<Consent, PageError> {
-        let ticked = |value: &Option<String>| match value.as_deref() {
-            None => Ok(false),
-            Some("yes") => Ok(true),
-            Some(_) => Err(PageError::new(
-                StatusCode::BAD_REQUEST,
-                lang,
-                "error-bad-form",
-                &[(
-                    "detail",
-                    "a consent box may only be ticked (yes)".to_owned(),
-                )],
-            )),
-        };
-        Ok(Consent {
-            ohchr_reprisals_team: ticked(&self.consent_ohchr)?,
-            named_mechanism: ticked(&self.consent_mechanism)?,
-            sg_report_named: ticked(&self.consent_sg_named)?,
-            sg_report_anonymous: ticked(&self.consent_sg_anonymous)?,
-            statistics: ticked(&self.consent_statistics)?,
-        })
+        let ticked =
+            |purpose: Purpose| match self.boxes.get(&purpose.form_field()).map(String::as_str) {
+                None => Ok(false),
+                Some("yes") => Ok(true),
+                Some(_) => Err(PageError::new(
+                    StatusCode::BAD_REQUEST,
+                    lang,
+                    "error-bad-form",
+                    &[(
+                        "detail",
+                        "a consent box may only be ticked (yes)".to_owned(),
+                    )],
+                )),
+            };
+        let mut allowed = Vec::new();
+        for purpose in Purpose::ALL {
+            if ticked(*purpose)? {
+                allowed.push(*purpose);
+            }
+        }
+        Ok(Consent::allowing(&allowed))
     }
 }
 

@@ -178,7 +178,8 @@ async fn escalate(
         EscalationOutcome::NoConsent => {
             return Err(ApiError::forbidden(format!(
                 "the reporter's current consent does not allow `{}`, which {} requires; nothing was stored. Only the reporter can give it, from their receipt page",
-                recipient.purpose, recipient.name
+                recipient.purpose.name(),
+                recipient.name
             )));
         }
         EscalationOutcome::WrongMechanism(engaged) => {
@@ -189,7 +190,7 @@ async fn escalate(
                     recipient.mechanisms.join(", ")
                 ),
                 None => format!(
-                    "the reporter did not say which UN mechanism they engaged with, so no package can go to {} under `named_mechanism`; nothing was stored. Ask the reporter (safehold case reply)",
+                    "the reporter did not say which UN mechanism they engaged with, so no package can go to {} under `mechanism`; nothing was stored. Ask the reporter (safehold case reply)",
                     recipient.name
                 ),
             }));

@@ -20,31 +20,40 @@ pub struct CaseSummary {
     /// Allegation status.
     #[sqlx(try_from = "String")]
     pub status: CaseStatus,
+    /// Reporter messages after the position the listing's reader has read to.
+    pub unread: i64,
 }
 
 impl Store {
-    /// Cases on any of `routes`, optionally of one status, newest day first; the listing is
-    /// audited in the same transaction.
+    /// Cases on any of `routes`, optionally of one status, newest day first, each with how
+    /// many reporter messages `reader` has not read; the listing is audited in the same
+    /// transaction.
     pub async fn list_cases(
         &self,
         routes: &[String],
         status: Option<CaseStatus>,
+        reader: &str,
         audit: Audit<'_>,
     ) -> Result<Vec<CaseSummary>, StoreError> {
         let rows = with_pool!(&self.pool, |p| {
             let mut tx = begin_audited!(p);
             let mut query = sqlx::QueryBuilder::new(
-                "SELECT public_id, route, received_day, status FROM reports WHERE route IN (",
+                "SELECT r.public_id, r.route, r.received_day, r.status, \
+                 (SELECT COUNT(*) FROM messages m WHERE m.case_id = r.public_id \
+                 AND m.author = 'reporter' AND m.seq > COALESCE((SELECT k.seq FROM read_marks k \
+                 WHERE k.case_id = r.public_id AND k.reader = ",
             );
+            query.push_bind(reader);
+            query.push("), 0)) AS unread FROM reports r WHERE r.route IN (");
             let mut names = query.separated(", ");
             for route in routes {
                 names.push_bind(route.as_str());
             }
             query.push(")");
             if let Some(status) = status {
-                query.push(" AND status = ").push_bind(status.as_str());
+                query.push(" AND r.status = ").push_bind(status.as_str());
             }
-            query.push(" ORDER BY received_day DESC, public_id");
+            query.push(" ORDER BY r.received_day DESC, r.public_id");
             let rows = if routes.is_empty() {
                 Vec::new()
             } else {

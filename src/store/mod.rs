@@ -20,6 +20,7 @@ mod escalations;
 mod followup_tokens;
 mod messages;
 mod outbox;
+mod read_marks;
 mod reports;
 mod retention;
 mod scrub;

@@ -76,6 +76,7 @@ impl Store {
                      (SELECT 1 FROM consent k WHERE k.case_id = $1 AND k.statistics) OR NOT EXISTS \
                      (SELECT 1 FROM reports r WHERE r.public_id = $1 AND r.assessed_credible))",
                     "DELETE FROM consent_changes WHERE case_id = $1",
+                    "DELETE FROM read_marks WHERE case_id = $1",
                     // What an incident keeps of the record: statistics, nothing else.
                     "DELETE FROM consent WHERE case_id = $1 AND NOT EXISTS \
                      (SELECT 1 FROM case_coding k WHERE k.case_id = $1)",

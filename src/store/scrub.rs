@@ -54,6 +54,7 @@ pub(super) fn reset_file_times(file: &Path) {
 const REWRITTEN: &[(&str, &str)] = &[
     ("reports", "public_id"),
     ("messages", "id"),
+    ("read_marks", "case_id, reader"),
     ("escalations", "id"),
     ("case_codes", "case_id, field, code"),
     ("case_consent", "case_id"),

@@ -26,6 +26,19 @@ pub struct CaseView {
     pub received_day: String,
     /// Allegation status.
     pub status: CaseStatus,
+    /// Reporter messages the caller has not read yet (after the position `case show` last
+    /// recorded for them); 0 in answers that are not a listing.
+    #[serde(default)]
+    pub unread: i64,
+}
+
+/// `POST /api/v1/cases/{id}/read` body and answer: the caller has seen the thread up to
+/// `seq` (the answer: the mark kept, which never moves back or past the thread's end).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadMark {
+    /// The last position of the thread the caller has seen.
+    pub seq: i64,
 }
 
 /// `GET /api/v1/cases/{id}`: a case's ciphertext, for decryption on the caseworker's machine.

@@ -17,8 +17,8 @@ pub mod sessions;
 
 pub use audit::{AuditHeadView, AuditLinkView, AuditProofQuery, AuditProofView};
 pub use cases::{
-    CaseDetail, CaseListQuery, CaseView, MessageAdded, MessageView, ReplyRequest, StatusRequest,
-    VictimLinkRequest,
+    CaseDetail, CaseListQuery, CaseView, MessageAdded, MessageView, ReadMark, ReplyRequest,
+    StatusRequest, VictimLinkRequest,
 };
 pub use coding::{CodeRequest, CodingView};
 pub use consent::{ConsentChangeRequest, ConsentChangeView, ConsentView, NarrowConsentRequest};

@@ -6,7 +6,7 @@
 //         mechanism: a code to choose in the intake form (optional),
 //         codephrase: for "layout", a report whose status page is measured too }
 import { chromium } from "../../web/node_modules/playwright-core/index.mjs";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { keyringFingerprint } from "../../web/src/routing.js";
 
 const spec = JSON.parse(process.argv[2]);
@@ -20,7 +20,7 @@ const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, 
 const result = { requests: [], foreignRequests: [], markerOnWire: false, inspectedBodies: [], consoleErrors: [] };
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS, headless: true });
 try {
-  const context = await browser.newContext({ javaScriptEnabled: spec.js, viewport: VIEWPORTS.desktop });
+  const context = await browser.newContext({ javaScriptEnabled: spec.js, viewport: VIEWPORTS.desktop, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   page.on("console", (m) => m.type() === "error" && result.consoleErrors.push(m.text()));
@@ -164,6 +164,13 @@ try {
     result.statusText = (await page.textContent("#status")).trim();
     result.threadText = await page.textContent("#thread");
     result.modeText = await page.textContent("#receipt-mode, p.mode");
+    // A reply's file: its link's download name, and the bytes a click saves.
+    const file = page.locator("#thread .reply-attachments a").first();
+    if (spec.js && (await file.count()) > 0) {
+      result.replyFileName = await file.getAttribute("download");
+      const [download] = await Promise.all([page.waitForEvent("download"), file.click()]);
+      result.replyFileBytes = readFileSync(await download.path()).toString("base64");
+    }
     await shot("status");
     await page.fill("#followup-text", spec.followup);
     // Without JavaScript the form carries a one-time token bound to this browser's cookie.

@@ -10,9 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    AlertEvent, AlertKind, Author, Backend, Channel, FOLLOWUP_FORMAT, Message, MessageOutcome,
-    NewMessage, TestServer, ThreadKey, marker, open_as, open_report, random_bytes, recipient_slots,
-    repo, seal, x25519_stanzas,
+    AlertEvent, AlertKind, Attachment, Author, Backend, Channel, FOLLOWUP_FORMAT, Message,
+    MessageOutcome, NewMessage, TestServer, ThreadKey, marker, open_as, open_report, random_bytes,
+    recipient_slots, repo, seal, x25519_stanzas,
 };
 
 fn browser_ready() -> bool {
@@ -250,9 +250,15 @@ async fn story(js: bool) {
     for r in case["route_recipients"].as_array().unwrap() {
         recipients.push(r.as_str().unwrap().parse().unwrap());
     }
-    let plaintext = Message::reply("en", reply_text.clone())
-        .to_padded_plaintext()
-        .unwrap();
+    // With a file, which the page offers for download (with JavaScript) or names (without).
+    let mut reply_message = Message::reply("en", reply_text.clone());
+    reply_message.attachments = vec![Attachment::new(
+        "relocation form.pdf",
+        "application/pdf",
+        b"%PDF relocation form".to_vec(),
+        false,
+    )];
+    let plaintext = reply_message.to_padded_plaintext().unwrap();
     let slots = recipient_slots(&server.routes().await) + 1;
     let ciphertext = seal::encrypt_in_slots(&plaintext, &recipients, slots).unwrap();
     let amina = Author::Caseworker("amina".into());
@@ -315,6 +321,19 @@ async fn story(js: bool) {
     assert_eq!(back["consoleErrors"], json!([]));
     let thread_text = back["threadText"].as_str().unwrap();
     assert!(thread_text.contains(&reply_text), "{thread_text}");
+    if js {
+        assert_eq!(back["replyFileName"], "relocation form.pdf", "{back}");
+        assert_eq!(
+            back["replyFileBytes"],
+            STANDARD.encode(b"%PDF relocation form"),
+            "the link downloads the file's bytes: {back}"
+        );
+    } else {
+        assert!(
+            thread_text.contains("Files come with this message: relocation form.pdf"),
+            "{thread_text}"
+        );
+    }
     assert!(
         !thread_text.contains("FORGED"),
         "a reply whose MAC fails is never shown as words: {thread_text}"

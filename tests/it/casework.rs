@@ -329,7 +329,8 @@ async fn reply_followup_status_and_close_through_cli_and_receipt_page(backend: B
 
     // The caseworker replies; the reporter reads it on the receipt page without JavaScript.
     let reply = format!("We received your report. {canary}");
-    let (ok, out, err) = server.cli_with_input("caseworker/amina", &["case", "reply", &id], &reply);
+    let (ok, out, err) =
+        server.cli_with_input("caseworker/amina", &["case", "reply", &id, "--yes"], &reply);
     assert!(ok, "{out}{err}");
     let (status, page, cookie) = server.receipt_lookup(&codephrase).await;
     assert_eq!(status, 200, "{page}");

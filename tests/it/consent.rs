@@ -8,8 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Action, AlertKind, Audit, Backend, Codephrase, ConsentRecord, FormReport, ReceiptKeys,
-    TestServer, code_args, demo_identity, forged_package, on_both_backends, today,
+    Action, AlertKind, Audit, Backend, Codephrase, ConsentRecord, FormReport, Lang, Purpose,
+    ReceiptKeys, TestServer, code_args, demo_identity, forged_package, on_both_backends, repo,
+    today,
 };
 
 /// A well-formed package for `case_id`, encrypted to `to`'s demo key, base64: what a CLI that
@@ -441,14 +442,14 @@ async fn withdrawal_takes_effect_at_once_for_escalations_and_statistics(backend:
     let (ok, out, err) = bruno(&["case", "show", &id]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("Consent now (the reporter's current record, which the server enforces): OHCHR reprisals team yes, named mechanism no"),
+        out.contains("Consent now (the reporter's current record, which the server enforces): ohchr yes, mechanism no"),
         "{out}"
     );
     let at_intake = out
         .lines()
         .find(|l| l.starts_with("Consent at intake (inside the report):"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(at_intake.contains("named mechanism yes"), "{at_intake}");
+    assert!(at_intake.contains("mechanism yes"), "{at_intake}");
 
     // The next escalation is refused by the CLI and, for a CLI that skips its check, by the
     // server; nothing is stored.
@@ -567,10 +568,10 @@ async fn packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdra
     let (ok, out, err) = rapporteur(&["inbox", "pull", &package, "--show"]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("Consent when sent:  ohchr_reprisals_team yes, named_mechanism yes"),
+        out.contains("Consent when sent:  ohchr yes, mechanism yes"),
         "{out}"
     );
-    assert!(out.contains("Consent now:        ohchr_reprisals_team yes, named_mechanism yes"));
+    assert!(out.contains("Consent now:        ohchr yes, mechanism yes"));
     assert!(!out.contains("WITHDREW"), "{out}");
 
     // The reporter withdraws the named mechanism after sending: the rapporteur is told plainly.
@@ -584,13 +585,13 @@ async fn packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdra
     let (ok, out, err) = rapporteur(&["inbox", "pull", &package, "--show"]);
     assert!(ok, "{err}");
     assert!(
-        out.contains("Consent when sent:  ohchr_reprisals_team yes, named_mechanism yes"),
+        out.contains("Consent when sent:  ohchr yes, mechanism yes"),
         "the package keeps the record it was built with: {out}"
     );
-    assert!(out.contains("Consent now:        ohchr_reprisals_team yes, named_mechanism no"));
+    assert!(out.contains("Consent now:        ohchr yes, mechanism no"));
     assert!(
         out.contains(
-            "WARNING: the reporter WITHDREW consent after this package was sent: named_mechanism."
+            "WARNING: the reporter WITHDREW consent after this package was sent: mechanism."
         ),
         "{out}"
     );
@@ -603,3 +604,115 @@ async fn packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdra
     server.stop().await;
 }
 on_both_backends!(packages_go_only_to_the_reporters_mechanism_and_the_inbox_shows_withdrawal);
+
+/// One table of names (`Purpose::name`): the pages' boxes and words, the browser code,
+/// `safehold submit`, `case code --revoke` and what every command prints all use it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_purposes_have_the_same_names_in_submit_case_code_and_the_pages() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let words = Lang::default();
+    // The pages: one box per purpose, named from the table and worded from the catalogue.
+    let intake = server.get_text("/").await;
+    let submitted = server.submit_form(&FormReport::simple("names")).await;
+    let (status, receipt, _) = server.receipt_lookup(&submitted.codephrase).await;
+    assert_eq!(status, 200);
+    let script = std::fs::read_to_string(repo().join("web/src/main.js")).unwrap();
+    for purpose in Purpose::ALL {
+        let field = purpose.form_field();
+        let label = words.t(&purpose.message_id());
+        assert!(
+            label != purpose.message_id(),
+            "{label}: not in the catalogue"
+        );
+        for page in [&intake, &receipt] {
+            assert!(page.contains(&format!("name=\"{field}\"")), "{field}");
+            assert!(
+                page.contains(&html_escaped(&label, "&#x27;"))
+                    || page.contains(&html_escaped(&label, "&#39;")),
+                "{label}"
+            );
+        }
+        // The browser's table maps the same box to the stored name.
+        assert!(
+            script.contains(&format!("[\"{}\", \"{field}\"", purpose.as_str())),
+            "web/src/main.js names {field} differently"
+        );
+    }
+
+    // `submit --help` gives each name with the pages' words; `--consent` takes them.
+    let (ok, help, err) = server.cli_anonymous(&["submit", "--help"]);
+    assert!(ok, "{err}");
+    for purpose in Purpose::ALL {
+        let label = words.t(&purpose.message_id());
+        let prefix = format!("- {}:", purpose.name());
+        assert!(
+            help.lines()
+                .any(|l| l.trim().starts_with(&prefix) && l.trim().ends_with(&label)),
+            "{help}"
+        );
+    }
+    let (ok, out, err) = server.cli_anonymous(&[
+        "submit",
+        "--server",
+        &server.url,
+        "--what-happened",
+        "names",
+        "--consent",
+        "sg_named,Mechanism",
+        "--consent",
+        "sg-anonymous",
+    ]);
+    assert!(ok, "{out}{err}");
+    let id = out
+        .split_whitespace()
+        .nth(1)
+        .expect("Report ID received")
+        .to_owned();
+    let stored = server.store.consent(&id).await.unwrap().unwrap().consent;
+    assert_eq!(
+        stored,
+        ConsentRecord {
+            named_mechanism: true,
+            sg_report_named: true,
+            sg_report_anonymous: true,
+            ..ConsentRecord::default()
+        }
+    );
+    let (ok, _, err) =
+        server.cli_anonymous(&["submit", "--server", &server.url, "--consent", "named"]);
+    assert!(!ok);
+    assert!(
+        err.contains("named: not a consent purpose; use one of: ohchr, mechanism, sg_named, sg_anonymous, statistics"),
+        "{err}"
+    );
+
+    // `case code --revoke` takes the same names, and every command prints them.
+    let amina = |args: &[&str]| server.cli("caseworker/amina", args);
+    assert!(amina(&["case", "login"]).0);
+    let (ok, out, err) = amina(&code_args(&id, &["--revoke", "sg_named"]));
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains(
+            "The reporter's consent: ohchr no, mechanism yes, sg_named no, sg_anonymous yes, statistics no"
+        ),
+        "{out}"
+    );
+    let (ok, out, err) = amina(&["case", "show", &id]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("ohchr no, mechanism yes, sg_named no, sg_anonymous yes, statistics no"),
+        "{out}"
+    );
+    let (ok, _, err) = amina(&code_args(&id, &["--revoke", "sg-report"]));
+    assert!(!ok && err.contains("use one of: ohchr, mechanism"), "{err}");
+    server.stop().await;
+}
+
+/// `text` as a page's template writes it, with `apostrophe` for `'`.
+fn html_escaped(text: &str, apostrophe: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', apostrophe)
+}

@@ -39,7 +39,7 @@ async fn code_escalate_inbox_close_purge_and_audit(backend: Backend) {
     assert!(ok && out.contains(&canary), "{out}{err}");
     let (ok, out, err) = server.cli_with_input(
         "caseworker/bruno",
-        &["case", "reply", &id],
+        &["case", "reply", &id, "--yes"],
         "We have your report.",
     );
     assert!(ok, "{out}{err}");
@@ -356,7 +356,7 @@ async fn escalations_without_consent_or_with_bad_input_are_refused(backend: Back
     let (ok, _, err) = amina(&["case", "escalate", "--yes", &id, "--to", "sr-defenders"]);
     assert!(!ok);
     assert!(
-        err.contains("current consent does not allow") && err.contains("named_mechanism"),
+        err.contains("current consent does not allow") && err.contains("`mechanism`"),
         "{err}"
     );
     assert_eq!(server.store.count_escalations().await.unwrap(), 0);
@@ -607,7 +607,7 @@ async fn escalate_shows_what_will_be_sent_and_asks_first() {
         "what_happened, when, where [redacted], un_engagement",
         "texts [redacted]",
         "Codes:        act_nature, country, mechanism, reprisal_type",
-        "named_mechanism yes",
+        "mechanism yes",
         "Language:     the reporter's words in en, headings in en",
         "Send it? [y/N]",
     ] {

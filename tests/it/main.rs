@@ -7,6 +7,7 @@
 mod common;
 mod process;
 
+mod agent;
 mod alerts;
 mod api_intake;
 mod assets;
@@ -27,10 +28,13 @@ mod organisation;
 mod pinned_keyring;
 mod protection;
 mod receipt;
+mod reply_confirmation;
 mod safe_terminal;
 mod scrub;
 mod small_holes;
 mod staff_sessions;
 mod statistics;
 mod thread;
+mod thread_files;
+mod unread;
 mod witnessed_audit;

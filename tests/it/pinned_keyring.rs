@@ -151,7 +151,7 @@ async fn a_swapped_rapporteur_key_stops_escalate_reply_and_submit(backend: Backe
     said_what_changed(&err);
     let (ok, out, err) = server.cli_with_input(
         "caseworker/bruno",
-        &["case", "reply", &id],
+        &["case", "reply", &id, "--yes"],
         "Come to the annex.",
     );
     assert!(!ok, "{out}");
@@ -495,7 +495,7 @@ async fn staff_endpoints_cannot_hand_out_keys_outside_the_pinned_keyring() {
             &proxy,
             "caseworker/bruno",
             &demo_identity_file("bruno"),
-            &["case", "reply", &id],
+            &["case", "reply", &id, "--yes"],
         ),
         "Come to the annex.",
     );

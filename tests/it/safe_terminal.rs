@@ -11,10 +11,9 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
 use crate::common::{
-    AlertEvent, AlertKind, Attachment, Author, Backend, Channel, Codephrase, Consent, Message,
-    MessageOutcome, NewMessage, ReceiptKeys, Report, ReportFields, RoutingAnswers, TestServer,
-    ThreadKey, code_args, demo_identity, element_text, graft_first_stanza, open_as, open_report,
-    run, run_with_input, seal,
+    Attachment, Backend, Channel, Codephrase, Consent, Message, ReceiptKeys, Report, ReportFields,
+    RoutingAnswers, TestServer, code_args, demo_identity, element_text, graft_first_stanza,
+    open_as, run, run_with_input, seal,
 };
 
 /// Writes to the clipboard (`curl … | sh`), a link, a window title, and cursor movement
@@ -88,49 +87,6 @@ async fn submit(server: &TestServer, report: &Report) -> String {
     accepted["id"].as_str().unwrap().to_owned()
 }
 
-/// A reporter's follow-up, sealed for the route as the server seals one, with the reporter's
-/// thread MAC (from the report's thread key) so that the CLI shows it.
-async fn add_followup(server: &TestServer, id: &str, text: &str) {
-    let routes = server.routes().await;
-    let recipients: Vec<age::x25519::Recipient> = routes
-        .routes
-        .iter()
-        .find(|r| r.name == "general")
-        .unwrap()
-        .recipients
-        .iter()
-        .map(|r| r.parse().unwrap())
-        .collect();
-    let plaintext = Message::followup("en", text, vec![])
-        .to_padded_plaintext()
-        .unwrap();
-    let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
-    let alert = AlertEvent {
-        kind: AlertKind::FollowUp,
-        route: "general",
-        targets: &[],
-    };
-    let report = open_report(server, id, "amina").await.unwrap();
-    let thread_key = ThreadKey::from_base64(&report.reply_to.thread_key).unwrap();
-    let seq = server.store.messages(id).await.unwrap().len() as i64 + 1;
-    let mac = thread_key.tag(&Author::Reporter, seq, &ciphertext);
-    let added = server
-        .store
-        .add_message(
-            id,
-            NewMessage {
-                author: &Author::Reporter,
-                seq,
-                ciphertext: &ciphertext,
-                thread_mac: &mac,
-            },
-            alert,
-        )
-        .await
-        .unwrap();
-    assert!(matches!(added, MessageOutcome::Added(_)));
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     let server = TestServer::start(Backend::Sqlite).await;
@@ -140,7 +96,9 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
         Attachment::new(BIDI, "text/plain\x1b[2K", b"exe".to_vec(), false),
     ]);
     let id = submit(&server, &report).await;
-    add_followup(&server, &id, &hostile_text()).await;
+    server
+        .add_followup(&id, &Message::followup("en", hostile_text(), vec![]))
+        .await;
     let amina = |args: &[&str]| server.cli("caseworker/amina", args);
     assert!(amina(&["case", "login"]).0);
 
@@ -160,7 +118,7 @@ async fn a_report_made_of_control_sequences_cannot_drive_the_terminal() {
     assert_eq!(consent_lines.len(), 2, "{out}");
     assert_eq!(
         consent_lines[0],
-        "Consent at intake (inside the report): OHCHR reprisals team yes, named mechanism yes, SG report named no, SG report anonymous yes, statistics yes",
+        "Consent at intake (inside the report): ohchr yes, mechanism yes, sg_named no, sg_anonymous yes, statistics yes",
         "a forged consent line starts no line of its own: {out}"
     );
     assert!(
@@ -360,12 +318,13 @@ async fn reply_text_comes_from_the_editor_or_standard_input_never_argv() {
     // Standard input, when it is not a terminal.
     let (ok, out, err) = server.cli_with_input(
         "caseworker/amina",
-        &["case", "reply", &id],
+        &["case", "reply", &id, "--yes"],
         "From standard input.",
     );
     assert!(ok, "{out}{err}");
     assert_eq!(count().await, 1);
-    let (ok, _, err) = server.cli_with_input("caseworker/amina", &["case", "reply", &id], " \n");
+    let (ok, _, err) =
+        server.cli_with_input("caseworker/amina", &["case", "reply", &id, "--yes"], " \n");
     assert!(!ok && err.contains("the reply is empty"), "{err}");
 
     // At a terminal, $EDITOR opens a private file, which is gone afterwards. `script` gives
@@ -391,7 +350,7 @@ async fn reply_text_comes_from_the_editor_or_standard_input_never_argv() {
     let mut inner = server.cli_command(
         "caseworker/amina",
         &crate::common::demo_identity_file("amina"),
-        &["case", "reply", &id],
+        &["case", "reply", &id, "--yes"],
     );
     inner
         .env("EDITOR", &editor)

@@ -54,7 +54,8 @@ async fn forged_messages_are_warnings_for_reporter_and_caseworker(backend: Backe
 
     // A genuine reply, through the real CLI.
     let reply = format!("We received your report. {canary}");
-    let (ok, out, err) = server.cli_with_input("caseworker/amina", &["case", "reply", &id], &reply);
+    let (ok, out, err) =
+        server.cli_with_input("caseworker/amina", &["case", "reply", &id, "--yes"], &reply);
     assert!(ok, "{out}{err}");
 
     // The forger has the database and, at best, the reporter's recipient (it is no longer
@@ -136,8 +137,11 @@ async fn forged_messages_are_warnings_for_reporter_and_caseworker(backend: Backe
     );
 
     // A new genuine reply goes after the planted rows and verifies.
-    let (ok, out, err) =
-        server.cli_with_input("caseworker/amina", &["case", "reply", &id], "second reply");
+    let (ok, out, err) = server.cli_with_input(
+        "caseworker/amina",
+        &["case", "reply", &id, "--yes"],
+        "second reply",
+    );
     assert!(ok, "{out}{err}");
     let thread_key = ThreadKey::from_base64(&report.reply_to.thread_key).unwrap();
     let last = server.store.messages(&id).await.unwrap().pop().unwrap();

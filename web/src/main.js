@@ -266,6 +266,7 @@ async function enhanceIntake(form) {
   });
 }
 
+/** A reply opened here: its text and files, or null when it does not open. */
 async function openReply(identity, ciphertextB64) {
   try {
     const decrypter = new Decrypter();
@@ -273,10 +274,35 @@ async function openReply(identity, ciphertextB64) {
     const plaintext = await decrypter.decrypt(base64.decode(ciphertextB64), "uint8array");
     const reply = parsePadded(plaintext, REPLY_FORMAT);
     plaintext.fill(0);
-    return reply?.text ?? null;
+    if (typeof reply?.text !== "string") return null;
+    return { text: reply.text, attachments: Array.isArray(reply.attachments) ? reply.attachments : [] };
   } catch {
     return null;
   }
+}
+
+/**
+ * A reply's files as download links, each a Blob of its bytes held in this page's memory.
+ * The name is shown as text and offered as the download name; the type is forced to
+ * octet-stream so the browser saves the file instead of opening it in the page's origin.
+ */
+function replyFiles(attachments) {
+  const list = element("ul", null, { class: "reply-attachments" });
+  for (const a of attachments) {
+    let bytes;
+    try {
+      bytes = base64.decode(a.data);
+    } catch {
+      continue;
+    }
+    const name = String(a.name ?? "attachment");
+    const url = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+    const link = element("a", name, { href: url, download: name });
+    const item = element("li");
+    item.append(link, document.createTextNode(` (${bytes.length} B)`));
+    list.append(item);
+  }
+  return list;
 }
 
 function element(tag, text, attrs = {}) {
@@ -327,10 +353,11 @@ async function showThread(receipt, keys, verifier, fingerprint) {
       list.append(item);
       continue;
     }
-    const body =
-      m.from === "reporter" ? text.threadFollowupSealed : ((await openReply(keys.identity, m.ciphertext)) ?? text.threadUnreadable);
+    const reply = m.from === "reporter" ? null : await openReply(keys.identity, m.ciphertext);
+    const body = m.from === "reporter" ? text.threadFollowupSealed : (reply?.text ?? text.threadUnreadable);
     const from = m.from === "reporter" ? text.threadFromYou : text.threadFromCaseworker;
     item.append(element("p", `${from} · ${m.day}`, { class: "meta" }), element("p", body, { class: "text" }));
+    if (reply?.attachments.length) item.append(replyFiles(reply.attachments));
     list.append(item);
   }
   thread.append(list);

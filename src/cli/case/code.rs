@@ -3,10 +3,10 @@
 
 use anyhow::anyhow;
 
+use super::super::purpose_arg::PurposeArg;
 use super::super::staff_client::{StaffArgs, StaffClient};
 use super::super::terminal_text::say;
-use super::show::consent_line;
-use crate::domain::{Purpose, list as list_of};
+use crate::domain::Purpose;
 use crate::wire::{CodeRequest, CodingView, ConsentView, NarrowConsentRequest};
 
 /// `safehold case code` options: one flag per taxonomy field.
@@ -86,28 +86,16 @@ pub struct CodeArgs {
     /// the reporter's own record.
     #[arg(long, hide = true)]
     consent_from_report: bool,
-    /// Record a consent purpose as refused (the reporter said so in the thread, say):
-    /// ohchr_reprisals_team, named_mechanism, sg_report_named, sg_report_anonymous,
-    /// statistics. This only narrows the reporter's record; nothing can widen it but the
-    /// reporter.
-    #[arg(long, value_delimiter = ',')]
-    revoke: Vec<String>,
+    /// Record a consent purpose as refused (the reporter said so in the thread, say), by the
+    /// name the pages use. This only narrows the reporter's record; nothing can widen it but
+    /// the reporter.
+    #[arg(long, value_delimiter = ',', value_parser = PurposeArg)]
+    revoke: Vec<Purpose>,
 }
 
 pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
     let client = StaffClient::new(&args.staff)?;
-    let revoked = args
-        .revoke
-        .iter()
-        .map(|r| {
-            r.parse::<Purpose>().map_err(|_| {
-                anyhow!(
-                    "--revoke {r}: not a consent purpose; use one of: {}",
-                    list_of(Purpose::ALL)
-                )
-            })
-        })
-        .collect::<anyhow::Result<Vec<Purpose>>>()?;
+    let revoked = args.revoke;
     let mut codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut put = |field: &str, values: Vec<String>| {
         let values: Vec<String> = values
@@ -188,6 +176,6 @@ pub(super) async fn code(args: CodeArgs) -> anyhow::Result<()> {
         };
         say!("  {field:<24} {}{mark}", values.join(", "));
     }
-    say!("The reporter's consent: {}", consent_line(&view.consent));
+    say!("The reporter's consent: {}", view.consent.by_name());
     Ok(())
 }

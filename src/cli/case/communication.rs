@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::super::terminal_text::{inert, one_line, quoted};
-use crate::envelope::{Escalation, REDACTED};
+use crate::envelope::{Attachment, Escalation, REDACTED};
 
 /// Fixed text of one language.
 struct Texts {
@@ -35,6 +35,7 @@ struct Texts {
     contact: &'static str,
     thread: &'static str,
     attachments: &'static str,
+    attached: &'static str,
     redacted: &'static str,
     codes: &'static str,
     json: &'static str,
@@ -67,6 +68,7 @@ const EN: Texts = Texts {
     contact: "The reporter's contact, as given:",
     thread: "Messages exchanged with the reporter",
     attachments: "Attached files",
+    attached: "Attached:",
     redacted: "Left out by the caseworker:",
     codes: "Codes (policy taxonomy)",
     json: "The same content follows in machine-readable form.",
@@ -99,6 +101,7 @@ const FR: Texts = Texts {
     contact: "Contact de la personne, tel qu'indiqué :",
     thread: "Messages échangés avec la personne",
     attachments: "Fichiers joints",
+    attached: "Pièce jointe :",
     redacted: "Omis par le chargé de dossier :",
     codes: "Codes (taxonomie)",
     json: "Le même contenu suit sous forme lisible par machine.",
@@ -131,6 +134,7 @@ const ES: Texts = Texts {
     contact: "Contacto de la persona, tal como lo indicó:",
     thread: "Mensajes intercambiados con la persona",
     attachments: "Archivos adjuntos",
+    attached: "Adjunto:",
     redacted: "Omitido por la persona encargada del caso:",
     codes: "Códigos (taxonomía)",
     json: "El mismo contenido sigue en formato legible por máquina.",
@@ -277,20 +281,23 @@ pub fn render(package: &Escalation, to: &str) -> String {
             one_line(&m.day)
         ));
         line(&quoted(&words(&m.text)));
+        for a in &m.attachments {
+            // At the heading's indent: the reporter's words above are indented further.
+            line(&format!("  {} {}", t.attached, file_line(a)));
+        }
     }
     line("");
     line(t.attachments);
-    if package.attachments.is_empty() {
+    if package.all_attachments().next().is_none() {
         line(&format!("  {}", t.none));
     }
     for a in &package.attachments {
-        line(&format!(
-            "  {} ({}, {} bytes, sha256 {})",
-            one_line(&a.name),
-            one_line(&a.media_type),
-            a.size,
-            a.sha256
-        ));
+        line(&format!("  {}", file_line(a)));
+    }
+    for m in &package.thread {
+        for a in &m.attachments {
+            line(&format!("  {} (#{})", file_line(a), m.seq));
+        }
     }
     if !package.redacted.is_empty() {
         line("");
@@ -309,4 +316,15 @@ pub fn render(package: &Escalation, to: &str) -> String {
     line("");
     line(t.json);
     out
+}
+
+/// A file on one line: name, media type, size and SHA-256.
+fn file_line(a: &Attachment) -> String {
+    format!(
+        "{} ({}, {} bytes, sha256 {})",
+        one_line(&a.name),
+        one_line(&a.media_type),
+        a.size,
+        one_line(&a.sha256)
+    )
 }

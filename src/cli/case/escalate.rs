@@ -66,7 +66,7 @@ pub(super) async fn escalate(
     if !current.consent.allows(recipient.purpose) {
         anyhow::bail!(
             "the reporter's current consent does not allow `{}`, which {to} requires; nothing was sent. Only the reporter can give it, from their receipt page; you may ask them (safehold case reply)",
-            recipient.purpose
+            recipient.purpose.name()
         );
     }
     if recipient.purpose == Purpose::NamedMechanism {
@@ -77,11 +77,11 @@ pub(super) async fn escalate(
                 recipient.mechanisms.join(", ")
             ),
             None => anyhow::bail!(
-                "the reporter did not say which UN mechanism they engaged with, so nothing can go to {to} under `named_mechanism`; nothing was sent"
+                "the reporter did not say which UN mechanism they engaged with, so nothing can go to {to} under `mechanism`; nothing was sent"
             ),
         }
     }
-    // OHCHR's reprisals team is copied on every escalation (TAXONOMY.md), if the reporter
+    // OHCHR's reprisals team is copied on every escalation (docs/taxonomy.md), if the reporter
     // allowed it; each copy is a separate file encrypted to that team's keys only.
     let mut targets = vec![recipient];
     let mut skipped_ohchr = None;
@@ -213,7 +213,11 @@ fn confirmed(package: &Escalation, to: &[&str]) -> bool {
         if redacted("attachments") {
             "left out [redacted]".to_owned()
         } else {
-            package.attachments.len().to_string()
+            let thread: usize = package.thread.iter().map(|m| m.attachments.len()).sum();
+            format!(
+                "{} with the report, {thread} with messages",
+                package.attachments.len()
+            )
         }
     );
     say_err!(
@@ -229,21 +233,7 @@ fn confirmed(package: &Escalation, to: &[&str]) -> bool {
         "  Codes:        {}",
         package.codes.keys().cloned().collect::<Vec<_>>().join(", ")
     );
-    say_err!(
-        "  Consent:      {}",
-        Purpose::ALL
-            .iter()
-            .map(|p| format!(
-                "{p} {}",
-                if package.consent.allows(*p) {
-                    "yes"
-                } else {
-                    "no"
-                }
-            ))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    say_err!("  Consent:      {}", package.consent.by_name());
     say_err!(
         "  Language:     the reporter's words in {}, headings in {}",
         one_line(&package.language),

@@ -15,7 +15,7 @@ mod show;
 pub use code::CodeArgs;
 use code::code;
 use escalate::{escalate, escalations};
-use reply::{NO_MESSAGE_FLAG, reply};
+use reply::{NO_MESSAGE_FLAG, ReplyOptions, reply};
 use show::{Unopened, show, try_open};
 
 use super::staff_client::{StaffArgs, StaffClient};
@@ -80,6 +80,13 @@ pub enum CaseCommand {
         /// Language of the reply (BCP 47).
         #[arg(long, default_value = "en")]
         language: String,
+        /// Attach a file, which the reporter can download from the receipt page (repeat for
+        /// several).
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
+        /// Send without showing the reply and asking first (for scripts).
+        #[arg(long, short)]
+        yes: bool,
     },
     /// Move a case along the workflow: under_assessment, credible, not_substantiated, referred,
     /// closed; or unreadable, for a case addressed to you that does not open.
@@ -190,11 +197,18 @@ pub fn run(command: CaseCommand) -> anyhow::Result<()> {
                 id,
                 message,
                 language,
+                attach,
+                yes,
             } => {
                 if message.is_some() {
                     anyhow::bail!(NO_MESSAGE_FLAG);
                 }
-                reply(&StaffClient::new(&staff)?, &id, &language).await
+                let options = ReplyOptions {
+                    language: &language,
+                    attach: &attach,
+                    yes,
+                };
+                reply(&StaffClient::new(&staff)?, &id, options).await
             }
             CaseCommand::Status { staff, id, status } => {
                 set_status(&StaffClient::new(&staff)?, &id, &status).await
@@ -303,19 +317,27 @@ async fn list(
         say!("No cases.");
         return Ok(());
     }
+    // UNREAD: the reporter's messages you have not seen with `case show` yet.
     say!(
-        "{:<14}  {:<10}  {:<18} {}",
+        "{:<14}  {:<10}  {:<18} {:<6}  {}",
         "CASE",
         "RECEIVED",
         "STATUS",
+        "UNREAD",
         "ROUTE"
     );
     for case in cases {
+        let unread = if case.unread > 0 {
+            format!("{} new", case.unread)
+        } else {
+            String::new()
+        };
         say!(
-            "{:<14}  {:<10}  {:<18} {}",
+            "{:<14}  {:<10}  {:<18} {:<6}  {}",
             one_line(&case.id),
             one_line(&case.received_day),
             case.status,
+            unread,
             one_line(&case.route)
         );
     }

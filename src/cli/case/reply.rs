@@ -8,7 +8,7 @@
 //! included, removed as soon as the text is read. Anywhere else the text is read from standard
 //! input.
 
-use std::io::{IsTerminal, Read, Seek, Write};
+use std::io::{BufRead, IsTerminal, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,11 +19,11 @@ use zeroize::Zeroizing;
 
 use super::super::pinned_keyring::route_recipients;
 use super::super::staff_client::{Refused, StaffClient};
-use super::super::terminal_text::say;
+use super::super::terminal_text::{ask, one_line, quoted, say, say_err};
 use super::show::{open_case, reply_channel};
 use crate::crypto::seal;
 use crate::domain::Author;
-use crate::envelope::Message;
+use crate::envelope::{Attachment, Message};
 use crate::wire::{CaseDetail, MessageAdded, ReplyRequest};
 
 /// What `--message` now says: the text would already be in the shell's history.
@@ -32,7 +32,23 @@ pub(super) const NO_MESSAGE_FLAG: &str = "the reply text is never taken from the
     now). Run `safehold case reply ID` at a terminal to write it in $EDITOR, or pipe it in: \
     safehold case reply ID < reply.txt";
 
-pub(super) async fn reply(client: &StaffClient, id: &str, language: &str) -> anyhow::Result<()> {
+/// `safehold case reply` options besides the case.
+pub(super) struct ReplyOptions<'a> {
+    /// Language of the reply (BCP 47).
+    pub language: &'a str,
+    /// Files to attach.
+    pub attach: &'a [PathBuf],
+    /// Send without showing the reply and asking first.
+    pub yes: bool,
+}
+
+pub(super) async fn reply(
+    client: &StaffClient,
+    id: &str,
+    options: ReplyOptions<'_>,
+) -> anyhow::Result<()> {
+    // Files first: a typo in a path is found before the reply is written.
+    let attachments = read_attachments(options.attach)?;
     let text = if std::io::stdin().is_terminal() {
         from_editor()?
     } else {
@@ -47,6 +63,9 @@ pub(super) async fn reply(client: &StaffClient, id: &str, language: &str) -> any
             "the reply is empty; nothing was sent. Write it in $EDITOR (at a terminal) or pipe it on standard input"
         );
     }
+    if !options.yes && !confirmed(id, &text, &attachments)? {
+        bail!("nothing was sent. To send without being asked (in a script), add --yes");
+    }
     // The reporter's recipient and thread key travel only inside the report.
     let (case, report, _) = open_case(client, id).await?;
     let (reporter, thread_key) = reply_channel(&report)?;
@@ -59,7 +78,10 @@ pub(super) async fn reply(client: &StaffClient, id: &str, language: &str) -> any
         &case.route,
         &case.route_recipients,
     )?);
-    let plaintext = Message::reply(language, text.as_str()).to_padded_plaintext()?;
+    let mut message = Message::reply(options.language, text.as_str());
+    message.attachments = attachments;
+    let plaintext = message.to_padded_plaintext()?;
+    drop(message);
     drop(text);
     // The reporter takes one slot more than a report has; decoys fill the route's gap.
     let slots = keyring.recipient_slots() + 1;
@@ -98,12 +120,77 @@ pub(super) async fn reply(client: &StaffClient, id: &str, language: &str) -> any
         say!("{}", serde_json::json!({ "case": id, "seq": added.seq }));
     } else {
         say!(
-            "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s).",
+            "Reply {} sent on case {id}, encrypted to the reporter and {} caseworker key(s){}.",
             added.seq,
-            recipients.len() - 1
+            recipients.len() - 1,
+            match options.attach.len() {
+                0 => String::new(),
+                n => format!(", with {n} attachment(s)"),
+            }
         );
     }
     Ok(())
+}
+
+/// The files of `--attach`, read whole; their names are what the reporter sees.
+fn read_attachments(paths: &[PathBuf]) -> anyhow::Result<Vec<Attachment>> {
+    paths
+        .iter()
+        .map(|path| {
+            let data =
+                Zeroizing::new(std::fs::read(path).with_context(|| {
+                    format!("cannot read {}; nothing was sent", path.display())
+                })?);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "attachment".to_owned());
+            Ok(Attachment::new(
+                name,
+                "application/octet-stream",
+                data.to_vec(),
+                false,
+            ))
+        })
+        .collect()
+}
+
+/// Shows the reply as the reporter will read it, with its files, and asks at the terminal
+/// (standard input if it is one, else the controlling terminal). With neither, as in a
+/// script, there is nobody to ask: not confirmed.
+fn confirmed(id: &str, text: &str, attachments: &[Attachment]) -> anyhow::Result<bool> {
+    let mut terminal: Box<dyn BufRead> = if std::io::stdin().is_terminal() {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open("/dev/tty") {
+            Ok(tty) => Box::new(std::io::BufReader::new(tty)),
+            Err(_) => {
+                say_err!(
+                    "The reply came on standard input and there is no terminal to confirm it on."
+                );
+                return Ok(false);
+            }
+        }
+    };
+    say_err!("About to send this reply on case {id}, to the reporter and the route's caseworkers:");
+    say_err!("{}", quoted(text.trim_end_matches('\n')));
+    if attachments.is_empty() {
+        say_err!("Attachments: none");
+    } else {
+        say_err!("Attachments: {}", attachments.len());
+        for a in attachments {
+            say_err!("  {} ({} bytes)", one_line(&a.name), a.size);
+        }
+    }
+    ask!("Send it? [y/N] ");
+    let mut answer = String::new();
+    if terminal.read_line(&mut answer).is_err() {
+        return Ok(false);
+    }
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// The user's editor command: `$VISUAL`, else `$EDITOR`.

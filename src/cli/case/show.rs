@@ -20,8 +20,8 @@ use super::super::terminal_text::{one_line, quoted, say, say_err};
 use crate::crypto::ThreadKey;
 use crate::crypto::seal::SealError;
 use crate::domain::{CaseStatus, thread_gaps};
-use crate::envelope::{Consent, FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
-use crate::wire::{CaseDetail, ConsentView};
+use crate::envelope::{Attachment, FOLLOWUP_FORMAT, Message, REPLY_FORMAT, Report, ThreadEntry};
+use crate::wire::{CaseDetail, ConsentView, ReadMark};
 
 /// A message of the thread, opened here, and whether its thread MAC verified.
 pub(super) struct ThreadItem {
@@ -75,20 +75,26 @@ pub(super) async fn open_case(
             REPLY_FORMAT
         };
         // A message that does not verify is never opened: its words are not shown.
-        let text = if !verified {
-            String::new()
+        let (text, attachments) = if !verified {
+            (String::new(), Vec::new())
         } else {
+            let note = |text: &str| (text.to_owned(), Vec::new());
             match identities.open_or_explain(&bytes) {
                 Ok(plaintext) => match Message::from_plaintext(&plaintext, format) {
-                    Ok(message) => message.text.clone(),
-                    Err(_) => "(addressed to you, but not a Safehold message: possibly malicious)"
-                        .to_owned(),
+                    Ok(mut message) => (
+                        std::mem::take(&mut message.text),
+                        std::mem::take(&mut message.attachments),
+                    ),
+                    Err(_) => {
+                        note("(addressed to you, but not a Safehold message: possibly malicious)")
+                    }
                 },
-                Err(SealError::NotARecipient) => "(not addressed to your key)".to_owned(),
+                Err(SealError::NotARecipient) => note("(not addressed to your key)"),
                 Err(SealError::HeaderRefused | SealError::PayloadRefused) => {
-                    "(addressed to you, but does not open: possibly malicious)".to_owned()
+                    note("(addressed to you, but does not open: possibly malicious)")
                 }
-                Err(_) => "(damaged: not an age file)".to_owned(),
+                Err(e @ SealError::KeyUnavailable(_)) => return Err(e.into()),
+                Err(_) => note("(damaged: not an age file)"),
             }
         };
         thread.push(ThreadItem {
@@ -97,6 +103,7 @@ pub(super) async fn open_case(
                 from: m.author.to_string(),
                 day: m.day.clone(),
                 text,
+                attachments,
             },
             verified,
         });
@@ -198,7 +205,7 @@ pub(super) async fn show(
         print_report(&case, &report);
         say!(
             "Consent now (the reporter's current record, which the server enforces): {}",
-            consent_line(&current.consent)
+            current.consent.by_name()
         );
         let positions: Vec<i64> = thread.iter().map(|item| item.entry.seq).collect();
         let gaps = thread_gaps(&positions);
@@ -224,6 +231,10 @@ pub(super) async fn show(
                 one_line(&m.day),
                 text
             );
+            if !m.attachments.is_empty() {
+                say!("Attachments of #{}: {}", m.seq, m.attachments.len());
+                print_attachments(&m.attachments);
+            }
         }
     }
     if case.status == CaseStatus::Unreadable {
@@ -233,10 +244,43 @@ pub(super) async fn show(
              reports; treat what it says with suspicion."
         );
     }
+    // What was shown is read: `case list` stops marking it as new for you.
+    if let Some(last) = case.messages.iter().map(|m| m.seq).max() {
+        let token = client.token()?;
+        let marked: anyhow::Result<ReadMark> = client
+            .post_json(
+                &format!("/api/v1/cases/{id}/read"),
+                &ReadMark { seq: last },
+                Some(&token),
+            )
+            .await;
+        if let Err(e) = marked {
+            say_err!("Note: the server did not record that you read this thread: {e:#}");
+        }
+    }
     if let Some(dir) = save_attachments {
-        export::save_attachments(&dir, &report.attachments)?;
+        export::save_attachments(&dir, &case_files(&report, &thread))?;
     }
     Ok(())
+}
+
+/// Every file of the case, as saved: the report's (`01-…`), then each message's (`msg3-01-…`).
+/// Messages that do not verify were never opened, so they have none.
+fn case_files<'a>(report: &'a Report, thread: &'a [ThreadItem]) -> Vec<export::Files<'a>> {
+    let mut files = vec![export::Files {
+        message: None,
+        attachments: &report.attachments,
+    }];
+    files.extend(
+        thread
+            .iter()
+            .filter(|item| item.verified && !item.entry.attachments.is_empty())
+            .map(|item| export::Files {
+                message: Some(item.entry.seq),
+                attachments: &item.entry.attachments,
+            }),
+    );
+    files
 }
 
 fn print_report(case: &CaseDetail, report: &Report) {
@@ -268,10 +312,15 @@ fn print_report(case: &CaseDetail, report: &Report) {
     }
     say!(
         "\nConsent at intake (inside the report): {}",
-        consent_line(&report.consent)
+        report.consent.by_name()
     );
     say!("Attachments: {}", report.attachments.len());
-    for a in &report.attachments {
+    print_attachments(&report.attachments);
+}
+
+/// One line per file: name, type, size, the start of its SHA-256.
+fn print_attachments(attachments: &[Attachment]) {
+    for a in attachments {
         say!(
             "  {} ({}, {} bytes, sha256 {}{})",
             one_line(&a.name),
@@ -285,20 +334,4 @@ fn print_report(case: &CaseDetail, report: &Report) {
             }
         );
     }
-}
-
-/// One consent record on one line, as every reader shows it.
-pub(super) fn consent_line(c: &Consent) -> String {
-    format!(
-        "OHCHR reprisals team {}, named mechanism {}, SG report named {}, SG report anonymous {}, statistics {}",
-        yes(c.ohchr_reprisals_team),
-        yes(c.named_mechanism),
-        yes(c.sg_report_named),
-        yes(c.sg_report_anonymous),
-        yes(c.statistics)
-    )
-}
-
-pub(super) fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
 }

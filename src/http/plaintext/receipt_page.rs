@@ -209,7 +209,16 @@ fn thread_entry(lang: &Lang, keys: &ReceiptKeys, message: &StoredMessage) -> Thr
     )
     .ok()
     .and_then(|p| Message::from_plaintext(&p, REPLY_FORMAT).ok())
-    .map(|msg| msg.text.clone())
+    .map(|msg| {
+        if msg.attachments.is_empty() {
+            return msg.text.clone();
+        }
+        // This page has no download link of its own (the page with JavaScript has): the
+        // reporter at least learns the files are there and how to get them.
+        let names: Vec<&str> = msg.attachments.iter().map(|a| a.name.as_str()).collect();
+        let note = lang.t_with("thread-reply-files", &[("names", names.join(", "))]);
+        format!("{}\n\n{note}", msg.text)
+    })
     .unwrap_or_else(|| lang.t("thread-unreadable"));
     ThreadEntry {
         from: lang.t("thread-from-caseworker"),

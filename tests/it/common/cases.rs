@@ -5,9 +5,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::library::{
-    Action, AlertEvent, AlertKind, Audit, CaseStatus, Channel, Consent, ConsentRecord,
-    ESCALATION_FORMAT_V1, Escalation, NewReport, ReplyTo, Report, ReportFields, RoutingAnswers,
-    Store, StoredCode, new_public_id, seal,
+    Action, AlertEvent, AlertKind, Audit, Author, CaseStatus, Channel, Consent, ConsentRecord,
+    ESCALATION_FORMAT_V1, Escalation, Message, MessageOutcome, NewMessage, NewReport, ReplyTo,
+    Report, ReportFields, RoutingAnswers, Store, StoredCode, ThreadKey, new_public_id, seal,
 };
 use super::server::TestServer;
 use super::{open_as, random_bytes};
@@ -146,4 +146,53 @@ pub fn forged_package(case_id: &str, recipients: &[age::x25519::Recipient]) -> S
     package.format = ESCALATION_FORMAT_V1.into();
     let plaintext = package.to_padded_plaintext().unwrap();
     STANDARD.encode(seal::encrypt(&plaintext, recipients).unwrap())
+}
+
+impl TestServer {
+    /// Adds a reporter's follow-up to case `id`, sealed for its route as the server seals one
+    /// and with the reporter's thread MAC (from the report's thread key), so the CLI opens and
+    /// shows it: what a reporter could send, byte for byte.
+    pub async fn add_followup(&self, id: &str, message: &Message) {
+        let route = self.store.report(id).await.unwrap().unwrap().route;
+        let routes = self.routes().await;
+        let recipients: Vec<age::x25519::Recipient> = routes
+            .routes
+            .iter()
+            .find(|r| r.name == route)
+            .unwrap()
+            .recipients
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        let plaintext = message.to_padded_plaintext().unwrap();
+        let ciphertext = seal::encrypt(&plaintext, &recipients).unwrap();
+        let alert = AlertEvent {
+            kind: AlertKind::FollowUp,
+            route: &route,
+            targets: &[],
+        };
+        let mut report = None;
+        for caseworker in ["amina", "bruno", "chen"] {
+            report = report.or(open_report(self, id, caseworker).await);
+        }
+        let report = report.expect("a demo caseworker opens the report");
+        let thread_key = ThreadKey::from_base64(&report.reply_to.thread_key).unwrap();
+        let seq = self.store.messages(id).await.unwrap().len() as i64 + 1;
+        let mac = thread_key.tag(&Author::Reporter, seq, &ciphertext);
+        let added = self
+            .store
+            .add_message(
+                id,
+                NewMessage {
+                    author: &Author::Reporter,
+                    seq,
+                    ciphertext: &ciphertext,
+                    thread_mac: &mac,
+                },
+                alert,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(added, MessageOutcome::Added(_)));
+    }
 }

@@ -65,30 +65,43 @@ impl TestServer {
 
     /// [`TestServer::cli_command`] with another server URL (a proxy in front of this one).
     pub fn cli_command_at(&self, url: &str, who: &str, identity: &Path, args: &[&str]) -> Command {
-        let home = self.cli_home();
         let mut command = safehold_command();
         command
             .args(args)
             .args(["--server", url, "--as", who])
             .arg("--identity")
-            .arg(identity)
+            .arg(identity);
+        self.on_staff_machine(&mut command);
+        command
+    }
+
+    /// Runs `command` on this test's staff machine: its home, cache, config, state and
+    /// runtime folder (where `safehold agent` puts its socket), never the developer's.
+    pub fn on_staff_machine(&self, command: &mut Command) {
+        let home = self.cli_home();
+        let runtime = home.join("run");
+        std::fs::create_dir_all(&runtime).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        command
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_RUNTIME_DIR", runtime)
+            .env_remove("SAFEHOLD_AGENT_SOCK")
+            .env_remove("SAFEHOLD_IDENTITY_PASSPHRASE")
             .current_dir(&home);
-        command
     }
 
     /// `safehold ARGS` on this test's staff machine (its home, cache, config and state), with
     /// no identity: `submit`, `keyring`.
     pub fn cli_anonymous(&self, args: &[&str]) -> CliOutput {
-        let home = self.cli_home();
-        run(safehold_command()
-            .args(args)
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .current_dir(&home))
+        let mut command = safehold_command();
+        command.args(args);
+        self.on_staff_machine(&mut command);
+        run(&mut command)
     }
 
     /// Runs the staff CLI as `who` (`caseworker/amina`, `rapporteur/sr-defenders`, …) with the

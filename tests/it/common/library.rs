@@ -7,11 +7,12 @@ pub use safehold::crypto::codephrase::Codephrase;
 pub use safehold::crypto::receipt::ReceiptKeys;
 pub use safehold::crypto::seal;
 pub use safehold::crypto::thread::ThreadKey;
-pub use safehold::domain::{AlertKind, Author, CaseStatus, Consent as ConsentRecord};
+pub use safehold::domain::{AlertKind, Author, CaseStatus, Consent as ConsentRecord, Purpose};
 pub use safehold::envelope::{
     Attachment, Channel, Consent, ESCALATION_FORMAT_V1, Escalation, FOLLOWUP_FORMAT, Message,
     ReplyTo, Report, ReportFields, RoutingAnswers,
 };
+pub use safehold::i18n::Lang;
 pub use safehold::store::{
     AlertEvent, Audit, Backend, MessageOutcome, NewMessage, NewReport, StaffIdentity, StatsCodeRow,
     Store, StoredCode, new_public_id, today,

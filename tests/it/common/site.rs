@@ -136,6 +136,46 @@ impl Site {
         (status, answer, fields, cookie)
     }
 
+    /// Opens the receipt page with `codephrase` and adds a follow-up from it, with `files`
+    /// (name, bytes), as a reporter without JavaScript: (status, page).
+    pub async fn send_followup_form(
+        &self,
+        codephrase: &str,
+        text: &str,
+        files: &[(&str, &[u8])],
+    ) -> (u16, String) {
+        let (status, page, cookie) = self.receipt_lookup(codephrase).await;
+        assert_eq!(status, 200, "{page}");
+        let mut form = reqwest::multipart::Form::new()
+            .text(
+                "authenticity_token",
+                hidden_value(&page, "authenticity_token").unwrap(),
+            )
+            .text(
+                "receipt_token",
+                hidden_value(&page, "receipt_token").unwrap(),
+            )
+            .text("thread_key", hidden_value(&page, "thread_key").unwrap())
+            .text("text", text.to_owned());
+        for (name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name((*name).to_owned())
+                .mime_str("application/octet-stream")
+                .unwrap();
+            form = form.part("attachments", part);
+        }
+        let response = self
+            .client
+            .post(self.endpoint("/receipt/followup"))
+            .header("cookie", &cookie)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
     /// `POST /receipt/consent` with `fields` and the CSRF `cookie`: (status, page).
     pub async fn post_consent_form(
         &self,
