@@ -98,7 +98,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 
 fn print_demo_banner() {
     say!(
-        "\n  *** DEMO MODE ***\n  The keys in keys/DEMO have PUBLIC private halves: never use this server for real reports.\n  Decrypt a demo report with the demo caseworker identity:\n      age -d -i keys/DEMO/identities/amina.age-identity report.age\n"
+        "\n  *** DEMO MODE ***\n  The keys in keys/DEMO have PUBLIC private halves: never use this server for real reports.\n  Which demo caseworker reads a report depends on its route (README, \"Walk-through\"):\n      urgent: amina, bruno   treaty bodies: chen   special procedures: bruno, chen   anything else: amina, bruno, chen\n  Decrypt a demo report with their identity, e.g.:\n      age -d -i keys/DEMO/identities/chen.age-identity report.age\n"
     );
 }
 

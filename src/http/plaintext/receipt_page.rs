@@ -137,6 +137,9 @@ pub async fn lookup(
             },
         );
     }
+    let replied = messages
+        .iter()
+        .any(|m| matches!(m.author, Author::Caseworker(_)));
     let escalated = !state
         .store()
         .escalations_of_case(&view.public_id)
@@ -164,7 +167,10 @@ pub async fn lookup(
     let page = StatusPage::framed(
         Frame::new(&lang, "/receipt").showing_keyring(&state),
         view.public_id,
-        lang.t(&format!("status-{}", view.status.for_reporter(escalated))),
+        lang.t(&format!(
+            "status-{}",
+            view.status.for_reporter(escalated, replied)
+        )),
         view.received_day,
         thread,
         csrf_token,
