@@ -22,6 +22,7 @@ fn main() {
 /// The browser and e-mail suites need programs outside Cargo (Chromium, Node and the npm
 /// packages; aiosmtpd). Without them those tests are compiled as `#[ignore]` with the reason,
 /// so the summary counts them as ignored, never as passed. `.ci/run` installs everything first.
+#[allow(clippy::disallowed_macros)]
 fn probe_test_suites() {
     println!("cargo::rustc-check-cfg=cfg(safehold_browser_tests)");
     println!("cargo::rustc-check-cfg=cfg(safehold_smtp_tests)");
