@@ -212,10 +212,8 @@ stats-about-counted-assessed = Only allegations that caseworkers have assessed: 
 stats-about-counted-once = Each person counts at most once per table and per year, under one category: the first of their codes in a fixed list that runs from the most to the least serious.
 stats-about-counted-never = Names, exact dates, places inside a country, gender and age are never counted.
 stats-about-fixed = Fixed tables, fixed lists, whole years
-stats-about-fixed-text = The tables are declared in advance; the only ones are listed on each release. Every country of a fixed public list (all { $countries } UN member and observer States, plus "other") has a row in every release, even when its figure is zero, so the shape of a table reveals nothing. Figures cover whole years ({ $period }), are computed once after the year ends, and are never recomputed or corrected.
 stats-about-period = from 1 { $month } to the last day before it a year later
 stats-about-noise = Random noise
-stats-about-noise-text = Each published figure is the true count plus a random whole number drawn by the server's secure random generator (the "discrete Laplace" distribution). Small changes, such as one person more or less, are hidden by the noise; large patterns remain visible. Each table states its noise scale and a 90% interval: the true count lies within that many of the published figure in nine cases out of ten. Figures under { $threshold } are shown as "<{ $threshold }", because at that size the noise matters more than the count.
 stats-about-dp-lead = This is
 stats-about-dp-term = differential privacy
 stats-about-dp-text = . Its strength is a number, epsilon: the smaller, the stronger. Each release spends some epsilon; the total that may ever be spent is fixed at { $lifetime }, and a ledger records every release. When it is spent, no more releases are made.
@@ -227,3 +225,24 @@ consent-change-help = These are your choices now. Change them at any time: a cho
 consent-change-submit = Save my choices
 consent-saved-title = Your choices are saved
 consent-saved-text = From now on, your report is used only as you chose. The caseworkers are told that your choices changed.
+
+## Statistics (issue 16)
+## Releases with a headline total measured on its own, breakdowns fitted to it, every figure
+## with its 90% interval, and countries shown only over a threshold.
+
+stats-release-noise-intervals = Every figure below is the true count plus random whole-number noise (differential privacy; this release spent epsilon { $epsilon } of the privacy budget). Each figure comes with its 90% interval: the range that holds the true count in at least 9 cases out of 10. Where an interval reaches 0, the true count may be zero. The breakdowns are adjusted to add up to the total, which is measured on its own.
+stats-headline = In all: { $total } victims (90% interval: { $low } to { $high }).
+stats-headline-may-be-zero = In all: { $total } victims (90% interval: { $low } to { $high }; the true number may be zero).
+stats-tiny-sample = This release counts few people (about { $total }). Its breakdowns need a total of at least { $needed } to tell their categories apart from noise: quote the total and its interval, and read the breakdowns as mostly noise.
+stats-table-noise-intervals = Noise scale { $scale } (epsilon { $epsilon }). Each figure's 90% interval is the figure as measured, plus or minus { $interval }; it holds the true count in { $coverage } of cases. The total is the total above, with its own interval.
+stats-table-interval = 90% interval
+stats-interval = { $low } to { $high }
+stats-interval-may-be-zero = { $low } to { $high }: may be zero
+stats-threshold = Only countries whose noisy count is at least { $threshold } are shown. At that threshold, a country with no victim at all appears by chance in { $rate } of releases at most, even when every one of the { $categories } countries on the list is truly zero. The { $hidden } countries below the threshold are not shown: that does not mean that they had no victims.
+stats-chart-intervals = Bars are the published figures; the black lines across their ends are the 90% intervals.
+stats-chart-title = { $title }: bar chart
+stats-chart-desc = { $count } figures, each with its 90% interval: { $figures }.
+stats-chart-figure-interval = { $label }: { $value } ({ $low } to { $high })
+stats-chart-figure = { $label }: { $value }
+stats-about-fixed-text-thresholds = The tables are declared in advance; the only ones are listed on each release. The categories come from fixed public lists (all { $countries } UN member and observer States, plus "other"; the UN regional groups; families of reprisals and of UN mechanisms), so the shape of a table reveals nothing. Breakdowns with few categories show every category, zeros included. Countries are shown only when their noisy count clears a threshold, chosen so that a country with no victim appears by chance in at most 5% of releases; a country that is not shown may have had victims. Figures cover whole years ({ $period }), are computed once after the year ends, and are never recomputed or corrected.
+stats-about-noise-text-intervals = Each published figure is the true count plus a random whole number drawn by the server's secure random generator (the "discrete Laplace" distribution). Small changes, such as one person more or less, are hidden by the noise; large patterns remain visible. Every figure is published with its 90% interval, worked out exactly from that distribution: the true count lies inside it in at least nine cases out of ten. The total is measured on its own, and the breakdowns are adjusted (without looking at any true count) so that they add up to it.

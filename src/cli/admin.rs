@@ -117,6 +117,19 @@ impl Connection {
             .context("cannot open the database (check --database-url)")
     }
 
+    /// Whether a database exists to read: a PostgreSQL URL, or an SQLite file that is there
+    /// (`stats plan` reads the ledger only then, and never creates a database).
+    pub(super) fn database_exists(&self) -> bool {
+        let url = self
+            .database_url
+            .clone()
+            .unwrap_or_else(|| crate::config::DEFAULT_DATABASE_URL.to_owned());
+        match url.strip_prefix("sqlite://") {
+            Some(path) => std::path::Path::new(path.split('?').next().unwrap_or(path)).exists(),
+            None => true,
+        }
+    }
+
     pub(super) fn policy_dir(&self) -> PathBuf {
         self.dirs.policy_dir()
     }

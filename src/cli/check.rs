@@ -38,6 +38,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let statistics = crate::policy::statistics::StatisticsPolicy::load(&policy_dir)
         .with_context(|| format!("statistics policy in {} is not valid", policy_dir.display()))?;
     say!("statistics: {} declared table(s)", statistics.tables.len());
+    if let Some(max) = statistics.max_interval {
+        // A table this noisy publishes figures nobody can quote: say so before any release.
+        for (table, k) in crate::stats::plan::plan(&statistics).wider_than(max) {
+            say!(
+                "warning: statistics table `{table}`: its 90% interval is ±{k}, wider than max_interval = {max}; raise its epsilon or use fewer categories (see `safehold stats plan`)"
+            );
+        }
+    }
     let fingerprint = policy.published_keyring(&keyring).fingerprint();
     say!(
         "keyring fingerprint: {fingerprint} (short form, to publish: {})",

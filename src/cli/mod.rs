@@ -6,6 +6,7 @@ mod audit_witness;
 mod bench;
 mod case;
 mod check;
+mod confirm;
 mod export;
 mod inbox;
 mod keygen;

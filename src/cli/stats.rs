@@ -2,14 +2,18 @@
 
 use clap::Subcommand;
 
-use super::terminal_text::say;
-use crate::policy::statistics::StatisticsPolicy;
-use crate::stats::publish;
+use super::terminal_text::{say, say_err};
+use crate::policy::statistics::{Epsilon, StatisticsPolicy};
+use crate::stats::{plan, publish};
 
 /// Statistics subcommands.
 #[derive(Debug, Subcommand)]
 pub enum StatsCommand {
-    /// Compute every declared table for one closed period, once, and publish it.
+    /// Show what a release of the declared tables publishes (noise, 90% intervals, thresholds,
+    /// budget), without spending anything or reading any case.
+    Plan(super::admin::Connection),
+    /// Compute every declared table for one closed period, once, and publish it (shows the
+    /// plan and asks first).
     Release {
         /// The period, e.g. 2025-05-01..2026-04-30 (one declared year).
         #[arg(long)]
@@ -18,6 +22,9 @@ pub enum StatsCommand {
         /// differential privacy).
         #[arg(long)]
         no_noise: bool,
+        /// Release without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         connection: super::admin::Connection,
     },
@@ -35,15 +42,52 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
     super::async_runtime(super::Threads::PerCore)?.block_on(async {
         match command {
             StatsCommand::Live { staff } => live(&super::staff_client::StaffClient::new(&staff)?).await,
+            StatsCommand::Plan(connection) => {
+                let policy = StatisticsPolicy::load(&connection.policy_dir())?;
+                let spent = if connection.database_exists() {
+                    let store = connection.store().await?;
+                    Some(publish::spent(&store.stats_ledger().await?))
+                } else {
+                    None
+                };
+                for line in plan::plan(&policy).lines(spent.unwrap_or_default()) {
+                    say!("{line}");
+                }
+                if spent.is_none() {
+                    say!("(no database here yet: nothing spent so far)");
+                }
+                Ok(())
+            }
             StatsCommand::Release {
                 period,
                 no_noise,
+                yes,
                 connection,
             } => {
                 let policy = StatisticsPolicy::load(&connection.policy_dir())?;
                 let period = policy.parse_period(&period).map_err(anyhow::Error::msg)?;
                 let store = connection.store().await?;
                 let today = crate::store::today();
+                let spent = publish::spent(&store.stats_ledger().await?);
+                // What will be published, before anything is read or spent.
+                if no_noise {
+                    say_err!(
+                        "About to release {} WITHOUT noise: cells under {} hidden, the rest rounded to a multiple of {}; no epsilon spent, no differential privacy.",
+                        period.label(),
+                        policy.fallback.suppress_below,
+                        policy.fallback.rounding_base
+                    );
+                } else {
+                    say_err!("About to release {}, once and for good:", period.label());
+                    for line in plan::plan(&policy).lines(spent) {
+                        say_err!("  {line}");
+                    }
+                }
+                if !yes && !super::confirm::confirmed("Release it?") {
+                    anyhow::bail!(
+                        "nothing was released. To release without being asked (in a script), add --yes"
+                    );
+                }
                 let release =
                     publish::release_period(&store, &policy, &period, no_noise, &today).await?;
                 let ledger = store.stats_ledger().await?;
@@ -73,7 +117,7 @@ pub fn run(command: StatsCommand) -> anyhow::Result<()> {
                         e.period_end,
                         e.released_day,
                         e.mechanism,
-                        crate::policy::statistics::Epsilon(
+                        Epsilon(
                             u32::try_from(e.epsilon_millis.max(0)).unwrap_or(u32::MAX)
                         )
                     );

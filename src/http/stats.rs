@@ -16,7 +16,8 @@ use super::pages::render;
 use super::traffic::Traffic;
 use crate::i18n::Lang;
 use crate::policy::statistics::{Epsilon, StatisticsPolicy};
-use crate::stats::{Mechanism, Release, ReleasedTable};
+use crate::stats::release::NOT_SHOWN;
+use crate::stats::{Mechanism, Release, ReleasedTable, Value};
 
 /// One line of the list.
 pub struct ReleaseLink {
@@ -46,16 +47,31 @@ pub struct StatsIndexPage {
 pub struct ShownTable {
     /// The stored table.
     pub table: ReleasedTable,
-    /// Rows: code, label, values (cells then row total).
+    /// Rows shown: code, label, values (cells then row total). A thresholded table shows only
+    /// the rows over its threshold.
     pub rows: Vec<ShownRow>,
     /// Column totals then the grand total (one value for a one-way table).
-    pub totals: Vec<String>,
+    pub totals: Vec<ShownValue>,
+    /// Whether figures carry intervals (noisy releases from format v2 on).
+    pub intervals: bool,
     /// The noise in plain words.
     pub noise_words: String,
-    /// Inline SVG chart.
+    /// The threshold in plain words, for a thresholded table.
+    pub threshold_words: Option<String>,
+    /// Inline SVG chart (empty when nothing can be drawn).
     pub chart: String,
     /// What the chart shows.
     pub chart_caption: String,
+}
+
+/// A figure as shown: the number (or `x`, `<5`) and its interval in words.
+pub struct ShownValue {
+    /// The figure.
+    pub text: String,
+    /// Its 90% interval in words ("9 to 15", "0 to 4, may be zero"); empty without one.
+    pub interval: String,
+    /// Whether the interval reaches zero.
+    pub may_be_zero: bool,
 }
 
 /// A row of a shown table.
@@ -65,7 +81,7 @@ pub struct ShownRow {
     /// Category label.
     pub label: String,
     /// Displayed values.
-    pub values: Vec<String>,
+    pub values: Vec<ShownValue>,
 }
 
 /// `/stats/{release}`.
@@ -78,7 +94,11 @@ pub struct StatsReleasePage {
     pub release: Release,
     /// How it was protected, in words.
     pub protection: String,
-    /// Its tables.
+    /// The headline total in words, when the release has one.
+    pub headline: Option<String>,
+    /// The tiny-sample warning, when the total is under what the breakdowns resolve.
+    pub tiny_sample: Option<String>,
+    /// Its tables (the headline table excluded: it is the sentence above).
     pub tables: Vec<ShownTable>,
 }
 
@@ -242,7 +262,13 @@ async fn release(State(state): State<AppState>, lang: Lang, Path(name): Path<Str
 }
 
 fn page(lang: Lang, release: Release) -> StatsReleasePage {
+    // From format v2 on, noisy figures carry their 90% intervals.
+    let intervals = release.resolvable_total.is_some();
     let protection = match release.mechanism {
+        Mechanism::DiscreteLaplace if intervals => lang.t_with(
+            "stats-release-noise-intervals",
+            &[("epsilon", release.epsilon.to_string())],
+        ),
         Mechanism::DiscreteLaplace => lang.t_with(
             "stats-release-noise",
             &[
@@ -252,22 +278,87 @@ fn page(lang: Lang, release: Release) -> StatsReleasePage {
         ),
         Mechanism::SuppressionRounding => lang.t("stats-release-no-noise"),
     };
+    let headline_table = release.tables.iter().find(|t| t.headline);
+    let headline = headline_table.and_then(|t| {
+        let v = &t.total;
+        Some(lang.t_with(
+            if v.may_be_zero() {
+                "stats-headline-may-be-zero"
+            } else {
+                "stats-headline"
+            },
+            &[
+                ("total", v.value?.to_string()),
+                ("low", v.low?.to_string()),
+                ("high", v.high?.to_string()),
+            ],
+        ))
+    });
+    let tiny_sample = match (
+        headline_table.and_then(|t| t.total.value),
+        release.resolvable_total,
+    ) {
+        (Some(total), Some(needed)) if total < i64::try_from(needed).unwrap_or(i64::MAX) => {
+            Some(lang.t_with(
+                "stats-tiny-sample",
+                &[("total", total.to_string()), ("needed", needed.to_string())],
+            ))
+        }
+        _ => None,
+    };
     let tables = release
         .tables
         .iter()
+        .filter(|t| !(t.headline && headline.is_some()))
         .cloned()
-        .map(|t| shown_table(&lang, t))
+        .map(|t| shown_table(&lang, t, intervals))
         .collect();
     StatsReleasePage {
         lang,
         release,
         protection,
+        headline,
+        tiny_sample,
         tables,
     }
 }
 
-fn shown_table(lang: &Lang, table: ReleasedTable) -> ShownTable {
+fn shown_value(lang: &Lang, v: &Value) -> ShownValue {
+    let interval = match (v.low, v.high) {
+        (Some(low), Some(high)) => lang.t_with(
+            if v.may_be_zero() {
+                "stats-interval-may-be-zero"
+            } else {
+                "stats-interval"
+            },
+            &[("low", low.to_string()), ("high", high.to_string())],
+        ),
+        _ => String::new(),
+    };
+    ShownValue {
+        text: v.shown.clone(),
+        interval,
+        may_be_zero: v.may_be_zero(),
+    }
+}
+
+fn shown_table(lang: &Lang, table: ReleasedTable, intervals: bool) -> ShownTable {
     let noise_words = match (&table.noise_scale, table.interval90) {
+        (Some(scale), Some(k)) if intervals => lang.t_with(
+            "stats-table-noise-intervals",
+            &[
+                ("scale", scale.to_string()),
+                ("epsilon", table.epsilon.to_string()),
+                ("interval", k.to_string()),
+                (
+                    "coverage",
+                    table
+                        .interval_coverage
+                        .clone()
+                        .unwrap_or_else(|| "90%".into()),
+                ),
+            ],
+        ),
         (Some(scale), Some(k)) => lang.t_with(
             "stats-table-noise",
             &[
@@ -278,19 +369,44 @@ fn shown_table(lang: &Lang, table: ReleasedTable) -> ShownTable {
         ),
         _ => lang.t("stats-table-no-noise"),
     };
+    let hidden = table
+        .cells
+        .iter()
+        .filter(|r| r.iter().all(|v| v.shown == NOT_SHOWN))
+        .count();
+    let threshold_words = table.threshold.map(|tau| {
+        lang.t_with(
+            "stats-threshold",
+            &[
+                ("threshold", tau.to_string()),
+                (
+                    "rate",
+                    table.phantom_rate.clone().unwrap_or_else(|| "5%".into()),
+                ),
+                ("categories", table.rows.len().to_string()),
+                ("hidden", hidden.to_string()),
+            ],
+        )
+    });
     let two_way = !table.columns.is_empty();
     let rows: Vec<ShownRow> = table
         .rows
         .iter()
         .enumerate()
+        .filter(|(r, _)| {
+            table
+                .cells
+                .get(*r)
+                .is_none_or(|c| c.iter().any(|v| v.shown != NOT_SHOWN))
+        })
         .map(|(r, l)| {
-            let mut values: Vec<String> = table
+            let mut values: Vec<ShownValue> = table
                 .cells
                 .get(r)
-                .map(|c| c.iter().map(|v| v.shown.clone()).collect())
+                .map(|c| c.iter().map(|v| shown_value(lang, v)).collect())
                 .unwrap_or_default();
             if two_way && let Some(t) = table.row_totals.get(r) {
-                values.push(t.shown.clone());
+                values.push(shown_value(lang, t));
             }
             ShownRow {
                 code: l.code.clone(),
@@ -299,15 +415,15 @@ fn shown_table(lang: &Lang, table: ReleasedTable) -> ShownTable {
             }
         })
         .collect();
-    let mut totals: Vec<String> = table
+    let mut totals: Vec<ShownValue> = table
         .column_totals
         .iter()
-        .map(|v| v.shown.clone())
+        .map(|v| shown_value(lang, v))
         .collect();
-    totals.push(table.total.shown.clone());
-    // Bars: one per row, the cell (one-way) or the row total (two-way), for figures shown as
-    // numbers; hidden and "<5" figures have no bar.
-    let bars: Vec<(String, i64)> = table
+    totals.push(shown_value(lang, &table.total));
+    // Bars: one per row shown, the cell (one-way) or the row total (two-way), for figures
+    // shown as numbers; hidden and "<5" figures have no bar.
+    let bars: Vec<Bar> = table
         .rows
         .iter()
         .enumerate()
@@ -317,23 +433,65 @@ fn shown_table(lang: &Lang, table: ReleasedTable) -> ShownTable {
             } else {
                 table.cells.get(r).and_then(|c| c.first())
             }?;
-            Some((l.label.clone(), v.value?))
+            Some(Bar {
+                label: l.label.clone(),
+                value: v.value?,
+                interval: v.low.zip(v.high),
+            })
         })
         .collect();
     let chart_caption = lang.t(if bars.is_empty() {
         "stats-chart-empty"
+    } else if intervals {
+        "stats-chart-intervals"
     } else if two_way {
         "stats-chart-row-totals"
     } else {
         "stats-chart-figures"
     });
+    let chart = if bars.is_empty() {
+        String::new()
+    } else {
+        let figures: Vec<String> = bars
+            .iter()
+            .map(|b| match b.interval {
+                Some((low, high)) => lang.t_with(
+                    "stats-chart-figure-interval",
+                    &[
+                        ("label", b.label.clone()),
+                        ("value", b.value.to_string()),
+                        ("low", low.to_string()),
+                        ("high", high.to_string()),
+                    ],
+                ),
+                None => lang.t_with(
+                    "stats-chart-figure",
+                    &[("label", b.label.clone()), ("value", b.value.to_string())],
+                ),
+            })
+            .collect();
+        svg_bars(
+            &format!("chart-{}", table.name),
+            &lang.t_with("stats-chart-title", &[("title", table.title.clone())]),
+            &lang.t_with(
+                "stats-chart-desc",
+                &[
+                    ("count", bars.len().to_string()),
+                    ("figures", figures.join("; ")),
+                ],
+            ),
+            &bars,
+        )
+    };
     ShownTable {
-        chart: svg_bars(&bars),
+        chart,
         chart_caption,
         table,
         rows,
         totals,
+        intervals,
         noise_words,
+        threshold_words,
     }
 }
 
@@ -344,30 +502,137 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A horizontal bar chart as inline SVG: presentation attributes only (no style attribute,
-/// no script), so it passes the CSP and needs no JavaScript.
-pub fn svg_bars(bars: &[(String, i64)]) -> String {
-    let (label_w, bar_w, row_h) = (260i64, 400i64, 22i64);
-    let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(1).max(1);
-    let height = row_h * bars.len().max(1) as i64 + 10;
-    let width = label_w + bar_w + 60;
+/// One bar of a chart: a figure and its interval.
+pub struct Bar {
+    /// What the bar counts.
+    pub label: String,
+    /// The figure.
+    pub value: i64,
+    /// Its 90% interval, drawn as a line across the bar's end.
+    pub interval: Option<(i64, i64)>,
+}
+
+/// Splits a label into lines of at most `width` characters, at spaces (a longer word gets a
+/// line of its own): labels are wrapped, never cut.
+pub fn wrap(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in label.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A horizontal bar chart as inline SVG, each label on its own line(s) above its bar, the 90%
+/// interval drawn as a line with end ticks. It has no width or height of its own: it scales
+/// to its container (a phone's width too), and its text scales with it. `title` and `desc`
+/// give it an accessible name and description. Presentation attributes only (no style
+/// attribute, no script), so it passes the CSP and needs no JavaScript.
+pub fn svg_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
+    let (width, bar_w, line_h, bar_h, gap) = (480i64, 380i64, 18i64, 14i64, 10i64);
+    let max = bars
+        .iter()
+        .map(|b| b.interval.map_or(b.value, |(_, high)| high.max(b.value)))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let x = |v: i64| (bar_w * v.max(0)) / max;
+    let wrapped: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, 52)).collect();
+    let height: i64 = wrapped
+        .iter()
+        .map(|l| line_h * l.len() as i64 + bar_h + gap)
+        .sum::<i64>()
+        + gap;
+    let id = escape(id);
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"13\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMinYMin meet\" font-family=\"sans-serif\" font-size=\"14\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        escape(title),
+        escape(desc)
     );
-    for (i, (label, v)) in bars.iter().enumerate() {
-        let y = 5 + row_h * i as i64;
-        let w = (bar_w * v.max(&0)) / max;
+    let mut y = gap;
+    for (b, lines) in bars.iter().zip(&wrapped) {
+        for line in lines {
+            y += line_h;
+            out.push_str(&format!(
+                "<text x=\"0\" y=\"{}\" fill=\"#222\">{}</text>",
+                y - 4,
+                escape(line)
+            ));
+        }
+        let w = x(b.value);
         out.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#222\">{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#2f5d8a\"/><text x=\"{}\" y=\"{}\" fill=\"#222\">{v}</text>",
-            label_w - 6,
-            y + 15,
-            escape(label),
-            y + 3,
-            row_h - 6,
-            label_w + w + 4,
-            y + 15,
+            "<rect x=\"0\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" fill=\"#2f5d8a\"/>"
         ));
+        let mut end = w;
+        if let Some((low, high)) = b.interval {
+            let (x0, x1, mid) = (x(low), x(high), y + bar_h / 2);
+            out.push_str(&format!(
+                "<path d=\"M{x0} {mid}H{x1}M{x0} {}V{}M{x1} {}V{}\" stroke=\"#000\" stroke-width=\"2\" fill=\"none\"/>",
+                y + 1,
+                y + bar_h - 1,
+                y + 1,
+                y + bar_h - 1
+            ));
+            end = end.max(x1);
+        }
+        out.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" fill=\"#222\">{}</text>",
+            end + 6,
+            y + bar_h - 2,
+            b.value
+        ));
+        y += bar_h + gap;
     }
     out.push_str("</svg>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_wrapped_never_cut() {
+        let label =
+            "Treaty body: Committee on the Elimination of Discrimination against Women (CEDAW)";
+        let lines = wrap(label, 30);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), label);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30));
+        assert_eq!(
+            wrap("Supercalifragilisticexpialidocious", 5),
+            ["Supercalifragilisticexpialidocious"]
+        );
+    }
+
+    #[test]
+    fn a_chart_has_an_accessible_name_and_no_fixed_size() {
+        let svg = svg_bars(
+            "chart-x",
+            "Victims <by> region",
+            "desc",
+            &[Bar {
+                label: "A".into(),
+                value: 5,
+                interval: Some((3, 7)),
+            }],
+        );
+        assert!(svg.contains("aria-labelledby=\"chart-x-title chart-x-desc\""));
+        assert!(svg.contains("<title id=\"chart-x-title\">Victims &lt;by&gt; region</title>"));
+        let open = &svg[..svg.find('>').unwrap_or(0)];
+        assert!(
+            !open.contains(" width=") && !open.contains(" height="),
+            "{open}"
+        );
+        assert!(svg.contains("<path d=\"M"), "the interval is drawn");
+    }
 }

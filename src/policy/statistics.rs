@@ -79,7 +79,14 @@ pub struct Category {
     pub code: String,
     /// Public label.
     pub label: String,
+    /// For a grouping category (a family of codes, e.g. all treaty bodies), the taxonomy
+    /// codes it gathers; empty when the category is itself a code.
+    pub codes: Vec<String>,
 }
+
+/// The name of the built-in one-cell dimension of the headline table: every victim counts in
+/// its only category, so a table with `rows = "all"` measures the total on its own.
+pub const ALL: &str = "all";
 
 /// A dimension: the taxonomy field it reads and its fixed, ordered category list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,6 +106,33 @@ impl Dimension {
     pub fn index_of(&self, code: &str) -> Option<usize> {
         self.categories.iter().position(|c| c.code == code)
     }
+
+    /// The index of the category a taxonomy code counts under: the grouping category that
+    /// lists it, or the category that is the code itself.
+    pub fn index_of_code(&self, code: &str) -> Option<usize> {
+        self.categories
+            .iter()
+            .position(|c| c.codes.iter().any(|g| g == code))
+            .or_else(|| {
+                self.categories
+                    .iter()
+                    .position(|c| c.codes.is_empty() && c.code == code)
+            })
+    }
+
+    /// The built-in dimension of the headline table.
+    pub fn all() -> Dimension {
+        Dimension {
+            name: ALL.into(),
+            field: String::new(),
+            label: "All victims".into(),
+            categories: vec![Category {
+                code: ALL.into(),
+                label: "All victims".into(),
+                codes: Vec::new(),
+            }],
+        }
+    }
 }
 
 /// A pre-declared table.
@@ -114,6 +148,17 @@ pub struct TableSpec {
     pub columns: Option<String>,
     /// Privacy loss per release.
     pub epsilon: Epsilon,
+    /// For a table of many categories (countries): the largest acceptable chance, in
+    /// thousandths, that a release shows a category that is truly zero. Its cells are
+    /// published only from the threshold that this rate gives (see `stats::plan`).
+    pub phantom_per_mille: Option<u32>,
+}
+
+impl TableSpec {
+    /// Whether this is the headline table: the total, measured on its own.
+    pub fn is_headline(&self) -> bool {
+        self.rows == ALL && self.columns.is_none()
+    }
 }
 
 /// The rule applied when a release is made without noise.
@@ -181,6 +226,9 @@ pub struct StatisticsPolicy {
     pub display_threshold: i64,
     /// The no-noise rule.
     pub fallback: Fallback,
+    /// The widest acceptable 90% interval half-width of a cell; `safehold check` warns about
+    /// a table whose noise is wider.
+    pub max_interval: Option<u64>,
     /// The tables, in release order.
     pub tables: Vec<TableSpec>,
     /// Dimensions by name.
@@ -228,6 +276,8 @@ struct RawPolicy {
     period_start: String,
     counted_statuses: Vec<String>,
     display_threshold: i64,
+    #[serde(default)]
+    max_interval: Option<u64>,
     fallback: RawFallback,
     #[serde(default)]
     table: Vec<RawTable>,
@@ -252,6 +302,8 @@ struct RawTable {
     rows: String,
     columns: Option<String>,
     epsilon: f64,
+    #[serde(default)]
+    phantom_rate: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -268,6 +320,8 @@ struct RawDimension {
 struct RawCategory {
     code: String,
     label: String,
+    #[serde(default)]
+    codes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -347,6 +401,7 @@ impl StatisticsPolicy {
         let mut dimensions = BTreeMap::new();
         for d in raw.dimension {
             let mut seen = BTreeSet::new();
+            let mut gathered = BTreeSet::new();
             for c in &d.categories {
                 if !seen.insert(c.code.clone()) {
                     problems.push(format!(
@@ -354,6 +409,19 @@ impl StatisticsPolicy {
                         d.name, c.code
                     ));
                 }
+                for g in &c.codes {
+                    if !gathered.insert(g.clone()) {
+                        problems.push(format!(
+                            "dimension `{}`: code `{g}` is gathered by two categories",
+                            d.name
+                        ));
+                    }
+                }
+            }
+            if d.name == ALL {
+                problems.push(format!(
+                    "dimension `{ALL}` is built in (one category, every victim): use another name"
+                ));
             }
             if !seen.contains("other") {
                 problems.push(format!(
@@ -374,6 +442,7 @@ impl StatisticsPolicy {
                     .map(|c| Category {
                         code: c.code,
                         label: c.label,
+                        codes: c.codes,
                     })
                     .collect(),
             };
@@ -440,7 +509,7 @@ impl StatisticsPolicy {
                 ));
             }
             for dim in std::iter::once(&t.rows).chain(t.columns.iter()) {
-                if !dimensions.contains_key(dim) {
+                if !dimensions.contains_key(dim) && (dim != ALL || t.columns.is_some()) {
                     problems.push(format!(
                         "table `{}`: dimension `{dim}` is not declared (declared: {})",
                         t.name,
@@ -455,13 +524,38 @@ impl StatisticsPolicy {
                 ));
                 Epsilon(0)
             });
+            let phantom_per_mille = t.phantom_rate.map(|rate| {
+                let scaled = (rate * 1000.0).round();
+                if !(1.0..=500.0).contains(&scaled) || (rate * 1000.0 - scaled).abs() > 1e-6 {
+                    problems.push(format!(
+                        "table `{}`: phantom_rate = {rate}: give a chance between 0.001 and 0.5, at most three places (0.05 is 5%)",
+                        t.name
+                    ));
+                }
+                if t.columns.is_some() {
+                    problems.push(format!(
+                        "table `{}`: phantom_rate applies to one-way tables only",
+                        t.name
+                    ));
+                }
+                scaled.clamp(1.0, 500.0) as u32
+            });
             tables.push(TableSpec {
                 name: t.name,
                 title: t.title,
                 rows: t.rows,
                 columns: t.columns,
                 epsilon,
+                phantom_per_mille,
             });
+        }
+        if tables.iter().filter(|t| t.is_headline()).count() > 1 {
+            problems.push(format!(
+                "more than one table has rows = \"{ALL}\": declare the headline total once"
+            ));
+        }
+        if raw.max_interval == Some(0) {
+            problems.push("max_interval must be at least 1 (or left out)".into());
         }
         if tables.is_empty() {
             problems.push("no [[table]]: declare at least one".into());
@@ -492,8 +586,13 @@ impl StatisticsPolicy {
                 suppress_below: raw.fallback.suppress_below,
                 rounding_base: raw.fallback.rounding_base,
             },
+            max_interval: raw.max_interval,
             tables,
-            dimensions,
+            dimensions: {
+                let mut d = dimensions;
+                d.insert(ALL.into(), Dimension::all());
+                d
+            },
             region_of,
         })
     }
@@ -558,7 +657,7 @@ mod tests {
     #[test]
     fn the_shipped_policy_is_valid_and_has_the_example_budget() {
         let p = shipped();
-        assert_eq!(p.lifetime_epsilon, Epsilon(10_000));
+        assert_eq!(p.lifetime_epsilon, Epsilon(15_000));
         let eps: Vec<(&str, String)> = p
             .tables
             .iter()
@@ -567,14 +666,20 @@ mod tests {
         assert_eq!(
             eps,
             [
+                ("total", "1".to_string()),
+                ("region", "0.6".to_string()),
+                ("reprisal_family", "0.6".to_string()),
+                ("mechanism_family", "0.6".to_string()),
                 ("country", "0.8".to_string()),
-                ("region_type", "0.6".to_string()),
-                ("mechanism", "0.2".to_string()),
-                ("profile", "0.2".to_string()),
-                ("perpetrator", "0.2".to_string()),
             ]
         );
-        assert_eq!(p.epsilon_per_release().to_string(), "2");
+        assert_eq!(p.epsilon_per_release().to_string(), "3.6");
+        assert!(p.tables[0].is_headline());
+        assert_eq!(
+            p.table("country").and_then(|t| t.phantom_per_mille),
+            Some(50)
+        );
+        assert_eq!(p.max_interval, Some(5));
         assert_eq!(p.fallback.suppress_below, 10);
         assert_eq!(p.fallback.rounding_base, 5);
         assert_eq!(p.display_threshold, 5);
@@ -610,7 +715,7 @@ mod tests {
             panic!("no fields")
         };
         let p = shipped();
-        for dim in p.dimensions.values() {
+        for dim in p.dimensions.values().filter(|d| d.name != ALL) {
             let Some(field) = fields
                 .iter()
                 .find(|f| f.get("name").and_then(|n| n.as_str()) == Some(dim.field.as_str()))
@@ -629,13 +734,32 @@ mod tests {
             if dim.name == "region" {
                 continue;
             }
+            let grouped = dim.categories.iter().any(|c| !c.codes.is_empty());
             for c in &dim.categories {
+                if grouped {
+                    for g in &c.codes {
+                        assert!(codes.contains(g.as_str()), "{}: {g}", dim.name);
+                    }
+                    continue;
+                }
                 assert!(
                     codes.contains(c.code.as_str()) || c.code == "other" || c.code == "not_coded",
                     "{}: {}",
                     dim.name,
                     c.code
                 );
+            }
+            if grouped {
+                // Every taxonomy code but `other` belongs to one family.
+                for code in codes.iter().filter(|&&c| c != "other") {
+                    assert!(
+                        dim.categories
+                            .iter()
+                            .any(|c| c.codes.iter().any(|g| g == code)),
+                        "{}: {code} is in no family",
+                        dim.name
+                    );
+                }
             }
         }
     }
@@ -659,7 +783,7 @@ mod tests {
     #[test]
     fn problems_are_listed() {
         let text = BUILTIN
-            .replace("lifetime_epsilon = 10.0", "lifetime_epsilon = 1.0")
+            .replace("lifetime_epsilon = 15.0", "lifetime_epsilon = 1.0")
             .replace("epsilon = 0.8", "epsilon = 0.8001")
             .replace(
                 "counted_statuses = [\"credible\"",

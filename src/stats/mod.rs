@@ -6,9 +6,14 @@
 //! - [`noise`]: exact discrete Laplace sampling (Canonne, Kamath & Steinke 2020).
 //! - [`suppression`]: the no-noise fallback (primary and secondary suppression, rounding).
 //! - [`tables`]: eligibility (consent, status), one count per victim, fixed category lists.
+//! - [`plan`]: what a release will publish, known before any data is read (scales, intervals,
+//!   thresholds, budget).
+//! - [`consistency`]: cells fitted to the separately measured total (post-processing).
 //! - [`release`]: a release's published values, its canonical JSON and CSV.
 
+pub mod consistency;
 pub mod noise;
+pub mod plan;
 pub mod publish;
 pub mod release;
 pub mod suppression;

@@ -157,6 +157,108 @@ pub fn interval_half_width(t: u64, s: u64, level: f64) -> u64 {
     k
 }
 
+/// P(|Y| ≤ k): how often the true count lies within ±k of a noisy one, exactly
+/// 1 − 2·p^(k+1)/(1 + p).
+pub fn coverage(t: u64, s: u64, k: u64) -> f64 {
+    let p = ratio(t, s);
+    1.0 - 2.0 * p.powf(k as f64 + 1.0) / (1.0 + p)
+}
+
+/// P(Y ≥ τ), exactly p^τ/(1 + p) for τ ≥ 1 (and 1/(1 + p) for τ = 0): how often a true
+/// zero shows as τ or more.
+pub fn upper_tail(t: u64, s: u64, tau: u64) -> f64 {
+    let p = ratio(t, s);
+    p.powf(tau as f64) / (1.0 + p)
+}
+
+/// How often at least one of `cells` true zeros clears `tau` in one release:
+/// 1 − (1 − p^τ/(1 + p))^cells, the chance of a phantom category.
+pub fn phantom_rate(t: u64, s: u64, cells: usize, tau: u64) -> f64 {
+    let q = upper_tail(t, s, tau);
+    -((cells as f64) * (-q).ln_1p()).exp_m1()
+}
+
+/// The smallest τ ≥ 1 at which an all-zero table of `cells` categories shows a phantom (a
+/// noisy count ≥ τ) with probability at most `rate`.
+pub fn phantom_threshold(t: u64, s: u64, cells: usize, rate: f64) -> u64 {
+    let mut tau = 1;
+    while phantom_rate(t, s, cells, tau) > rate && tau < 1_000_000 {
+        tau += 1;
+    }
+    tau
+}
+
+/// The probabilities of a sum of `n` independent draws of scale `t/s`, as (lowest value,
+/// probabilities); tails under 1e-15 are cut after each convolution, so a few hundred
+/// cells take a fraction of a millisecond.
+fn sum_distribution(t: u64, s: u64, n: usize) -> (i64, Vec<f64>) {
+    let p = ratio(t, s);
+    let p0 = (1.0 - p) / (1.0 + p);
+    let mut reach = 0i64;
+    while p0 * p.powf(reach as f64) > 1e-17 && reach < 100_000 {
+        reach += 1;
+    }
+    let one: Vec<f64> = (-reach..=reach)
+        .map(|y| p0 * p.powf(y.unsigned_abs() as f64))
+        .collect();
+    let (mut low, mut dist) = (0i64, vec![1.0f64]);
+    for _ in 0..n {
+        let mut next = vec![0.0f64; dist.len() + one.len() - 1];
+        for (i, a) in dist.iter().enumerate() {
+            for (j, b) in one.iter().enumerate() {
+                next[i + j] += a * b;
+            }
+        }
+        low -= reach;
+        let first = next.iter().position(|&x| x > 1e-15).unwrap_or(0);
+        let last = next
+            .iter()
+            .rposition(|&x| x > 1e-15)
+            .unwrap_or(next.len() - 1);
+        low += first as i64;
+        dist = next[first..=last].to_vec();
+    }
+    (low, dist)
+}
+
+/// The smallest k with P(|Y₁ + … + Yₙ| ≤ k) ≥ `level`: the 90% half-width of a sum of `n`
+/// noisy cells (a row total, or a total made of its cells), from the exact distribution of
+/// the sum (a convolution), not a normal approximation.
+pub fn sum_half_width(t: u64, s: u64, n: usize, level: f64) -> u64 {
+    if n <= 1 {
+        return interval_half_width(t, s, level);
+    }
+    let (low, dist) = sum_distribution(t, s, n);
+    let at = |y: i64| -> f64 {
+        usize::try_from(y - low)
+            .ok()
+            .and_then(|i| dist.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let mut k = 0i64;
+    let mut inside = at(0);
+    while inside < level && k < 10_000_000 {
+        k += 1;
+        inside += at(k) + at(-k);
+    }
+    k.unsigned_abs()
+}
+
+/// The exact coverage of ±k for a sum of `n` cells.
+pub fn sum_coverage(t: u64, s: u64, n: usize, k: u64) -> f64 {
+    if n <= 1 {
+        return coverage(t, s, k);
+    }
+    let (low, dist) = sum_distribution(t, s, n);
+    let k = i64::try_from(k).unwrap_or(i64::MAX);
+    dist.iter()
+        .enumerate()
+        .filter(|(i, _)| (low + *i as i64).abs() <= k)
+        .map(|(_, x)| x)
+        .sum()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

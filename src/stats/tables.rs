@@ -115,6 +115,10 @@ pub fn eligible<'a>(
 
 /// The cell of `incident` in `dim`.
 pub fn category_of(policy: &StatisticsPolicy, dim: &Dimension, incident: &CodedIncident) -> usize {
+    if dim.field.is_empty() {
+        // The headline table's one cell: every victim.
+        return 0;
+    }
     let other = dim.index_of("other").unwrap_or(0);
     let codes = incident
         .codes
@@ -133,7 +137,7 @@ pub fn category_of(policy: &StatisticsPolicy, dim: &Dimension, incident: &CodedI
     }
     codes
         .iter()
-        .map(|c| dim.index_of(c).unwrap_or(other))
+        .map(|c| dim.index_of_code(c).unwrap_or(other))
         .min()
         .unwrap_or(other)
 }
@@ -234,25 +238,32 @@ pub(crate) mod tests {
             incident("v5", "referred", true, "2026", &[("country", "XK")]),
         ];
         let tables = count_all(&p, &period, &incidents);
-        let country = &tables[0];
+        let table = |name: &str| match tables.iter().find(|t| t.spec.name == name) {
+            Some(t) => t,
+            None => panic!("no table {name}"),
+        };
+        assert_eq!(table("total").cells, [[2]], "two victims count");
+        let country = table("country");
         let by = country.rows.index_of("BY").unwrap_or(usize::MAX);
         let other = country.rows.index_of("other").unwrap_or(usize::MAX);
         assert_eq!(country.cells[by][0], 1);
         assert_eq!(country.cells[other][0], 1, "XK is not on the list: other");
         assert_eq!(country.cells.iter().map(|r| r[0]).sum::<u64>(), 2);
         assert_eq!(country.cells.len(), 196, "every country has a cell");
-        let region_type = &tables[1];
-        let eeg = region_type
+        let region = table("region");
+        let eeg = region
             .rows
             .index_of("eastern_european")
             .unwrap_or(usize::MAX);
-        let Some(types) = &region_type.columns else {
-            panic!("two-way")
-        };
-        let killing = types.index_of("killing").unwrap_or(usize::MAX);
-        assert_eq!(region_type.cells[eeg][killing], 1, "primary type: killing");
-        let perpetrator = &tables[4];
-        let not_coded = perpetrator.rows.index_of("not_coded").unwrap_or(usize::MAX);
-        assert_eq!(perpetrator.cells[not_coded][0], 2);
+        assert_eq!(region.cells[eeg][0], 1);
+        // Travel ban and killing: the first family in the list, life and integrity.
+        let family = table("reprisal_family");
+        let life = family.rows.index_of("life_integrity").unwrap_or(usize::MAX);
+        let not_coded = family.rows.index_of("not_coded").unwrap_or(usize::MAX);
+        assert_eq!(family.cells[life][0], 1, "primary family");
+        assert_eq!(family.cells[not_coded][0], 1);
+        let mechanism = table("mechanism_family");
+        let hrc_upr = mechanism.rows.index_of("hrc_upr").unwrap_or(usize::MAX);
+        assert_eq!(mechanism.cells[hrc_upr][0], 1, "upr is in its family");
     }
 }
