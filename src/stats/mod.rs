@@ -19,6 +19,9 @@ pub mod release;
 pub mod suppression;
 pub mod tables;
 
+#[cfg(test)]
+mod simulation;
+
 pub use noise::{NoiseError, OsRandom, RandomSource};
 pub use release::{Mechanism, Release, ReleasedTable, Value, make_release};
 pub use tables::{CodedIncident, Counted, count_all};
