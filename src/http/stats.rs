@@ -538,7 +538,9 @@ pub fn wrap(label: &str, width: usize) -> Vec<String> {
 /// give it an accessible name and description. Presentation attributes only (no style
 /// attribute, no script), so it passes the CSP and needs no JavaScript.
 pub fn svg_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
-    let (width, bar_w, line_h, bar_h, gap) = (480i64, 380i64, 18i64, 14i64, 10i64);
+    // 360 units wide: on a phone the chart is drawn about 1:1, so its 15-unit text reads as
+    // 15 px; the stylesheet caps its width on a wide screen.
+    let (width, bar_w, line_h, bar_h, gap) = (360i64, 280i64, 19i64, 14i64, 10i64);
     let max = bars
         .iter()
         .map(|b| b.interval.map_or(b.value, |(_, high)| high.max(b.value)))
@@ -546,7 +548,7 @@ pub fn svg_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         .unwrap_or(1)
         .max(1);
     let x = |v: i64| (bar_w * v.max(0)) / max;
-    let wrapped: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, 52)).collect();
+    let wrapped: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, 38)).collect();
     let height: i64 = wrapped
         .iter()
         .map(|l| line_h * l.len() as i64 + bar_h + gap)
@@ -554,7 +556,7 @@ pub fn svg_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         + gap;
     let id = escape(id);
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMinYMin meet\" font-family=\"sans-serif\" font-size=\"14\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" preserveAspectRatio=\"xMinYMin meet\" direction=\"ltr\" font-family=\"sans-serif\" font-size=\"15\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
         escape(desc)
     );

@@ -1,10 +1,11 @@
 // Drives Debian's Chromium through one reporter story and prints what happened as JSON.
 // Called by tests/it/browser.rs, which checks the result against what the server stored.
 //   node tests/browser/drive.mjs '<spec as JSON>'
-// spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint" | "layout", js,
+// spec: { url, scenario: "story" | "tamper-bundle" | "tamper-fingerprint" | "layout" | "stats", js,
 //         marker, files: [paths], screenshots, tamper: "route" | "escalation", restate: bool,
 //         mechanism: a code to choose in the intake form (optional),
-//         codephrase: for "layout", a report whose status page is measured too }
+//         codephrase: for "layout", a report whose status page is measured too,
+//         path: for "stats", the release page to measure }
 import { chromium } from "../../web/node_modules/playwright-core/index.mjs";
 import { mkdirSync, readFileSync } from "node:fs";
 import { keyringFingerprint } from "../../web/src/routing.js";
@@ -146,6 +147,36 @@ try {
       }),
     );
     await shot("layout");
+    process.stdout.write(JSON.stringify(result));
+    process.exit(0);
+  }
+
+  if (spec.scenario === "stats") {
+    // A statistics release on a phone (and a narrow one): the page never scrolls sideways
+    // (tables scroll in their own box), every chart fits and no label runs past its edge, and
+    // every chart has an accessible name.
+    await page.goto(`${spec.url}${spec.path}`);
+    result.charts = await page.locator("svg").count();
+    result.namedCharts = await page.getByRole("img", { name: /bar chart/ }).count();
+    result.widths = {};
+    for (const width of [390, 320]) {
+      await page.setViewportSize({ width, height: 844 });
+      result.widths[width] = await page.evaluate(() => {
+        const svgs = [...document.querySelectorAll("svg")];
+        return {
+          page: document.documentElement.scrollWidth,
+          viewport: document.documentElement.clientWidth,
+          widestChart: Math.max(0, ...svgs.map((s) => s.getBoundingClientRect().right)),
+          tablesInView: [...document.querySelectorAll(".table-scroll")].every((t) => t.getBoundingClientRect().right <= document.documentElement.clientWidth + 1),
+          cutLabels: svgs.flatMap((s) => {
+            const width = s.viewBox.baseVal.width;
+            return [...s.querySelectorAll("text")].filter((t) => t.getBBox().x + t.getBBox().width > width + 0.5).map((t) => t.textContent);
+          }),
+        };
+      });
+    }
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await shot("stats");
     process.stdout.write(JSON.stringify(result));
     process.exit(0);
   }

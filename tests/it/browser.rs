@@ -667,3 +667,77 @@ async fn a_swapped_route_key_with_a_restated_fingerprint_makes_the_page_refuse()
 async fn a_swapped_escalation_key_makes_the_page_refuse_too() {
     a_swapped_key_makes_the_page_refuse("escalation", true).await;
 }
+
+/// A statistics release on a phone: the page never scrolls sideways (each table scrolls in its
+/// own box), charts fit the screen with every label inside, and every chart is named for a
+/// screen reader. Screenshots land with the reporter pages'.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(safehold_browser_tests),
+    ignore = "Chromium, Node or web/node_modules was missing at build time; .ci/run installs them"
+)]
+async fn a_statistics_release_fits_a_phone_and_its_charts_are_named() {
+    if !browser_ready() {
+        return;
+    }
+    let server = TestServer::start(Backend::Sqlite).await;
+    for (i, country) in ["BY", "BY", "RU", "CD", "LK", "MX", "BY", "RU", "CD", "IN"]
+        .iter()
+        .cycle()
+        .take(60)
+        .enumerate()
+    {
+        let code = crate::common::CodedCase::code;
+        let mechanism = ["tb_cedaw", "upr", "special_procedures", "ohchr_field"][i % 4];
+        let case = crate::common::CodedCase {
+            route: "general",
+            status: "credible",
+            codes: vec![
+                code("country", country),
+                code(
+                    "reprisal_type",
+                    ["travel_ban", "threats_harassment", "killing"][i % 3],
+                ),
+                code("mechanism", mechanism),
+                code("incident_date", "2025-07"),
+                code("incident_date_precision", "month"),
+            ],
+            statistics: true,
+            coder: "caseworker/ana",
+        };
+        crate::common::insert_coded_case(&server.store, case).await;
+    }
+    let policy = safehold::policy::statistics::StatisticsPolicy::builtin().unwrap();
+    let period = policy.parse_period("2025-05-01..2026-04-30").unwrap();
+    safehold::stats::publish::release_period_with(
+        &server.store,
+        &policy,
+        &period,
+        Some(&mut safehold::stats::OsRandom),
+        "2026-05-02",
+    )
+    .await
+    .unwrap();
+    let result = drive(json!({
+        "url": server.url, "scenario": "stats", "js": false,
+        "path": "/stats/2025-05-01_2026-04-30", "screenshots": screenshots(),
+    }))
+    .await;
+    assert_eq!(result["consoleErrors"], json!([]), "{result}");
+    assert!(result["charts"].as_i64().unwrap() >= 3, "{result}");
+    assert_eq!(result["namedCharts"], result["charts"], "{result}");
+    for width in ["390", "320"] {
+        let w = &result["widths"][width];
+        assert_eq!(
+            w["page"], w["viewport"],
+            "{width} px: the page scrolls sideways: {result}"
+        );
+        assert!(
+            w["widestChart"].as_f64().unwrap() <= w["viewport"].as_f64().unwrap() + 0.5,
+            "{width} px: {result}"
+        );
+        assert_eq!(w["tablesInView"], true, "{width} px: {result}");
+        assert_eq!(w["cutLabels"], json!([]), "{width} px: {result}");
+    }
+    server.stop().await;
+}

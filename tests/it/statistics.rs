@@ -8,6 +8,7 @@ use safehold::stats::{OsRandom, RandomSource};
 
 use crate::common::{
     Backend, CodedCase, Store, StoredCode, TestServer, insert_coded_case, on_both_backends,
+    run_with_input, wrapped,
 };
 
 const TODAY: &str = "2026-05-02";
@@ -179,7 +180,7 @@ async fn statistics_story(backend: Backend) {
         noisy.contains("that does not mean that they had no victims"),
         "{noisy}"
     );
-    assert!(noisy.contains("class=\"stats-scroll\""), "{noisy}");
+    assert!(noisy.contains("class=\"table-scroll\""), "{noisy}");
     assert!(
         noisy.contains("<svg") && noisy.contains("<title id=\"chart-region-title\">"),
         "{noisy}"
@@ -254,3 +255,67 @@ async fn statistics_story(backend: Backend) {
     reopened.close().await;
 }
 on_both_backends!(statistics_story);
+
+/// `stats plan` shows what a release publishes and spends nothing; `stats release` shows the
+/// same plan and releases only when the operator answers y at a terminal, or with --yes; with
+/// no terminal to ask on (a pipe, no controlling terminal), nothing is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_is_planned_and_confirmed_first() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    for _ in 0..12 {
+        coded_case(&server.store, "credible", true, "BY", "travel_ban").await;
+    }
+    let released = || async { server.store.stats_ledger().await.unwrap().len() };
+    let (ok, plan, err) = crate::common::run(&mut server.stats_command(&["plan"]));
+    assert!(ok, "{err}");
+    assert!(plan.contains("country") && plan.contains("4.4%"), "{plan}");
+    assert!(plan.contains("spent 0 of 15, 15 left"), "{plan}");
+    assert_eq!(released().await, 0);
+
+    let release = &["release", "--period", "2025-05-01..2026-04-30"];
+    let (ok, out, err) = run_with_input(
+        &mut wrapped(&["setsid", "-w"], &server.stats_command(release)),
+        "y\n",
+    );
+    assert!(!ok, "{out}{err}");
+    assert!(
+        err.contains("nothing was released") && err.contains("--yes"),
+        "{err}"
+    );
+    assert_eq!(released().await, 0);
+
+    let at_terminal = |answer: &str| {
+        run_with_input(
+            &mut wrapped(
+                &["script", "-q", "-e", "-c"],
+                &server.stats_command(release),
+            ),
+            answer,
+        )
+    };
+    let (ok, out, err) = at_terminal("n\n");
+    assert!(!ok, "{out}{err}");
+    assert!(out.contains("Release it? [y/N]"), "{out}");
+    assert!(
+        out.contains("threshold") && out.contains("4.4%"),
+        "the plan is shown: {out}"
+    );
+    assert_eq!(released().await, 0);
+    let (ok, out, err) = at_terminal("y\n");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("released 2025-05-01..2026-04-30"), "{out}");
+    assert_eq!(released().await, 1);
+
+    // --yes, for scripts: no question.
+    let (ok, out, err) = crate::common::run(&mut server.stats_command(&[
+        "release",
+        "--period",
+        "2024-05-01..2025-04-30",
+        "--yes",
+    ]));
+    assert!(ok, "{out}{err}");
+    assert_eq!(released().await, 2);
+    let (_, plan, _) = crate::common::run(&mut server.stats_command(&["plan"]));
+    assert!(plan.contains("spent 7.2 of 15, 7.8 left"), "{plan}");
+    server.stop().await;
+}

@@ -48,7 +48,52 @@ pub fn run_with_input(command: &mut Command, input: &str) -> CliOutput {
     )
 }
 
+/// `command` run by `wrapper` (`setsid -w`: no terminal to ask on; `script -q -e -c`: a real
+/// pseudo-terminal), with the same environment and folder; for `script`, the command line is
+/// passed as one string for `sh -c`.
+pub fn wrapped(wrapper: &[&str], command: &Command) -> Command {
+    let as_shell_text = wrapper[0] == "script";
+    let mut words = vec![command.get_program().to_string_lossy().into_owned()];
+    words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+    let mut outer = Command::new(wrapper[0]);
+    outer.args(&wrapper[1..]);
+    if as_shell_text {
+        let line: Vec<String> = words
+            .iter()
+            .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+            .collect();
+        outer.arg(line.join(" ")).arg("/dev/null");
+    } else {
+        outer.args(&words);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => outer.env(key, value),
+            None => outer.env_remove(key),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        outer.current_dir(dir);
+    }
+    outer
+}
+
 impl TestServer {
+    /// `safehold stats ARGS` against the server's database, keys and policy.
+    pub fn stats_command(&self, args: &[&str]) -> Command {
+        let mut command = safehold_command();
+        command
+            .arg("stats")
+            .args(args)
+            .args(["--database-url", &self.config.database_url])
+            .arg("--keys")
+            .arg(&self.config.keys)
+            .arg("--policy")
+            .arg(&self.config.policy)
+            .arg("--demo");
+        command
+    }
+
     /// The staff machine's home for the CLI runs of this test (its cache keeps the sessions,
     /// its state the audit head seen);
     /// also the CLI's working directory.

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 pub use cases::{
     CodedCase, code_args, forged_package, insert_coded_case, open_report, stand_in_report,
 };
-pub use cli::{CliOutput, run, run_with_input, safehold_command};
+pub use cli::{CliOutput, run, run_with_input, safehold_command, wrapped};
 pub use clock::{Clock, read_only_sqlite};
 pub use crafted::graft_first_stanza;
 pub use form::{FormReport, FormSession, element_text, hidden_value};
