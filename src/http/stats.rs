@@ -122,6 +122,8 @@ pub struct StatsAboutPage {
     pub below: u64,
     /// Fallback rounding base.
     pub base: u64,
+    /// The country table's false-phantom rate (`4.4%`), from the policy's plan.
+    pub phantom_rate: String,
 }
 
 /// `/stats`, `/stats/about`, `/stats/{release}` (with `.csv` and `.json`).
@@ -207,6 +209,11 @@ async fn about(lang: Lang) -> Response {
         lifetime: policy.lifetime_epsilon.to_string(),
         below: policy.fallback.suppress_below,
         base: policy.fallback.rounding_base,
+        phantom_rate: crate::stats::plan::plan(&policy)
+            .tables
+            .iter()
+            .find_map(|t| t.phantom_rate)
+            .map_or_else(|| "5%".into(), crate::stats::plan::percent),
         lang,
     })
 }
