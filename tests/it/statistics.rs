@@ -191,6 +191,24 @@ async fn statistics_story(backend: Backend) {
         noisy_json["tables"][1]["cells"][0][0]["low"].is_i64(),
         "{noisy_json}"
     );
+    // As stored and served: one total everywhere, and every breakdown adds up to it (a
+    // thresholded one to at most it).
+    let headline = &noisy_json["tables"][0]["total"]["value"];
+    for table in noisy_json["tables"].as_array().unwrap() {
+        assert_eq!(&table["total"]["value"], headline, "{}", table["name"]);
+        let sum: i64 = table["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row.as_array().unwrap())
+            .filter_map(|v| v["value"].as_i64())
+            .sum();
+        if table["threshold"].is_null() {
+            assert_eq!(Some(sum), headline.as_i64(), "{}", table["name"]);
+        } else {
+            assert!(Some(sum) <= headline.as_i64(), "{}", table["name"]);
+        }
+    }
     // Every country of the fixed list has a row, zeros included.
     let countries = p.dimensions.get("country").unwrap();
     let page = server.get_text("/stats/2025-05-01_2026-04-30").await;
