@@ -301,10 +301,11 @@ fn page(lang: Lang, release: Release) -> StatsReleasePage {
             ],
         ))
     });
-    let tiny_sample = match (
-        headline_table.and_then(|t| t.total.value),
-        release.resolvable_total,
-    ) {
+    // The headline total, or (a policy without one) the first table's.
+    let total = headline_table
+        .or(release.tables.first())
+        .and_then(|t| t.total.value);
+    let tiny_sample = match (total, release.resolvable_total) {
         (Some(total), Some(needed)) if total < i64::try_from(needed).unwrap_or(i64::MAX) => {
             Some(lang.t_with(
                 "stats-tiny-sample",

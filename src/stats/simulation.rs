@@ -6,7 +6,8 @@
 //!   standard errors of the simulation;
 //! - the cells of every breakdown add up to the headline total.
 //!
-//! Deterministic (seeded), and a few seconds in a debug build.
+//! Deterministic (seeded), and a few seconds in a debug build. `SIMULATION_REPORT=1 cargo test
+//! --lib simulation` prints the observed rates (by failing with them as its message).
 
 use crate::policy::statistics::StatisticsPolicy;
 
