@@ -235,6 +235,7 @@ stats-headline = In all: { $total } victims (90% interval: { $low } to { $high }
 stats-headline-may-be-zero = In all: { $total } victims (90% interval: { $low } to { $high }; the true number may be zero).
 stats-tiny-sample = This release counts few people (about { $total }). Its breakdowns need a total of at least { $needed } to tell their categories apart from noise: quote the total and its interval, and read the breakdowns as mostly noise.
 stats-table-noise-intervals = Noise scale { $scale } (epsilon { $epsilon }). Each figure's 90% interval is the figure as measured, plus or minus { $interval }; it holds the true count in { $coverage } of cases. The total is the total above, with its own interval.
+stats-table-noise-threshold = Noise scale { $scale } (epsilon { $epsilon }). A country is shown because its measured count reached the threshold, so its 90% interval allows for noise that pushed it up: just over the threshold it reaches down to 0 (the country may have had no victim); well above it, it is the count as measured, plus or minus { $interval }. The intervals hold the true count for at least 90% of the countries shown.
 stats-table-interval = 90% interval
 stats-interval = { $low } to { $high }
 stats-interval-may-be-zero = { $low } to { $high }: may be zero

@@ -352,6 +352,14 @@ fn shown_value(lang: &Lang, v: &Value) -> ShownValue {
 
 fn shown_table(lang: &Lang, table: ReleasedTable, intervals: bool) -> ShownTable {
     let noise_words = match (&table.noise_scale, table.interval90) {
+        (Some(scale), Some(k)) if intervals && table.threshold.is_some() => lang.t_with(
+            "stats-table-noise-threshold",
+            &[
+                ("scale", scale.to_string()),
+                ("epsilon", table.epsilon.to_string()),
+                ("interval", k.to_string()),
+            ],
+        ),
         (Some(scale), Some(k)) if intervals => lang.t_with(
             "stats-table-noise-intervals",
             &[

@@ -188,6 +188,55 @@ pub fn phantom_threshold(t: u64, s: u64, cells: usize, rate: f64) -> u64 {
     tau
 }
 
+/// P(Y ≤ b), exactly: 1 − p^(b+1)/(1 + p) for b ≥ 0, p^(−b)/(1 + p) below.
+pub fn cdf(t: u64, s: u64, b: i64) -> f64 {
+    let p = ratio(t, s);
+    if b >= 0 {
+        1.0 - p.powf(b as f64 + 1.0) / (1.0 + p)
+    } else {
+        p.powf(-(b as f64)) / (1.0 + p)
+    }
+}
+
+/// The `level` interval of the true count behind a measurement `m` that was published
+/// *because* it reached `tau`: every count c ≥ 0 under which m is not in either 5% tail of the
+/// measurement's distribution given that it reached `tau` (an equal-tailed Neyman interval of
+/// the truncated distribution, so it holds the truth at least `level` of the time among the
+/// published cells). Near the threshold it reaches down to zero: a count just over the
+/// threshold may be a phantom.
+///
+/// Under a count c < τ the tail beyond τ − c is memoryless (P(Y ≥ a + j)/P(Y ≥ a) = p^j), so
+/// both tail probabilities are the same for every such c: p^(m−τ) above, 1 − p^(m−τ+1) below.
+pub fn selected_interval(t: u64, s: u64, m: i64, tau: i64, level: f64) -> (i64, i64) {
+    let alpha = (1.0 - level) / 2.0;
+    let p = ratio(t, s);
+    let inside = |c: i64| -> bool {
+        let (upper, lower) = if c < tau {
+            let d = (m - tau) as f64;
+            (p.powf(d), 1.0 - p.powf(d + 1.0))
+        } else {
+            let reach = 1.0 - cdf(t, s, tau - c - 1);
+            (
+                (1.0 - cdf(t, s, m - c - 1)) / reach,
+                (cdf(t, s, m - c) - cdf(t, s, tau - c - 1)) / reach,
+            )
+        };
+        upper > alpha && lower > alpha
+    };
+    // The set is an interval (the family has a monotone likelihood ratio); the measurement
+    // itself is always in it. Walk down and up from it.
+    let mut low = m.max(0);
+    while low > 0 && inside(low - 1) {
+        low -= 1;
+    }
+    let mut high = m.max(0);
+    let limit = m.saturating_add(1_000_000);
+    while high < limit && inside(high + 1) {
+        high += 1;
+    }
+    (low, high)
+}
+
 /// The most multiply-adds [`sum_distribution`] spends before giving up (a sum of very many
 /// very wide noises: an operator's table without a headline total at a tiny ε).
 const SUM_WORK: usize = 50_000_000;
@@ -423,6 +472,38 @@ pub(crate) mod tests {
         let wide = sum_half_width(1000, 1, 196, 0.9);
         assert!(started.elapsed().as_secs() < 5);
         assert!(wide > 30_000, "{wide}");
+    }
+
+    #[test]
+    fn selected_intervals_allow_for_the_threshold() {
+        // ε = 0.8, τ = 10: a country at exactly 10 may be a phantom; one at 30 is far from
+        // the threshold and gets the plain interval (±3).
+        let (low, high) = selected_interval(1000, 800, 10, 10, 0.9);
+        assert_eq!(low, 0);
+        assert!((12..=14).contains(&high), "{high}");
+        assert_eq!(selected_interval(1000, 800, 30, 10, 0.9), (27, 33));
+        // Coverage among published cells, by exact enumeration for every true count from 0
+        // to 40: the chance that the interval of a published measurement holds the truth,
+        // given that it was published.
+        let (t, s, tau) = (1000u64, 800u64, 10i64);
+        let p = ratio(t, s);
+        let pmf = |y: i64| (1.0 - p) / (1.0 + p) * p.powi(y.abs() as i32);
+        for truth in 0..=40 {
+            let (mut held, mut published) = (0.0, 0.0);
+            for m in tau..200 {
+                let w = pmf(m - truth);
+                published += w;
+                let (lo, hi) = selected_interval(t, s, m, tau, 0.9);
+                if lo <= truth && truth <= hi {
+                    held += w;
+                }
+            }
+            assert!(
+                held / published >= 0.9,
+                "truth {truth}: {}",
+                held / published
+            );
+        }
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl Plan {
             "±k: the true count is within k of the measured one, at the rate in brackets (at least 90%)".into(),
         );
         out.push(
-            "threshold: cells measured under it are not published; phantoms: the chance per release that a table of true zeros shows one".into(),
+            "threshold: cells measured under it are not published, and a published cell's interval allows for the noise that took it over (down to 0 just over it); phantoms: the chance per release that a table of true zeros shows one".into(),
         );
         out.push(format!(
             "a release total under {} is too small for the breakdowns: the page says so.",

@@ -299,14 +299,20 @@ fn noisy_tables(
             let v = i64::try_from(v).unwrap_or(i64::MAX);
             m.push(v.saturating_add(noise::discrete_laplace(rng, t, s)?));
         }
-        let (lo, hi) = m.iter().map(|&v| interval(v, tp.cell_half_width)).unzip();
-        let shown = m
+        let tau = tp
+            .threshold
+            .map(|tau| i64::try_from(tau).unwrap_or(i64::MAX));
+        let shown: Vec<bool> = m.iter().map(|&v| tau.is_none_or(|tau| v >= tau)).collect();
+        // A cell published because it reached the threshold gets the interval that allows
+        // for the noise that took it there (down to zero near the threshold).
+        let (lo, hi) = m
             .iter()
-            .map(|&v| {
-                tp.threshold
-                    .is_none_or(|tau| v >= i64::try_from(tau).unwrap_or(i64::MAX))
+            .zip(&shown)
+            .map(|(&v, &published)| match tau {
+                Some(tau) if published => noise::selected_interval(t, s, v, tau, LEVEL),
+                _ => interval(v, tp.cell_half_width),
             })
-            .collect();
+            .unzip();
         measured.push(Measured {
             m,
             lo,
