@@ -172,10 +172,19 @@ mod tests {
     #[test]
     fn accept_language_picks_by_primary_language() {
         assert_eq!(
-            Lang::negotiate(None, Some("fr;q=0.9, en-GB;q=0.8")).tag(),
-            "en"
+            Lang::negotiate(None, Some("de, fr;q=0.9, en-GB;q=0.8")).tag(),
+            "fr"
         );
-        assert_eq!(Lang::negotiate(Some("en"), Some("de")).tag(), "en");
+        for (asked, got) in [
+            ("ar-EG", "ar"),
+            ("zh-CN", "zh"),
+            ("es-419", "es"),
+            ("ru-RU", "ru"),
+        ] {
+            assert_eq!(Lang::negotiate(None, Some(asked)).tag(), got);
+        }
+        assert_eq!(Lang::negotiate(None, Some("de")).tag(), "en");
+        assert_eq!(Lang::negotiate(Some("en"), Some("fr")).tag(), "en");
     }
 
     /// Message ids defined in one catalogue file.
@@ -194,19 +203,113 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
         let english = message_ids(&root.join("en/safehold.ftl"));
         assert!(english.len() > 50);
-        for entry in std::fs::read_dir(&root).unwrap().flatten() {
-            let ids = message_ids(&entry.path().join("safehold.ftl"));
+        for dir in catalogue_dirs(&root) {
+            let ids = message_ids(&dir.join("safehold.ftl"));
             let missing: Vec<_> = english.difference(&ids).collect();
             let extra: Vec<_> = ids.difference(&english).collect();
             assert!(
                 missing.is_empty() && extra.is_empty(),
-                "{:?}: missing {missing:?}, unknown {extra:?}",
-                entry.file_name()
+                "{dir:?}: missing {missing:?}, unknown {extra:?}"
             );
         }
-        assert_eq!(
-            Lang::choices().len(),
-            std::fs::read_dir(&root).unwrap().count()
-        );
+        assert_eq!(Lang::choices().len(), catalogue_dirs(&root).len());
+    }
+
+    /// One directory per language; `locales/README.md` and the glossaries are not catalogues.
+    fn catalogue_dirs(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut dirs: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        dirs
+    }
+
+    /// The variables (`$name`) each message of a catalogue file uses, by message id.
+    fn message_variables(
+        source: &str,
+    ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        let mut all = std::collections::BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in source.lines() {
+            if !line.starts_with(['#', ' ', '.']) && line.contains(" = ") {
+                current = line.split(" = ").next().map(str::to_owned);
+            } else if !line.starts_with(' ') && !line.starts_with('}') {
+                current = None;
+            }
+            let Some(id) = &current else { continue };
+            let vars: &mut std::collections::BTreeSet<String> = all.entry(id.clone()).or_default();
+            for part in line.split('$').skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                vars.insert(name);
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_catalogue_parses_keeps_the_variables_and_formats_every_message() {
+        use fluent_templates::fluent_bundle::FluentResource;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let english_source = std::fs::read_to_string(root.join("en/safehold.ftl")).unwrap();
+        let english = message_variables(&english_source);
+        let en = fallback();
+        // A syntax error would only surface as a panic on the first page served. Parse every
+        // file before the loader, which panics on the first error without naming the file.
+        for dir in catalogue_dirs(&root) {
+            let source = std::fs::read_to_string(dir.join("safehold.ftl")).unwrap();
+            if let Err((_, errors)) = FluentResource::try_new(source) {
+                panic!("{dir:?} does not parse: {errors:?}");
+            }
+        }
+        for dir in catalogue_dirs(&root) {
+            let source = std::fs::read_to_string(dir.join("safehold.ftl")).unwrap();
+            let tag = dir.file_name().unwrap().to_str().unwrap();
+            let lang = LanguageIdentifier::from_str(tag).unwrap();
+            let vars = message_variables(&source);
+            for (id, wanted) in &english {
+                assert_eq!(
+                    vars.get(id),
+                    Some(wanted),
+                    "{tag}: {id} must use exactly the variables of the English message"
+                );
+                // Every plural category of every language, and text where a number is expected.
+                for count in [
+                    "0",
+                    "1",
+                    "2",
+                    "3",
+                    "5",
+                    "11",
+                    "21",
+                    "100",
+                    "1.5",
+                    "some text",
+                ] {
+                    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = wanted
+                        .iter()
+                        .map(|v| (Cow::Owned(v.clone()), FluentValue::try_number(count)))
+                        .collect();
+                    let text = LOCALES
+                        .lookup_single_language(&lang, id, Some(&args))
+                        .unwrap_or_else(|e| panic!("{tag}: {id} with {count}: {e:?}"));
+                    assert!(!text.trim().is_empty(), "{tag}: {id} is empty");
+                    if tag != "en" && text.split_whitespace().count() >= 3 {
+                        let english_text = LOCALES
+                            .lookup_single_language(&en, id, Some(&args))
+                            .unwrap();
+                        assert_ne!(text, english_text, "{tag}: {id} is still in English");
+                    }
+                }
+            }
+            if tag != "en" {
+                assert_ne!(Lang(lang).t("language-name"), "English");
+            }
+        }
     }
 }
