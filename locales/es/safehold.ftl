@@ -77,7 +77,7 @@ submit = Cifrar y enviar la denuncia
 
 ## After sending
 
-submitted-title = Se recibió su denuncia
+submitted-title = Hemos recibido su denuncia
 submitted-lead = Su denuncia está cifrada y guardada. Solo pueden leerla los gestores de casos del equipo { $route }.
 submitted-mode-server = El servidor cifró su denuncia: la manejó sin cifrar en su memoria durante un momento y nunca la escribió en el disco.
 codephrase-heading = Su frase clave

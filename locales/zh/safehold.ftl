@@ -232,7 +232,7 @@ stats-about-without = 无噪声
 stats-about-without-text = 如果某次发布不加噪声，则小于 { $below } 的每个数字都会被隐藏（显示为“x”），必要时还会隐藏更多数字，以免从总数中推算出被隐藏的数字，其余数字取整为 { $base } 的倍数。这样的发布会在其页面上注明。
 
 consent-change-heading = 我们可以如何处理您的报告？
-consent-change-help = 这些是您目前的选择。您可以随时更改：您撤回的选择会立即适用于尚未发送或发布的任何内容。个案工作人员会被告知您的选择有变化，但不会被告知如何变化。
+consent-change-help = 这些是您目前的选择。您可以随时更改：您撤回某项选择后，撤回立即适用于尚未发送或发布的任何内容。个案工作人员会被告知您的选择有变化，但不会被告知如何变化。
 consent-change-submit = 保存我的选择
 consent-saved-title = 您的选择已保存
 consent-saved-text = 从现在起，您的报告只会按照您的选择使用。个案工作人员会被告知您的选择有变化。
