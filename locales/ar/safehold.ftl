@@ -257,3 +257,13 @@ consent-change-help = هذه اختياراتك الحالية. يمكنك تغ�
 consent-change-submit = حفظ اختياراتي
 consent-saved-title = حُفظت اختياراتك
 consent-saved-text = من الآن فصاعدًا، لا يُستخدم بلاغك إلا كما اخترت. ويُبلَّغ مسؤولو الحالات بأن اختياراتك تغيرت.
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field.
+
+error-summary-title = توجد مشكلة
+
+## Browser code
+# Messages only the page's script shows.
+
+js-connection-failed = تعذر الإرسال: فشل الاتصال بالخادم. لم يُحفظ أي شيء. تحقق من اتصالك وحاول مرة أخرى.

@@ -244,3 +244,13 @@ consent-change-help = Estas son sus opciones actuales. Cámbielas cuando quiera:
 consent-change-submit = Guardar mis opciones
 consent-saved-title = Se guardaron sus opciones
 consent-saved-text = A partir de ahora, su denuncia se usa solo como usted eligió. A los gestores de casos se les informa de que sus opciones cambiaron.
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field.
+
+error-summary-title = Hay un problema
+
+## Browser code
+# Messages only the page's script shows.
+
+js-connection-failed = No se pudo enviar: falló la conexión con el servidor. No se guardó nada. Compruebe su conexión e inténtelo de nuevo.

@@ -244,3 +244,13 @@ consent-change-help = Voici vos choix actuels. Modifiez-les à tout moment : un 
 consent-change-submit = Enregistrer mes choix
 consent-saved-title = Vos choix sont enregistrés
 consent-saved-text = Désormais, votre signalement est utilisé uniquement comme vous l'avez choisi. Les chargés de dossiers sont informés que vos choix ont changé.
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field.
+
+error-summary-title = Il y a un problème
+
+## Browser code
+# Messages only the page's script shows.
+
+js-connection-failed = L'envoi n'a pas pu se faire : la connexion au serveur a échoué. Rien n'a été enregistré. Vérifiez votre connexion et réessayez.

@@ -252,3 +252,13 @@ consent-change-help = Это ваш текущий выбор. Меняйте е
 consent-change-submit = Сохранить мой выбор
 consent-saved-title = Ваш выбор сохранен
 consent-saved-text = Отныне ваше обращение используется только так, как вы выбрали. Сотрудникам сообщают, что ваш выбор изменился.
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field.
+
+error-summary-title = Возникла проблема
+
+## Browser code
+# Messages only the page's script shows.
+
+js-connection-failed = Не удалось отправить: нет соединения с сервером. Ничего не сохранено. Проверьте подключение и попробуйте еще раз.

@@ -236,3 +236,13 @@ consent-change-help = 这些是您目前的选择。您可以随时更改：您�
 consent-change-submit = 保存我的选择
 consent-saved-title = 您的选择已保存
 consent-saved-text = 从现在起，您的报告只会按照您的选择使用。个案工作人员会被告知您的选择有变化。
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field.
+
+error-summary-title = 出现问题
+
+## Browser code
+# Messages only the page's script shows.
+
+js-connection-failed = 无法发送：与服务器的连接失败。没有保存任何内容。请检查您的网络连接，然后重试。

@@ -36,5 +36,6 @@ mod staff_sessions;
 mod statistics;
 mod thread;
 mod thread_files;
+mod translations;
 mod unread;
 mod witnessed_audit;
