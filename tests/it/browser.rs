@@ -346,7 +346,15 @@ async fn story(js: bool) {
         thread_text.contains("messages are missing here (how many: 1)"),
         "the removed message is pointed out: {thread_text}"
     );
-    assert!(back["statusText"].as_str().unwrap().starts_with("Received"));
+    // A caseworker has replied: the report no longer "waits for a caseworker".
+    assert!(
+        back["statusText"]
+            .as_str()
+            .unwrap()
+            .starts_with("Being assessed"),
+        "{}",
+        back["statusText"]
+    );
     if js {
         assert_eq!(
             back["markerOnWire"],
