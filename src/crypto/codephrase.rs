@@ -117,7 +117,16 @@ impl Codephrase {
 
     /// Parses what a reporter typed: trims, lowercases, collapses whitespace runs to one
     /// space, and requires [`MIN_WORDS`]..=[`MAX_WORDS`] words, each from the list.
+    ///
+    /// A phrase typed with hyphens instead of spaces (`apple-stove-…`) is read too.
     pub fn parse(input: &str) -> Result<Codephrase, CodephraseError> {
+        let trimmed = input.trim();
+        if trimmed.contains('-')
+            && !trimmed.contains(char::is_whitespace)
+            && let Some(phrase) = Self::parse_hyphen_joined(trimmed)
+        {
+            return Ok(phrase);
+        }
         let list = &WORDLIST.set;
         let found = input.split_whitespace().count();
         if found < MIN_WORDS {
@@ -147,6 +156,19 @@ impl Codephrase {
         Ok(Self::join(&words))
     }
 
+    /// Reads a phrase joined with hyphens. Four list words hold a hyphen themselves
+    /// (drop-down, felt-tip, t-shirt, yo-yo), so two pieces may make one word: the reading
+    /// with exactly [`CODEPHRASE_WORDS`] list words is taken, joined pieces preferred.
+    fn parse_hyphen_joined(input: &str) -> Option<Codephrase> {
+        if !input.is_ascii() || input.len() > 1024 {
+            return None;
+        }
+        let lowered = Zeroizing::new(input.to_ascii_lowercase());
+        let pieces: Vec<&str> = lowered.split('-').collect();
+        let mut words = Vec::with_capacity(CODEPHRASE_WORDS);
+        segment(&pieces, &mut words).then(|| Self::join(&words))
+    }
+
     /// The normalised codephrase: lowercase list words separated by single spaces.
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
@@ -165,6 +187,39 @@ impl Codephrase {
         // `String` → `Box<str>` does not reallocate when length equals capacity.
         Codephrase(SecretString::from(phrase))
     }
+}
+
+/// Splits `pieces` into list words (one piece, or two joined by a hyphen), pushing them to
+/// `words`; true when exactly [`CODEPHRASE_WORDS`] words use every piece.
+fn segment(pieces: &[&str], words: &mut Vec<&'static str>) -> bool {
+    if pieces.is_empty() {
+        return words.len() == CODEPHRASE_WORDS;
+    }
+    if words.len() == CODEPHRASE_WORDS {
+        return false;
+    }
+    let list = &WORDLIST.set;
+    if let [first, second, rest @ ..] = pieces {
+        let mut joined = Zeroizing::new(String::with_capacity(first.len() + 1 + second.len()));
+        joined.push_str(first);
+        joined.push('-');
+        joined.push_str(second);
+        if let Some(word) = list.get(joined.as_str()) {
+            words.push(word);
+            if segment(rest, words) {
+                return true;
+            }
+            words.pop();
+        }
+    }
+    if let Some(word) = list.get(pieces[0]) {
+        words.push(word);
+        if segment(&pieces[1..], words) {
+            return true;
+        }
+        words.pop();
+    }
+    false
 }
 
 impl fmt::Debug for Codephrase {
@@ -198,6 +253,19 @@ mod tests {
         assert_eq!(a.expose().split(' ').count(), CODEPHRASE_WORDS);
         assert_ne!(a.expose(), b.expose());
         assert_eq!(Codephrase::parse(a.expose()).unwrap().expose(), a.expose());
+    }
+
+    #[test]
+    fn a_phrase_joined_with_hyphens_reads_as_its_words() {
+        let spaced = "drop-down apple t-shirt stove yo-yo felt-tip zoom acorn";
+        let expected = Codephrase::parse(spaced).unwrap();
+        let hyphened = Codephrase::parse("Drop-Down-apple-T-SHIRT-stove-yo-yo-felt-tip-zoom-acorn");
+        assert_eq!(hyphened.unwrap().expose(), expected.expose());
+        let plain = Codephrase::generate();
+        let joined = plain.expose().replace(' ', "-");
+        assert_eq!(Codephrase::parse(&joined).unwrap().expose(), plain.expose());
+        // Not eight list words: refused as before, by count or by word.
+        assert!(Codephrase::parse("apple-stove").is_err());
     }
 
     #[test]

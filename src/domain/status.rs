@@ -55,14 +55,17 @@ impl CaseStatus {
     /// referred to a UN mechanism with their consent, closed (or unreadable, which asks them
     /// to send again). The assessment's outcome is the caseworkers' working state, not a
     /// message to the reporter; a package delivered to a mechanism (`escalated`, which the
-    /// server allows only with the reporter's consent) is a referral. Names no caseworker.
-    pub fn for_reporter(self, escalated: bool) -> CaseStatus {
+    /// server allows only with the reporter's consent) is a referral. A received report a
+    /// caseworker has `replied` to is being assessed. Names no caseworker.
+    pub fn for_reporter(self, escalated: bool, replied: bool) -> CaseStatus {
         use CaseStatus::*;
         match self {
             Closed => Closed,
             Unreadable => Unreadable,
             Referred => Referred,
             _ if escalated => Referred,
+            // A caseworker who has answered has the report in hand, whatever its status says.
+            Received if replied => UnderAssessment,
             Received => Received,
             UnderAssessment | Credible | NotSubstantiated => UnderAssessment,
         }
@@ -95,17 +98,22 @@ mod reporter_tests {
 
     #[test]
     fn the_reporter_hears_four_words_and_a_package_is_a_referral() {
-        for (status, escalated, told) in [
-            (Received, false, Received),
-            (UnderAssessment, false, UnderAssessment),
-            (Credible, false, UnderAssessment),
-            (NotSubstantiated, false, UnderAssessment),
-            (Credible, true, Referred),
-            (Referred, false, Referred),
-            (Closed, true, Closed),
-            (Unreadable, false, Unreadable),
+        for (status, escalated, replied, told) in [
+            (Received, false, false, Received),
+            (Received, false, true, UnderAssessment),
+            (UnderAssessment, false, false, UnderAssessment),
+            (Credible, false, true, UnderAssessment),
+            (NotSubstantiated, false, false, UnderAssessment),
+            (Credible, true, false, Referred),
+            (Referred, false, false, Referred),
+            (Closed, true, true, Closed),
+            (Unreadable, false, false, Unreadable),
         ] {
-            assert_eq!(status.for_reporter(escalated), told, "{status} {escalated}");
+            assert_eq!(
+                status.for_reporter(escalated, replied),
+                told,
+                "{status} {escalated} {replied}"
+            );
         }
     }
 }

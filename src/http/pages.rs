@@ -44,6 +44,20 @@ pub struct ThreadEntry {
     pub text: String,
     /// The message failed verification: `text` is a warning, shown as one.
     pub forged: bool,
+    /// Files a caseworker sent with a reply, each a link that downloads it from the page
+    /// itself (the page without JavaScript has no other way to hand them over).
+    pub files: Vec<ThreadFile>,
+}
+
+/// A file of a reply, inlined in the page as a `data:` link that downloads it.
+pub struct ThreadFile {
+    /// The file name the caseworker gave (escaped in the page; the browser cleans it for the
+    /// file system when it saves).
+    pub name: String,
+    /// `data:application/octet-stream;base64,…`: never shown by the browser, only saved.
+    pub href: String,
+    /// Its size, for people ("12 KB").
+    pub size: String,
 }
 
 /// The parts every page's frame (`base.html`) needs.

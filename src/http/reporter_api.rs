@@ -232,8 +232,9 @@ async fn receipt(
         .escalations_of_case(&view.public_id)
         .await?
         .is_empty();
+    let replied = messages.iter().any(|m| m.from != "reporter");
     Ok(Json(ReceiptResponse {
-        status: view.status.for_reporter(escalated),
+        status: view.status.for_reporter(escalated, replied),
         id: view.public_id,
         received_day: view.received_day,
         route: view.route,

@@ -166,7 +166,7 @@ try {
     result.modeText = await page.textContent("#receipt-mode, p.mode");
     // A reply's file: its link's download name, and the bytes a click saves.
     const file = page.locator("#thread .reply-attachments a").first();
-    if (spec.js && (await file.count()) > 0) {
+    if ((await file.count()) > 0) {
       result.replyFileName = await file.getAttribute("download");
       const [download] = await Promise.all([page.waitForEvent("download"), file.click()]);
       result.replyFileBytes = readFileSync(await download.path()).toString("base64");

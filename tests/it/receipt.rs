@@ -105,7 +105,9 @@ async fn a_malformed_codephrase_is_explained_next_to_the_field() {
 /// JavaScript, naming no caseworker and no assessment outcome.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reporter_sees_the_case_move_in_words() {
-    let server = TestServer::start(Backend::Sqlite).await;
+    // Many look-ups in a minute, more than one reporter's quota.
+    let server =
+        TestServer::start_with(Backend::Sqlite, |c| c.rate_limits.receipt_per_minute = 0).await;
     let report = FormReport::simple("follow my case")
         .with_mechanism("special_procedures")
         .with_mechanism_consent();
@@ -139,6 +141,20 @@ async fn the_reporter_sees_the_case_move_in_words() {
         )
     );
     assert!(bruno(&["case", "login"]).0);
+    // A caseworker who has answered has the report in hand: no longer "waits".
+    let (ok, out, err) = server.cli_with_input(
+        "caseworker/bruno",
+        &["case", "reply", &id, "--yes"],
+        "We have your report.",
+    );
+    assert!(ok, "{out}{err}");
+    assert_eq!(
+        told().await,
+        (
+            "Being assessed by the caseworkers.".into(),
+            "under_assessment".into()
+        )
+    );
     for status in ["under_assessment", "credible"] {
         let (ok, out, err) = bruno(&["case", "status", &id, status]);
         assert!(ok, "{out}{err}");

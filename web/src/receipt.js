@@ -37,6 +37,11 @@ export function generateCodephrase(random = (buffer) => crypto.getRandomValues(b
  * ASCII-only lowercasing, as on the server: no Unicode case folding.
  */
 export function normalizeCodephrase(input) {
+  const trimmed = input.trim();
+  if (trimmed.includes("-") && !/\s/u.test(trimmed)) {
+    const joined = hyphenJoined(trimmed);
+    if (joined) return { codephrase: joined };
+  }
   const words = input.split(/\s+/u).filter((w) => w.length > 0);
   if (words.length < MIN_WORDS) return { error: { kind: "too_few", found: words.length } };
   if (words.length > MAX_WORDS) return { error: { kind: "too_many", found: words.length } };
@@ -44,6 +49,36 @@ export function normalizeCodephrase(input) {
   const unknown = lowered.findIndex((w) => !WORD_SET.has(w));
   if (unknown >= 0) return { error: { kind: "unknown_word", position: unknown + 1 } };
   return { codephrase: lowered.join(" ") };
+}
+
+/**
+ * A phrase typed with hyphens instead of spaces, as on the server: four list words hold a
+ * hyphen themselves (drop-down, felt-tip, t-shirt, yo-yo), so two pieces may make one word;
+ * the reading with exactly CODEPHRASE_WORDS list words is taken, joined pieces preferred.
+ */
+function hyphenJoined(input) {
+  if (!/^[\x00-\x7f]*$/u.test(input) || input.length > 1024) return null;
+  const pieces = input.replace(/[A-Z]/g, (c) => c.toLowerCase()).split("-");
+  const words = [];
+  const segment = (at) => {
+    if (at === pieces.length) return words.length === CODEPHRASE_WORDS;
+    if (words.length === CODEPHRASE_WORDS) return false;
+    if (at + 1 < pieces.length) {
+      const two = `${pieces[at]}-${pieces[at + 1]}`;
+      if (WORD_SET.has(two)) {
+        words.push(two);
+        if (segment(at + 2)) return true;
+        words.pop();
+      }
+    }
+    if (WORD_SET.has(pieces[at])) {
+      words.push(pieces[at]);
+      if (segment(at + 1)) return true;
+      words.pop();
+    }
+    return false;
+  };
+  return segment(0) ? words.join(" ") : null;
 }
 
 /** {lookupKey, identity, recipient, threadKey} from a normalised codephrase. */

@@ -79,6 +79,11 @@ test("codephrases: 8 list words, normalised input, errors by position", () => {
   assert.equal(phrase.split(" ").length, 8);
   assert.deepEqual(normalizeCodephrase(`  ${phrase.toUpperCase().replaceAll(" ", "\t ")} `), { codephrase: phrase });
   assert.deepEqual(normalizeCodephrase("abacus abdomen"), { error: { kind: "too_few", found: 2 } });
+  // Joined with hyphens, as the server reads it too; list words with a hyphen stay whole.
+  assert.deepEqual(normalizeCodephrase(phrase.toUpperCase().replaceAll(" ", "-")), { codephrase: phrase });
+  assert.deepEqual(normalizeCodephrase("Drop-Down-apple-T-SHIRT-stove-yo-yo-felt-tip-zoom-acorn"), {
+    codephrase: "drop-down apple t-shirt stove yo-yo felt-tip zoom acorn",
+  });
   const words = phrase.split(" ");
   words[2] = "notaword";
   assert.deepEqual(normalizeCodephrase(words.join(" ")), { error: { kind: "unknown_word", position: 3 } });
