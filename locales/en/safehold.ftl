@@ -241,3 +241,24 @@ error-summary-title = There is a problem
 # ids above: js-*, the submitted and receipt pages' words, error-unavailable.
 
 js-connection-failed = This could not be sent: the connection to the server failed. Nothing was stored. Check your connection and try again.
+
+## Statistics (issue 16)
+## Releases with a headline total measured on its own, breakdowns fitted to it, every figure
+## with its 90% interval, and countries shown only over a threshold.
+
+stats-release-noise-intervals = Every figure below is the true count plus random whole-number noise (differential privacy; this release spent epsilon { $epsilon } of the privacy budget). Each figure comes with its 90% interval: the range that holds the true count in at least 9 cases out of 10. Where an interval reaches 0, the true count may be zero. The breakdowns are adjusted to add up to the total, which is measured on its own.
+stats-headline = In all: { $total } victims (90% interval: { $low } to { $high }).
+stats-headline-may-be-zero = In all: { $total } victims (90% interval: { $low } to { $high }; the true number may be zero).
+stats-tiny-sample = This release counts few people (about { $total }). Its breakdowns need a total of at least { $needed } to tell their categories apart from noise: quote the total and its interval, and read the breakdowns as mostly noise.
+stats-table-noise-intervals = Noise scale { $scale } (epsilon { $epsilon }). Each figure's 90% interval is the figure as measured, plus or minus { $interval }; it holds the true count in { $coverage } of cases. The total is the total above, with its own interval.
+stats-table-interval = 90% interval
+stats-interval = { $low } to { $high }
+stats-interval-may-be-zero = { $low } to { $high }: may be zero
+stats-threshold = Only countries whose noisy count is at least { $threshold } are shown. At that threshold, a country with no victim at all appears by chance in { $rate } of releases at most, even when every one of the { $categories } countries on the list is truly zero. The { $hidden } countries below the threshold are not shown: that does not mean that they had no victims.
+stats-chart-intervals = Bars are the published figures; the black lines across their ends are the 90% intervals.
+stats-chart-title = { $title }: bar chart
+stats-chart-desc = { $count } figures, each with its 90% interval: { $figures }.
+stats-chart-figure-interval = { $label }: { $value } ({ $low } to { $high })
+stats-chart-figure = { $label }: { $value }
+stats-about-fixed-text-thresholds = The tables are declared in advance; the only ones are listed on each release. The categories come from fixed public lists (all { $countries } UN member and observer States, plus "other"; the UN regional groups; families of reprisals and of UN mechanisms), so the shape of a table reveals nothing. Breakdowns with few categories show every category, zeros included. Countries are shown only when their noisy count clears a threshold, chosen so that a country with no victim appears by chance in at most 5% of releases; a country that is not shown may have had victims. Figures cover whole years ({ $period }), are computed once after the year ends, and are never recomputed or corrected.
+stats-about-noise-text-intervals = Each published figure is the true count plus a random whole number drawn by the server's secure random generator (the "discrete Laplace" distribution). Small changes, such as one person more or less, are hidden by the noise; large patterns remain visible. Every figure is published with its 90% interval, worked out exactly from that distribution: the true count lies inside it in at least nine cases out of ten. The total is measured on its own, and the breakdowns are adjusted (without looking at any true count) so that they add up to it.

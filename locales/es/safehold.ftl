@@ -111,7 +111,8 @@ thread-from-you = Usted
 thread-from-caseworker = Un gestor de casos
 thread-followup-sealed = (Su información adicional, cifrada para los gestores de casos. No se puede mostrar aquí.)
 thread-unreadable = (No se pudo abrir este mensaje.)
-thread-reply-files = Este mensaje trae archivos: { $names }. Para descargarlos, abra de nuevo esta página en un navegador con JavaScript activado.
+thread-reply-files = Este mensaje trae archivos: { $names }. Son demasiado grandes para esta página: para descargarlos, abra de nuevo esta página en un navegador con JavaScript activado.
+thread-reply-files-download = Este mensaje trae archivos. Seleccione uno para guardarlo:
 thread-from-unknown = No procede de los gestores de casos
 thread-missing = Atención: aquí faltan mensajes (cuántos: { $count }). Alguien con acceso al servidor los eliminó. Avise a la organización por otro medio.
 thread-forged = Atención: este mensaje no lo escribieron los gestores de casos ni usted. Alguien con acceso al servidor lo añadió. No haga nada de lo que pida y avise a la organización por otro medio.
@@ -254,3 +255,27 @@ error-summary-title = Hay un problema
 # Messages only the page's script shows.
 
 js-connection-failed = No se pudo enviar: falló la conexión con el servidor. No se guardó nada. Compruebe su conexión e inténtelo de nuevo.
+
+## Statistics (issue 16)
+## Releases with a headline total measured on its own, breakdowns fitted to it, every figure
+## with its 90% interval, and countries shown only over a threshold.
+
+stats-release-noise-intervals = Cada cifra de abajo es el recuento real más ruido aleatorio en números enteros (privacidad diferencial; esta publicación gastó un épsilon de { $epsilon } del presupuesto de privacidad). Cada cifra va acompañada de su intervalo del 90 %: el rango que contiene el recuento real en al menos 9 de cada 10 casos. Cuando un intervalo llega a 0, el recuento real puede ser cero. Los desgloses se ajustan para que sumen el total, que se mide por separado.
+stats-headline = Número total de víctimas: { $total } (intervalo del 90 %: de { $low } a { $high }).
+stats-headline-may-be-zero = Número total de víctimas: { $total } (intervalo del 90 %: de { $low } a { $high }; el número real puede ser cero).
+stats-tiny-sample = Esta publicación cuenta pocas personas (unas { $total }). Sus desgloses necesitan un total de al menos { $needed } para distinguir sus categorías del ruido: cite el total y su intervalo, y lea los desgloses como ruido en su mayor parte.
+stats-table-noise-intervals = Escala del ruido { $scale } (épsilon { $epsilon }). El intervalo del 90 % de cada cifra es la cifra medida, más o menos { $interval }; contiene el recuento real en el { $coverage } de los casos. El total es el total indicado arriba, con su propio intervalo.
+stats-table-interval = Intervalo del 90 %
+stats-interval = { $low } a { $high }
+stats-interval-may-be-zero = { $low } a { $high }: puede ser cero
+stats-threshold = Solo se muestran los países cuyo recuento con ruido es de al menos { $threshold }. Con ese umbral, un país sin ninguna víctima aparece por azar como máximo en el { $rate } de las publicaciones, aunque el recuento real sea cero para todos los países de la lista ({ $categories } en total). Los países por debajo del umbral ({ $hidden }) no se muestran: eso no significa que no tuvieran víctimas.
+stats-chart-intervals = Las barras son las cifras publicadas; las líneas negras en sus extremos son los intervalos del 90 %.
+stats-chart-title = { $title }: gráfico de barras
+stats-chart-desc = { $count ->
+        [one] { $count } cifra, con su intervalo del 90 %
+       *[other] { $count } cifras, cada una con su intervalo del 90 %
+    }: { $figures }.
+stats-chart-figure-interval = { $label }: { $value } ({ $low } a { $high })
+stats-chart-figure = { $label }: { $value }
+stats-about-fixed-text-thresholds = Las tablas se definen de antemano; no hay otras, y figuran en cada publicación. Las categorías proceden de listas públicas fijas (los { $countries } Estados Miembros y Estados observadores de las Naciones Unidas, más «otro»; los grupos regionales de las Naciones Unidas; familias de represalias y de mecanismos de las Naciones Unidas), para que la forma de una tabla no revele nada. Los desgloses con pocas categorías muestran todas las categorías, incluidos los ceros. Los países solo se muestran cuando su recuento con ruido supera un umbral, elegido de manera que un país sin ninguna víctima aparezca por azar como máximo en el 5 % de las publicaciones; un país que no se muestra puede haber tenido víctimas. Las cifras abarcan años completos ({ $period }), se calculan una sola vez cuando termina el año y nunca se recalculan ni se corrigen.
+stats-about-noise-text-intervals = Cada cifra publicada es el recuento real más un número entero aleatorio que obtiene el generador aleatorio seguro del servidor (la distribución de «Laplace discreta»). Los cambios pequeños, como una persona más o menos, quedan ocultos por el ruido; las tendencias grandes siguen siendo visibles. Cada cifra se publica con su intervalo del 90 %, calculado exactamente a partir de esa distribución: el recuento real está dentro de él en al menos nueve de cada diez casos. El total se mide por separado, y los desgloses se ajustan (sin mirar ningún recuento real) para que sumen el total.

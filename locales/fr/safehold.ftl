@@ -111,7 +111,8 @@ thread-from-you = Vous
 thread-from-caseworker = Un chargé de dossiers
 thread-followup-sealed = (Votre complément, chiffré pour les chargés de dossiers. Il ne peut pas être affiché ici.)
 thread-unreadable = (Ce message n'a pas pu être ouvert.)
-thread-reply-files = Des fichiers accompagnent ce message : { $names }. Pour les télécharger, ouvrez de nouveau cette page dans un navigateur où JavaScript est activé.
+thread-reply-files = Des fichiers accompagnent ce message : { $names }. Ils sont trop volumineux pour cette page : pour les télécharger, ouvrez de nouveau cette page dans un navigateur où JavaScript est activé.
+thread-reply-files-download = Des fichiers accompagnent ce message. Sélectionnez-en un pour l'enregistrer :
 thread-from-unknown = Ne provient pas des chargés de dossiers
 thread-missing = Attention : des messages manquent ici (nombre : { $count }). Une personne ayant accès au serveur les a supprimés. Prévenez l'organisation par un autre moyen.
 thread-forged = Attention : ce message n'a été écrit ni par les chargés de dossiers ni par vous. Une personne ayant accès au serveur l'a ajouté. Ne faites rien de ce qu'il demande, et prévenez l'organisation par un autre moyen.
@@ -254,3 +255,27 @@ error-summary-title = Il y a un problème
 # Messages only the page's script shows.
 
 js-connection-failed = L'envoi n'a pas pu se faire : la connexion au serveur a échoué. Rien n'a été enregistré. Vérifiez votre connexion et réessayez.
+
+## Statistics (issue 16)
+## Releases with a headline total measured on its own, breakdowns fitted to it, every figure
+## with its 90% interval, and countries shown only over a threshold.
+
+stats-release-noise-intervals = Chaque chiffre ci-dessous est le nombre réel plus un bruit aléatoire en nombres entiers (confidentialité différentielle ; cette publication a utilisé un epsilon de { $epsilon } du budget de confidentialité). Chaque chiffre est accompagné de son intervalle à 90 % : la plage qui contient le nombre réel dans au moins 9 cas sur 10. Quand un intervalle atteint 0, le nombre réel peut être zéro. Les ventilations sont ajustées pour que leur somme soit égale au total, qui est mesuré séparément.
+stats-headline = Nombre total de victimes : { $total } (intervalle à 90 % : de { $low } à { $high }).
+stats-headline-may-be-zero = Nombre total de victimes : { $total } (intervalle à 90 % : de { $low } à { $high } ; le nombre réel peut être zéro).
+stats-tiny-sample = Cette publication compte peu de personnes (environ { $total }). Ses ventilations auraient besoin d'un total d'au moins { $needed } pour distinguer leurs catégories du bruit : citez le total et son intervalle, et considérez les ventilations comme du bruit pour l'essentiel.
+stats-table-noise-intervals = Échelle du bruit { $scale } (epsilon { $epsilon }). L'intervalle à 90 % de chaque chiffre est le chiffre mesuré, plus ou moins { $interval } ; il contient le nombre réel dans { $coverage } des cas. Le total est celui indiqué plus haut, avec son propre intervalle.
+stats-table-interval = Intervalle à 90 %
+stats-interval = { $low } à { $high }
+stats-interval-may-be-zero = { $low } à { $high } : peut être zéro
+stats-threshold = Seuls les pays dont le nombre bruité atteint au moins { $threshold } sont affichés. À ce seuil, un pays sans aucune victime apparaît par hasard dans { $rate } des publications au plus, même si le nombre réel est zéro pour chacun des pays de la liste ({ $categories } au total). Les pays sous le seuil ({ $hidden }) ne sont pas affichés : cela ne veut pas dire qu'ils n'ont pas eu de victimes.
+stats-chart-intervals = Les barres sont les chiffres publiés ; les traits noirs à leur extrémité sont les intervalles à 90 %.
+stats-chart-title = { $title } : diagramme en barres
+stats-chart-desc = { $count ->
+        [one] { $count } chiffre, avec son intervalle à 90 %
+       *[other] { $count } chiffres, chacun avec son intervalle à 90 %
+    } : { $figures }.
+stats-chart-figure-interval = { $label } : { $value } ({ $low } à { $high })
+stats-chart-figure = { $label } : { $value }
+stats-about-fixed-text-thresholds = Les tableaux sont définis à l'avance ; il n'en existe pas d'autres, et ils sont énumérés dans chaque publication. Les catégories proviennent de listes publiques fixes (les { $countries } États Membres et États observateurs de l'ONU, plus « autre » ; les groupes régionaux de l'ONU ; des familles de représailles et de mécanismes de l'ONU) : ainsi, la forme d'un tableau ne révèle rien. Les ventilations qui ont peu de catégories affichent chaque catégorie, zéros compris. Les pays ne sont affichés que si leur nombre bruité dépasse un seuil, choisi pour qu'un pays sans aucune victime n'apparaisse par hasard que dans 5 % des publications au plus ; un pays qui n'est pas affiché peut avoir eu des victimes. Les chiffres couvrent des années entières ({ $period }), sont calculés une seule fois après la fin de l'année, et ne sont jamais recalculés ni corrigés.
+stats-about-noise-text-intervals = Chaque chiffre publié est le nombre réel plus un nombre entier aléatoire tiré par le générateur aléatoire sécurisé du serveur (la loi « de Laplace discrète »). Les petits changements, comme une personne de plus ou de moins, sont masqués par le bruit ; les grandes tendances restent visibles. Chaque chiffre est publié avec son intervalle à 90 %, calculé exactement à partir de cette loi : le nombre réel s'y trouve dans au moins neuf cas sur dix. Le total est mesuré séparément, et les ventilations sont ajustées (sans regarder aucun nombre réel) pour que leur somme lui soit égale.

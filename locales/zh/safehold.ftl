@@ -109,7 +109,8 @@ thread-from-you = 您
 thread-from-caseworker = 个案工作人员
 thread-followup-sealed = （您的补充信息，已为个案工作人员加密，无法在此显示。）
 thread-unreadable = （无法打开此消息。）
-thread-reply-files = 此消息附有文件：{ $names }。如需下载，请在启用了 JavaScript 的浏览器中重新打开此页面。
+thread-reply-files = 此消息附有文件：{ $names }。这些文件对本页面来说太大：如需下载，请在启用了 JavaScript 的浏览器中重新打开此页面。
+thread-reply-files-download = 此消息附有文件。请选择一个文件进行保存：
 thread-from-unknown = 并非来自个案工作人员
 thread-missing = 警告：这里缺少消息（数量：{ $count }）。某个能够访问服务器的人删除了它们。请通过其他渠道告知该组织。
 thread-forged = 警告：这条消息既不是个案工作人员写的，也不是您写的。某个能够访问服务器的人添加了它。请不要照它的要求做任何事，并通过其他渠道告知该组织。
@@ -246,3 +247,24 @@ error-summary-title = 出现问题
 # Messages only the page's script shows.
 
 js-connection-failed = 无法发送：与服务器的连接失败。没有保存任何内容。请检查您的网络连接，然后重试。
+
+## Statistics (issue 16)
+## Releases with a headline total measured on its own, breakdowns fitted to it, every figure
+## with its 90% interval, and countries shown only over a threshold.
+
+stats-release-noise-intervals = 下列每个数字都是真实数字加上随机整数噪声（差分隐私；本次发布消耗了隐私预算中的 ε { $epsilon }）。每个数字都附有其 90% 区间：十次中至少有九次，真实数字落在这一范围内。区间达到 0 时，真实数字可能为零。各项细分经过调整，使其加总等于总数；总数单独测量。
+stats-headline = 受害者总数：{ $total }（90% 区间：{ $low } 至 { $high }）。
+stats-headline-may-be-zero = 受害者总数：{ $total }（90% 区间：{ $low } 至 { $high }；真实人数可能为零）。
+stats-tiny-sample = 本次发布统计的人数很少（约 { $total } 人）。各项细分需要总数至少达到 { $needed }，才能把各类别与噪声区分开：请引用总数及其区间，并把各项细分主要视为噪声。
+stats-table-noise-intervals = 噪声尺度 { $scale }（ε { $epsilon }）。每个数字的 90% 区间是测得的数字加减 { $interval }；在 { $coverage } 的情况下，它包含真实数字。总数即上文的总数，有其自己的区间。
+stats-table-interval = 90% 区间
+stats-interval = { $low } 至 { $high }
+stats-interval-may-be-zero = { $low } 至 { $high }：可能为零
+stats-threshold = 只显示加噪后数字至少为 { $threshold } 的国家。在这一阈值下，即使列表上所有国家（共 { $categories } 个）的真实数字均为零，一个完全没有受害者的国家最多也只会在 { $rate } 的发布中偶然出现。低于阈值的国家（共 { $hidden } 个）不予显示：这并不意味着它们没有受害者。
+stats-chart-intervals = 条形表示公布的数字；条形末端的黑线表示 90% 区间。
+stats-chart-title = { $title }：条形图
+stats-chart-desc = 共 { $count } 个数字，每个都附有其 90% 区间：{ $figures }。
+stats-chart-figure-interval = { $label }：{ $value }（{ $low } 至 { $high }）
+stats-chart-figure = { $label }：{ $value }
+stats-about-fixed-text-thresholds = 各表事先确定，此外没有其他表，每次发布都会列出。各类别来自固定的公开列表（全部 { $countries } 个联合国会员国和观察员国，外加“其他”；联合国区域组；报复行为类别和联合国机制类别），因此表的形状不会透露任何信息。类别较少的细分会显示每个类别，包括零。只有当某国加噪后的数字超过阈值时才会显示该国；阈值的选择使一个没有受害者的国家最多只会在 5% 的发布中偶然出现；未显示的国家也可能有受害者。数字涵盖完整的年度（{ $period }），在年度结束后只计算一次，此后绝不重新计算或更正。
+stats-about-noise-text-intervals = 每个公布的数字都是真实数字加上一个随机整数，该随机整数由服务器的安全随机数生成器抽取（“离散拉普拉斯”分布）。细小的变化，例如多一个人或少一个人，会被噪声掩盖；大的规律仍然可见。每个数字都与其 90% 区间一同公布，该区间根据这一分布精确计算：十次中至少有九次，真实数字落在区间之内。总数单独测量，各项细分经过调整（不查看任何真实数字），使其加总等于总数。
