@@ -97,6 +97,7 @@ for (const { tag, dir } of spec.languages) {
     };
 
     const check = async (name) => {
+      const started = Date.now();
       const facts = await page.evaluate(() => ({
         lang: document.documentElement.lang,
         dir: document.documentElement.dir,
@@ -104,9 +105,11 @@ for (const { tag, dir } of spec.languages) {
         title: document.title,
       }));
       const violations = await axeViolations(page, js);
+      const axeMs = Date.now() - started;
       await page.setViewportSize(NARROW);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      if (spec.screenshots) {
+      // The statistics pages have no script: one set of screenshots, taken without it.
+      if (spec.screenshots && !(js && name.startsWith("stats"))) {
         const dirPath = `${spec.screenshots}/${tag}`;
         mkdirSync(dirPath, { recursive: true });
         for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
@@ -115,7 +118,7 @@ for (const { tag, dir } of spec.languages) {
         }
       }
       await page.setViewportSize(DESKTOP);
-      result.pages.push({ tag, js, name, status, contentLanguage, ...facts, overflow, violations });
+      result.pages.push({ tag, js, name, status, contentLanguage, ...facts, overflow, violations, axeMs, ms: Date.now() - started });
     };
     const visit = async (name, path) => {
       await page.goto(`${spec.url}${path}${path.includes("?") ? "&" : "?"}lang=${tag}`);

@@ -131,6 +131,13 @@ async fn every_page_in_every_language_passes_axe_with_and_without_javascript() {
 
     let mut problems = Vec::new();
     let pages = result["pages"].as_array().unwrap();
+    let took = |key: &str| pages.iter().map(|p| p[key].as_u64().unwrap()).sum::<u64>();
+    eprintln!(
+        "accessibility gate: {} pages, checks {} ms (axe {} ms)",
+        pages.len(),
+        took("ms"),
+        took("axeMs")
+    );
     for choice in Lang::choices() {
         for js in [true, false] {
             let visited: Vec<&str> = pages
@@ -255,5 +262,57 @@ async fn every_page_in_every_language_passes_axe_with_and_without_javascript() {
         .collect();
     assert!(unexpected.is_empty(), "{unexpected:#?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    server.stop().await;
+}
+
+/// Lighthouse (npm, pinned; 12.x, the last line that supports Debian's Node 20) against the
+/// Debian Chromium, offline: the intake page's accessibility score is 100, in English and in
+/// every right-to-left language there is a catalogue for. It runs axe-core too, with its own
+/// weights, so this mostly guards the gate above; it takes about 15 s a page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lighthouse_scores_the_intake_page_100_for_accessibility() {
+    if !browser_ready() {
+        return;
+    }
+    let cli = crate::common::repo().join("web/node_modules/lighthouse/cli/index.js");
+    assert!(cli.exists(), "lighthouse is pinned in web/package.json");
+    let server = TestServer::start(Backend::Sqlite).await;
+    let languages = Lang::choices()
+        .into_iter()
+        .filter(|c| c.tag == "en" || c.dir == "rtl");
+    for choice in languages {
+        let url = format!("{}/?lang={}", server.url, choice.tag);
+        let output = tokio::process::Command::new("node")
+            .arg(&cli)
+            .arg(&url)
+            .args([
+                "--only-categories=accessibility",
+                "--chrome-path=/usr/bin/chromium",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                "--output=json",
+                "--output-path=stdout",
+                "--quiet",
+            ])
+            .output()
+            .await
+            .expect("node runs");
+        assert!(
+            output.status.success(),
+            "lighthouse failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).expect("lighthouse JSON");
+        let failing: Vec<String> = report["audits"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, audit)| audit["score"] == 0)
+            .map(|(id, audit)| format!("{id}: {}", audit["title"]))
+            .collect();
+        assert_eq!(
+            report["categories"]["accessibility"]["score"], 1.0,
+            "{url}: {failing:#?}"
+        );
+    }
     server.stop().await;
 }
