@@ -228,3 +228,16 @@ consent-change-help = These are your choices now. Change them at any time: a cho
 consent-change-submit = Save my choices
 consent-saved-title = Your choices are saved
 consent-saved-text = From now on, your report is used only as you chose. The caseworkers are told that your choices changed.
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field
+# (the receipt form; with JavaScript also the report and follow-up forms).
+
+error-summary-title = There is a problem
+
+## Browser code
+# Messages only the page's script shows (web/src/main.js reads them from the page's
+# #safehold-messages element, rendered from this catalogue). Its other messages reuse the
+# ids above: js-*, the submitted and receipt pages' words, error-unavailable.
+
+js-connection-failed = This could not be sent: the connection to the server failed. Nothing was stored. Check your connection and try again.
