@@ -38,6 +38,8 @@ pub struct ReleaseLink {
 pub struct StatsIndexPage {
     /// The page's language.
     pub lang: Lang,
+    /// The page's own path, for the language selector.
+    pub self_path: String,
     /// The releases.
     pub releases: Vec<ReleaseLink>,
 }
@@ -74,6 +76,8 @@ pub struct ShownRow {
 pub struct StatsReleasePage {
     /// The page's language.
     pub lang: Lang,
+    /// The page's own path, for the language selector.
+    pub self_path: String,
     /// The stored release.
     pub release: Release,
     /// How it was protected, in words.
@@ -88,6 +92,8 @@ pub struct StatsReleasePage {
 pub struct StatsAboutPage {
     /// The page's language.
     pub lang: Lang,
+    /// The page's own path, for the language selector.
+    pub self_path: String,
     /// Counted statuses, in words.
     pub statuses: String,
     /// Number of countries on the list (without `other`).
@@ -147,6 +153,7 @@ fn protection(lang: &Lang, mechanism: &str, epsilon_millis: i64) -> String {
 async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     match state.store().stats_ledger().await {
         Ok(ledger) => render(&StatsIndexPage {
+            self_path: "/stats".to_owned(),
             releases: ledger
                 .into_iter()
                 .rev()
@@ -174,6 +181,7 @@ async fn about(lang: Lang) -> Response {
     };
     let (start, _) = (policy.period_starting(2025), ());
     render(&StatsAboutPage {
+        self_path: "/stats/about".to_owned(),
         statuses: policy.counted_statuses.join(", ").replace('_', " "),
         countries: policy
             .dimensions
@@ -222,6 +230,8 @@ async fn release(State(state): State<AppState>, lang: Lang, Path(name): Path<Str
         "csv" => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                // The stored release's labels are the policy's, in English.
+                (header::CONTENT_LANGUAGE, "en".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"safehold-statistics-{id}.csv\""),
@@ -230,7 +240,14 @@ async fn release(State(state): State<AppState>, lang: Lang, Path(name): Path<Str
             csv,
         )
             .into_response(),
-        "json" => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        "json" => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_LANGUAGE, "en"),
+            ],
+            json,
+        )
+            .into_response(),
         _ => match Release::from_json(&json) {
             Ok(release) => render(&page(lang, release)),
             Err(e) => {
@@ -259,6 +276,7 @@ fn page(lang: Lang, release: Release) -> StatsReleasePage {
         .map(|t| shown_table(&lang, t))
         .collect();
     StatsReleasePage {
+        self_path: format!("/stats/{}", release.id),
         lang,
         release,
         protection,
@@ -328,7 +346,7 @@ fn shown_table(lang: &Lang, table: ReleasedTable) -> ShownTable {
         "stats-chart-figures"
     });
     ShownTable {
-        chart: svg_bars(&bars),
+        chart: svg_bars(&bars, &format!("{}: {chart_caption}", table.title)),
         chart_caption,
         table,
         rows,
@@ -344,15 +362,17 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A horizontal bar chart as inline SVG: presentation attributes only (no style attribute,
-/// no script), so it passes the CSP and needs no JavaScript.
-pub fn svg_bars(bars: &[(String, i64)]) -> String {
+/// A horizontal bar chart as inline SVG, named `title` for screen readers: presentation
+/// attributes only (no style attribute, no script), so it passes the CSP and needs no
+/// JavaScript. It is drawn left to right in every language, as the figures are.
+pub fn svg_bars(bars: &[(String, i64)], title: &str) -> String {
     let (label_w, bar_w, row_h) = (260i64, 400i64, 22i64);
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(1).max(1);
     let height = row_h * bars.len().max(1) as i64 + 10;
     let width = label_w + bar_w + 60;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"13\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"13\" direction=\"ltr\"><title>{}</title>",
+        escape(title)
     );
     for (i, (label, v)) in bars.iter().enumerate() {
         let y = 5 + row_h * i as i64;

@@ -3,55 +3,18 @@
 //! no request leaves for another origin; tampering is caught. `.ci/run` installs Chromium and
 //! the npm packages and sets SAFEHOLD_REQUIRE_BROWSER=1, so there these tests cannot skip.
 
-use std::path::{Path, PathBuf};
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
     AlertEvent, AlertKind, Attachment, Author, Backend, Channel, FOLLOWUP_FORMAT, Message,
-    MessageOutcome, NewMessage, TestServer, ThreadKey, marker, open_as, open_report, random_bytes,
-    recipient_slots, repo, seal, x25519_stanzas,
+    MessageOutcome, NewMessage, TestServer, ThreadKey, browser_ready, drive_script, marker,
+    open_as, open_report, random_bytes, recipient_slots, screenshots, seal, x25519_stanzas,
 };
 
-fn browser_ready() -> bool {
-    let ready = Path::new("/usr/bin/chromium").exists()
-        && repo().join("web/node_modules/playwright-core").exists()
-        && std::process::Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok();
-    if !ready {
-        assert!(
-            std::env::var_os("SAFEHOLD_REQUIRE_BROWSER").is_none(),
-            "SAFEHOLD_REQUIRE_BROWSER is set but Chromium or web/node_modules is missing"
-        );
-        eprintln!(
-            "Chromium or web/node_modules missing: browser test skipped (run .ci/run to install)"
-        );
-    }
-    ready
-}
-
-fn screenshots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")
-}
-
 async fn drive(spec: Value) -> Value {
-    let output = tokio::process::Command::new("node")
-        .arg(repo().join("tests/browser/drive.mjs"))
-        .arg(spec.to_string())
-        .output()
-        .await
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "browser driver failed: {}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        String::from_utf8_lossy(&output.stdout)
-    );
-    serde_json::from_slice(&output.stdout).expect("driver prints JSON")
+    drive_script("drive.mjs", spec).await
 }
 
 /// A JPEG whose Exif says where it was taken (GPS latitude 46° N).

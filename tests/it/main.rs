@@ -7,6 +7,7 @@
 mod common;
 mod process;
 
+mod accessibility;
 mod agent;
 mod alerts;
 mod api_intake;
@@ -15,6 +16,7 @@ mod bad_input;
 mod browser;
 mod canary;
 mod casework;
+mod catalogues;
 mod connections;
 mod consent;
 mod counts;
@@ -24,6 +26,7 @@ mod durability;
 mod escalation;
 mod flood;
 mod form_intake;
+mod languages;
 mod organisation;
 mod pinned_keyring;
 mod protection;

@@ -196,7 +196,7 @@ async fn statistics_story(backend: Backend) {
     // The pages speak the request's language, from the message catalogue.
     let about = server.get_text("/stats/about?lang=en").await;
     let english = safehold::i18n::Lang::negotiate(Some("en"), None);
-    assert!(about.contains("<html lang=\"en\">"), "{about}");
+    assert!(about.contains("<html lang=\"en\" dir=\"ltr\">"), "{about}");
     assert!(
         about.contains(&format!("<h1>{}</h1>", english.t("stats-about-title"))),
         "{about}"
