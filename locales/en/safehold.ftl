@@ -77,6 +77,7 @@ submit = Encrypt and send the report
 
 submitted-title = Your report was received
 submitted-lead = Your report is encrypted and stored. Only the caseworkers of the { $route } team can read it.
+submitted-not-emergency = This service is not an emergency service: the caseworkers answer in days. If someone is in danger now, do not wait for an answer here. Turn now to:
 submitted-mode-server = Your report was encrypted by the server, which handled it unencrypted in memory for a moment and never wrote it to disk.
 codephrase-heading = Your codephrase
 codephrase-help = Write these words down and keep them safe. They are the only way to see replies and the status of your report. Nobody, not even the caseworkers, can recover them for you.

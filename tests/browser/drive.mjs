@@ -269,6 +269,8 @@ try {
   await page.waitForSelector("#codephrase", { state: "visible" });
   result.codephrase = (await page.textContent("#codephrase")).trim();
   result.reportId = (await page.textContent("#report-id")).trim();
+  result.notEmergency = (await page.textContent("#not-emergency")).trim();
+  result.urgentContacts = (await page.textContent("#submitted-urgent-contacts")).trim();
   // A way back to the report: the submitted page links to the receipt page.
   result.receiptLink = await page.getAttribute('main a[href^="/receipt"]', "href");
   result.submittedMode = await page.textContent("#mode, p.mode");

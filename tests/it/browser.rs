@@ -97,6 +97,19 @@ async fn story(js: bool) {
         "{organisation}"
     );
     let id = result["reportId"].as_str().unwrap();
+    // Not an emergency service, and where to turn now, on the submitted page in both modes.
+    assert!(
+        result["notEmergency"]
+            .as_str()
+            .is_some_and(|t| t.contains("not an emergency service")),
+        "{result}"
+    );
+    assert!(
+        result["urgentContacts"]
+            .as_str()
+            .is_some_and(|t| t.contains("DEMO emergency line")),
+        "{result}"
+    );
     assert!(
         result["receiptLink"]
             .as_str()

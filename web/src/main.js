@@ -258,7 +258,6 @@ async function submitEncrypted(form, routes, status) {
 function showReceipt(codephrase, id) {
   const text = messages();
   const main = $("main");
-  main.replaceChildren();
   const add = (tag, content, attrs = {}) => {
     const element = document.createElement(tag);
     if (content) element.textContent = content;
@@ -266,9 +265,18 @@ function showReceipt(codephrase, id) {
     main.appendChild(element);
     return element;
   };
+  // The form's list of where to turn in immediate danger, before the form is replaced.
+  const contacts = document.querySelector("#urgent-contacts ul")?.cloneNode(true);
+  main.replaceChildren();
   add("h1", text.submittedTitle);
   add("p", text.submittedLead);
   add("p", text.submittedMode, { class: "mode", id: "mode" });
+  // Not an emergency service: where to turn now, as on the page without JavaScript.
+  add("p", text.notEmergency, { id: "not-emergency", class: "urgent" });
+  if (contacts) {
+    contacts.id = "submitted-urgent-contacts";
+    main.appendChild(contacts);
+  }
   const section = add("section", null, { class: "codephrase", "aria-labelledby": "codephrase-heading" });
   for (const [tag, content, attrs] of [
     ["h2", text.codephraseHeading, { id: "codephrase-heading" }],
