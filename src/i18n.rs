@@ -2,7 +2,11 @@
 //!
 //! Every string a reporter reads comes from `locales/<tag>/safehold.ftl` (Fluent), compiled into
 //! the binary. Adding a language means adding one file. The language comes from the page's
-//! selector (`?lang=`), else from `Accept-Language`, else English.
+//! selector (`?lang=`, carried by every link and form of the pages), else from the first
+//! language of `Accept-Language` that has a catalogue (by weight), else English. A request for
+//! a regional or script variant gets the catalogue of its language (`zh-CN` and `zh-Hans` get
+//! `zh`). A language's writing direction (`dir="rtl"` for Arabic) comes from the language
+//! itself, never from a template.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -12,13 +16,14 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, static_loader};
+use unic_langid::CharacterDirection;
 
 static_loader! {
     static LOCALES = {
         locales: "./locales",
         fallback_language: "en",
         // No Unicode isolation marks around arguments: they would end up in codephrases
-        // and ids that reporters copy by hand.
+        // and ids that reporters copy by hand. Pages isolate such values with markup instead.
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
@@ -40,34 +45,31 @@ fn fallback() -> LanguageIdentifier {
 impl Lang {
     /// Picks the first available language from an explicit choice, then `Accept-Language`.
     pub fn negotiate(choice: Option<&str>, accept_language: Option<&str>) -> Lang {
-        if let Some(lang) = choice.and_then(available) {
-            return Lang(lang);
-        }
-        let mut wanted: Vec<(f32, &str)> = accept_language
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|item| {
-                let mut parts = item.trim().split(';');
-                let tag = parts.next()?.trim();
-                let q = parts
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                (!tag.is_empty() && q > 0.0).then_some((q, tag))
-            })
-            .collect();
-        // Stable sort: equal weights keep the client's order.
-        wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
-        wanted
-            .into_iter()
-            .find_map(|(_, tag)| available(tag))
+        let available: Vec<LanguageIdentifier> = LOCALES.locales().cloned().collect();
+        negotiate_among(&available, choice, accept_language)
+            .cloned()
             .map(Lang)
             .unwrap_or_default()
     }
 
-    /// The BCP 47 tag, as recorded in the envelope.
+    /// The BCP 47 tag, as recorded in the envelope and sent as `Content-Language`.
     pub fn tag(&self) -> String {
         self.0.to_string()
+    }
+
+    /// The writing direction, for `<html dir>`: `rtl` for Arabic and other right-to-left
+    /// languages and scripts, else `ltr`.
+    pub fn dir(&self) -> &'static str {
+        match self.0.character_direction() {
+            CharacterDirection::RTL => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    /// A link to `path` (no query of its own) that keeps this language: the choice made with
+    /// the selector lasts through every page without a cookie.
+    pub fn href(&self, path: &str) -> String {
+        format!("{path}?lang={}", self.tag())
     }
 
     /// Translates a message that has no arguments.
@@ -101,26 +103,92 @@ impl Lang {
         LOCALES.lookup_with_args(&self.0, id, &all)
     }
 
-    /// Every available language as (tag, its own name), for the language selector.
-    pub fn choices() -> Vec<(String, String)> {
-        let mut all: Vec<(String, String)> = LOCALES
+    /// Every available language, for the language selector.
+    pub fn choices() -> Vec<LanguageChoice> {
+        let mut all: Vec<LanguageChoice> = LOCALES
             .locales()
-            .map(|l| (l.to_string(), LOCALES.lookup(l, "language-name")))
+            .map(|l| {
+                let lang = Lang(l.clone());
+                LanguageChoice {
+                    tag: lang.tag(),
+                    name: lang.t("language-name"),
+                    dir: lang.dir(),
+                }
+            })
             .collect();
-        all.sort();
+        all.sort_by(|a, b| a.tag.cmp(&b.tag));
         all
     }
 }
 
-/// Matches a requested tag against the catalogue, by full tag and then by primary language.
-fn available(tag: &str) -> Option<LanguageIdentifier> {
-    let wanted = LanguageIdentifier::from_str(tag).ok()?;
-    let locales: Vec<&LanguageIdentifier> = LOCALES.locales().collect();
-    locales
+/// One language of the selector: its tag and its name in its own language and script, which
+/// the option is marked up in (`lang`, `dir`), so that a screen reader says it right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageChoice {
+    /// BCP 47 tag, the selector's value.
+    pub tag: String,
+    /// The language's own name for itself (`language-name` of its catalogue).
+    pub name: String,
+    /// Its writing direction.
+    pub dir: &'static str,
+}
+
+/// The first language of `available` asked for: the explicit choice, else the entries of an
+/// `Accept-Language` header by weight (equal weights in the client's order; weight 0 and
+/// unparsable entries ignored). `None`: nothing asked for is available.
+fn negotiate_among<'a>(
+    available: &'a [LanguageIdentifier],
+    choice: Option<&str>,
+    accept_language: Option<&str>,
+) -> Option<&'a LanguageIdentifier> {
+    if let Some(lang) = choice.and_then(|tag| best_match(available, tag)) {
+        return Some(lang);
+    }
+    let mut wanted: Vec<(f32, &str)> = accept_language
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|item| {
+            let mut parts = item.trim().split(';');
+            let tag = parts.next()?.trim();
+            let q = match parts.find_map(|p| p.trim().strip_prefix("q=")) {
+                Some(q) => q
+                    .trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))?,
+                None => 1.0,
+            };
+            (!tag.is_empty() && q > 0.0).then_some((q, tag))
+        })
+        .collect();
+    // Stable sort: equal weights keep the client's order.
+    wanted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    wanted
+        .into_iter()
+        .find_map(|(_, tag)| best_match(available, tag))
+}
+
+/// The catalogue for a requested tag: among those of its language, the one with its script,
+/// then its region, then the one with neither (so `zh-CN`, `zh-Hans` and `zh` all get a `zh`
+/// catalogue), then any.
+fn best_match<'a>(
+    available: &'a [LanguageIdentifier],
+    tag: &str,
+) -> Option<&'a LanguageIdentifier> {
+    let wanted = LanguageIdentifier::from_str(tag.trim()).ok()?;
+    if wanted.language.is_empty() {
+        return None;
+    }
+    available
         .iter()
-        .find(|l| ***l == wanted)
-        .or_else(|| locales.iter().find(|l| l.language == wanted.language))
-        .map(|l| (*l).clone())
+        .filter(|l| l.language == wanted.language)
+        .max_by_key(|l| {
+            (
+                wanted.script.is_some() && l.script == wanted.script,
+                wanted.region.is_some() && l.region == wanted.region,
+                l.script.is_none() && l.region.is_none(),
+            )
+        })
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
@@ -158,10 +226,19 @@ pub fn human_size(bytes: usize) -> String {
 mod tests {
     use super::*;
 
+    fn ids(tags: &[&str]) -> Vec<LanguageIdentifier> {
+        tags.iter().map(|t| t.parse().unwrap()).collect()
+    }
+
+    fn pick(available: &[&str], choice: Option<&str>, accept: &str) -> Option<String> {
+        negotiate_among(&ids(available), choice, Some(accept)).map(|l| l.to_string())
+    }
+
     #[test]
     fn english_is_the_fallback_and_messages_resolve() {
         let lang = Lang::negotiate(None, Some("xx-YY, zz;q=0.5"));
         assert_eq!(lang.tag(), "en");
+        assert_eq!(lang.dir(), "ltr");
         assert_eq!(lang.t("site-name"), "Safehold");
         assert!(
             lang.t_with("attachments-help", &[("limit", "25 MB".into())])
@@ -169,44 +246,67 @@ mod tests {
         );
     }
 
+    const SIX: &[&str] = &["ar", "en", "es", "fr", "ru", "zh"];
+
     #[test]
-    fn accept_language_picks_by_primary_language() {
+    fn accept_language_takes_the_first_available_by_weight() {
         assert_eq!(
-            Lang::negotiate(None, Some("fr;q=0.9, en-GB;q=0.8")).tag(),
-            "en"
+            pick(SIX, None, "fr;q=0.9, en-GB;q=0.8").as_deref(),
+            Some("fr")
         );
-        assert_eq!(Lang::negotiate(Some("en"), Some("de")).tag(), "en");
-    }
-
-    /// Message ids defined in one catalogue file.
-    fn message_ids(path: &std::path::Path) -> std::collections::BTreeSet<String> {
-        std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.starts_with(['#', ' ', '.']) && l.contains(" = "))
-            .filter_map(|l| l.split(" = ").next().map(str::to_owned))
-            .collect()
+        assert_eq!(
+            pick(SIX, None, "de, ru;q=0.2, es;q=0.7").as_deref(),
+            Some("es")
+        );
+        // Equal weights: the client's order.
+        assert_eq!(pick(SIX, None, "ru, fr").as_deref(), Some("ru"));
+        // Weight 0 means "not this one"; a malformed weight drops its entry.
+        assert_eq!(
+            pick(SIX, None, "ar;q=0, fr;q=abc, es;q=0.1").as_deref(),
+            Some("es")
+        );
+        assert_eq!(pick(SIX, None, "*, de").as_deref(), None);
+        assert_eq!(
+            pick(&["en"], None, "fr;q=0.9, en-GB;q=0.8").as_deref(),
+            Some("en")
+        );
+        // The selector's choice wins over the header; an unknown choice falls back to it.
+        assert_eq!(pick(SIX, Some("ar"), "fr").as_deref(), Some("ar"));
+        assert_eq!(pick(SIX, Some("xx"), "fr").as_deref(), Some("fr"));
     }
 
     #[test]
-    fn every_language_has_every_message() {
-        // The loader silently falls back to English, so compare the files themselves.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
-        let english = message_ids(&root.join("en/safehold.ftl"));
-        assert!(english.len() > 50);
-        for entry in std::fs::read_dir(&root).unwrap().flatten() {
-            let ids = message_ids(&entry.path().join("safehold.ftl"));
-            let missing: Vec<_> = english.difference(&ids).collect();
-            let extra: Vec<_> = ids.difference(&english).collect();
-            assert!(
-                missing.is_empty() && extra.is_empty(),
-                "{:?}: missing {missing:?}, unknown {extra:?}",
-                entry.file_name()
-            );
+    fn chinese_requests_get_the_chinese_catalogue() {
+        for asked in ["zh", "zh-CN", "zh-Hans", "zh-Hans-CN", "ZH-cn", "zh_CN"] {
+            assert_eq!(pick(SIX, None, asked).as_deref(), Some("zh"), "{asked}");
+            assert_eq!(pick(SIX, Some(asked), "").as_deref(), Some("zh"), "{asked}");
         }
+        // A script or region the catalogue names wins over the plain one.
+        let both = &["en", "zh", "zh-Hant"];
+        assert_eq!(pick(both, None, "zh-Hant-TW").as_deref(), Some("zh-Hant"));
+        assert_eq!(pick(both, None, "zh-CN").as_deref(), Some("zh"));
+        // A catalogue named zh-Hans serves every Chinese request too.
         assert_eq!(
-            Lang::choices().len(),
-            std::fs::read_dir(&root).unwrap().count()
+            pick(&["en", "zh-Hans"], None, "zh-CN").as_deref(),
+            Some("zh-Hans")
         );
+    }
+
+    #[test]
+    fn direction_comes_from_the_language() {
+        let dir = |tag: &str| Lang(tag.parse().unwrap()).dir();
+        assert_eq!(dir("ar"), "rtl");
+        assert_eq!(dir("ar-EG"), "rtl");
+        assert_eq!(dir("fa"), "rtl");
+        assert_eq!(dir("he"), "rtl");
+        for ltr in ["en", "fr", "es", "ru", "zh", "zh-Hans"] {
+            assert_eq!(dir(ltr), "ltr", "{ltr}");
+        }
+    }
+
+    #[test]
+    fn links_keep_the_language() {
+        let lang = Lang("ar".parse().unwrap());
+        assert_eq!(lang.href("/receipt"), "/receipt?lang=ar");
     }
 }

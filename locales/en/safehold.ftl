@@ -77,6 +77,7 @@ submit = Encrypt and send the report
 
 submitted-title = Your report was received
 submitted-lead = Your report is encrypted and stored. Only the caseworkers of the { $route } team can read it.
+submitted-not-emergency = This service is not an emergency service: the caseworkers answer in days. If someone is in danger now, do not wait for an answer here. Turn now to:
 submitted-mode-server = Your report was encrypted by the server, which handled it unencrypted in memory for a moment and never wrote it to disk.
 codephrase-heading = Your codephrase
 codephrase-help = Write these words down and keep them safe. They are the only way to see replies and the status of your report. Nobody, not even the caseworkers, can recover them for you.
@@ -109,7 +110,8 @@ thread-from-you = You
 thread-from-caseworker = A caseworker
 thread-followup-sealed = (Your follow-up, encrypted for the caseworkers. It cannot be shown here.)
 thread-unreadable = (This message could not be opened.)
-thread-reply-files = Files come with this message: { $names }. To download them, open this page again in a browser with JavaScript on.
+thread-reply-files = Files come with this message: { $names }. They are too large for this page: to download them, open this page again in a browser with JavaScript on.
+thread-reply-files-download = Files come with this message. Select one to save it:
 thread-from-unknown = Not from the caseworkers
 thread-missing = Warning: messages are missing here (how many: { $count }). Someone with access to the server removed them. Tell the organisation through another channel.
 thread-forged = Warning: this message was not written by the caseworkers or by you. Someone with access to the server added it. Do not follow anything it asks, and tell the organisation through another channel.
@@ -225,6 +227,19 @@ consent-change-help = These are your choices now. Change them at any time: a cho
 consent-change-submit = Save my choices
 consent-saved-title = Your choices are saved
 consent-saved-text = From now on, your report is used only as you chose. The caseworkers are told that your choices changed.
+
+## Error summary
+# Heading of the box at the top of a form that lists each problem as a link to its field
+# (the receipt form; with JavaScript also the report and follow-up forms).
+
+error-summary-title = There is a problem
+
+## Browser code
+# Messages only the page's script shows (web/src/main.js reads them from the page's
+# #safehold-messages element, rendered from this catalogue). Its other messages reuse the
+# ids above: js-*, the submitted and receipt pages' words, error-unavailable.
+
+js-connection-failed = This could not be sent: the connection to the server failed. Nothing was stored. Check your connection and try again.
 
 ## Statistics (issue 16)
 ## Releases with a headline total measured on its own, breakdowns fitted to it, every figure

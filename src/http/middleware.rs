@@ -9,6 +9,7 @@ use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 
 use super::failure::{Client, Failure};
+use crate::i18n::Lang;
 use crate::store::Store;
 
 /// No inline script, nothing from another origin, no framing, forms post only here.
@@ -54,6 +55,39 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     headers
         .entry(axum::http::header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(CACHE_CONTROL));
+    response
+}
+
+/// Says `Content-Language` on every response that does not say it itself: a page is in the
+/// language its handler negotiated (the same [`Lang::of_request`]), and varies with
+/// `Accept-Language`; everything else (the API's messages, scripts, files) is in English.
+pub async fn content_language(request: Request, next: Next) -> Response {
+    let page_lang = match Client::of(request.uri(), request.headers()) {
+        Client::Browser(lang) => lang,
+        Client::Api => Lang::default(),
+    };
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let is_page = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let tag = if is_page {
+        page_lang.tag()
+    } else {
+        Lang::default().tag()
+    };
+    if !headers.contains_key(axum::http::header::CONTENT_LANGUAGE)
+        && let Ok(value) = HeaderValue::from_str(&tag)
+    {
+        headers.insert(axum::http::header::CONTENT_LANGUAGE, value);
+    }
+    if is_page {
+        headers.append(
+            axum::http::header::VARY,
+            HeaderValue::from_static("accept-language"),
+        );
+    }
     response
 }
 

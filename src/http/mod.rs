@@ -103,6 +103,8 @@ pub fn router(state: AppState, config: &ServeConfig) -> Router {
             config.request_timeout,
         ))
         .layer(axum::middleware::from_fn(middleware::catch_panic))
+        // Around the panic layer, so that its page says its language too.
+        .layer(axum::middleware::from_fn(middleware::content_language))
         // Outermost: every page of the request, error pages included, names the organisation.
         .layer(axum::middleware::from_fn_with_state(
             organisation,

@@ -26,8 +26,9 @@ pub fn render<T: Template>(template: &T) -> Response {
 pub fn page_not_rendered() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::CONTENT_LANGUAGE, "en")],
         Html(
-            "<!doctype html><title>Safehold</title><p>The page could not be shown. Please try again.</p>",
+            "<!doctype html><html lang=\"en\"><title>Safehold</title><p>The page could not be shown. Please try again.</p>",
         ),
     )
         .into_response()
@@ -44,14 +45,26 @@ pub struct ThreadEntry {
     pub text: String,
     /// The message failed verification: `text` is a warning, shown as one.
     pub forged: bool,
+    /// Files a caseworker sent with a reply, each a link that downloads it from the page
+    /// itself (the page without JavaScript has no other way to hand them over).
+    pub files: Vec<ThreadFile>,
+}
+
+/// A file of a reply, inlined in the page as a `data:` link that downloads it.
+pub struct ThreadFile {
+    /// The file name the caseworker gave (escaped in the page; the browser cleans it for the
+    /// file system when it saves).
+    pub name: String,
+    /// `data:application/octet-stream;base64,…`: never shown by the browser, only saved.
+    pub href: String,
+    /// Its size, for people ("12 KB").
+    pub size: String,
 }
 
 /// The parts every page's frame (`base.html`) needs.
 pub struct Frame {
     /// Language of the page.
     pub lang: Lang,
-    /// Languages for the selector: (tag, own name).
-    pub languages: Vec<(String, String)>,
     /// Where the language selector submits to: the page itself.
     pub self_path: &'static str,
     /// The keyring fingerprint in the footer; every reporter page that knows the server's
@@ -67,7 +80,6 @@ impl Frame {
     pub fn new(lang: &Lang, self_path: &'static str) -> Frame {
         Frame {
             lang: lang.clone(),
-            languages: Lang::choices(),
             self_path,
             keyring: None,
             organisation: super::organisation::current().map(|o| OrganisationNotice::new(lang, &o)),
@@ -132,8 +144,8 @@ impl OrganisationNotice {
     }
 }
 
-/// Generates the fields every page shares, so `base.html` can read `lang`, `languages` and
-/// `self_path` directly.
+/// Generates the fields every page shares, so `base.html` can read `lang` and `self_path`
+/// directly.
 macro_rules! page {
     ($(#[$meta:meta])* $name:ident, $path:literal { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$meta])*
@@ -142,8 +154,6 @@ macro_rules! page {
         pub struct $name {
             /// Language of the page.
             pub lang: Lang,
-            /// Languages for the selector.
-            pub languages: Vec<(String, String)>,
             /// The page's own path, for the language selector.
             pub self_path: &'static str,
             /// The keyring fingerprint for the footer, if the page shows it.
@@ -156,7 +166,7 @@ macro_rules! page {
             #[allow(clippy::too_many_arguments)]
             /// Builds the page inside its frame.
             pub fn framed(frame: Frame, $($field: $ty),*) -> Self {
-                $name { lang: frame.lang, languages: frame.languages, self_path: frame.self_path, keyring: frame.keyring, organisation: frame.organisation, $($field),* }
+                $name { lang: frame.lang, self_path: frame.self_path, keyring: frame.keyring, organisation: frame.organisation, $($field),* }
             }
         }
     };
@@ -175,6 +185,8 @@ page!(
         regions: Vec<(&'static str, String)>,
         /// "Up to 25 MB in total."
         attachments_help: String,
+        /// What the page's script says when the server refuses the files as too large.
+        too_large: String,
         /// The keyring fingerprint the page's script checks `/api/v1/routes` against.
         keyring_fingerprint: String,
     }

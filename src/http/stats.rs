@@ -39,6 +39,8 @@ pub struct ReleaseLink {
 pub struct StatsIndexPage {
     /// The page's language.
     pub lang: Lang,
+    /// The page's own path, for the language selector.
+    pub self_path: String,
     /// The releases.
     pub releases: Vec<ReleaseLink>,
 }
@@ -90,6 +92,8 @@ pub struct ShownRow {
 pub struct StatsReleasePage {
     /// The page's language.
     pub lang: Lang,
+    /// The page's own path, for the language selector.
+    pub self_path: String,
     /// The stored release.
     pub release: Release,
     /// How it was protected, in words.
@@ -108,6 +112,8 @@ pub struct StatsReleasePage {
 pub struct StatsAboutPage {
     /// The page's language.
     pub lang: Lang,
+    /// The page's own path, for the language selector.
+    pub self_path: String,
     /// Counted statuses, in words.
     pub statuses: String,
     /// Number of countries on the list (without `other`).
@@ -169,6 +175,7 @@ fn protection(lang: &Lang, mechanism: &str, epsilon_millis: i64) -> String {
 async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     match state.store().stats_ledger().await {
         Ok(ledger) => render(&StatsIndexPage {
+            self_path: "/stats".to_owned(),
             releases: ledger
                 .into_iter()
                 .rev()
@@ -196,6 +203,7 @@ async fn about(lang: Lang) -> Response {
     };
     let (start, _) = (policy.period_starting(2025), ());
     render(&StatsAboutPage {
+        self_path: "/stats/about".to_owned(),
         statuses: policy.counted_statuses.join(", ").replace('_', " "),
         countries: policy
             .dimensions
@@ -249,6 +257,8 @@ async fn release(State(state): State<AppState>, lang: Lang, Path(name): Path<Str
         "csv" => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                // The stored release's labels are the policy's, in English.
+                (header::CONTENT_LANGUAGE, "en".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"safehold-statistics-{id}.csv\""),
@@ -257,7 +267,14 @@ async fn release(State(state): State<AppState>, lang: Lang, Path(name): Path<Str
             csv,
         )
             .into_response(),
-        "json" => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        "json" => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_LANGUAGE, "en"),
+            ],
+            json,
+        )
+            .into_response(),
         _ => match Release::from_json(&json) {
             Ok(release) => render(&page(lang, release)),
             Err(e) => {
@@ -322,6 +339,7 @@ fn page(lang: Lang, release: Release) -> StatsReleasePage {
         .map(|t| shown_table(&lang, t, intervals))
         .collect();
     StatsReleasePage {
+        self_path: format!("/stats/{}", release.id),
         lang,
         release,
         protection,

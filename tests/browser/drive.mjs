@@ -197,7 +197,7 @@ try {
     result.modeText = await page.textContent("#receipt-mode, p.mode");
     // A reply's file: its link's download name, and the bytes a click saves.
     const file = page.locator("#thread .reply-attachments a").first();
-    if (spec.js && (await file.count()) > 0) {
+    if ((await file.count()) > 0) {
       result.replyFileName = await file.getAttribute("download");
       const [download] = await Promise.all([page.waitForEvent("download"), file.click()]);
       result.replyFileBytes = readFileSync(await download.path()).toString("base64");
@@ -300,6 +300,8 @@ try {
   await page.waitForSelector("#codephrase", { state: "visible" });
   result.codephrase = (await page.textContent("#codephrase")).trim();
   result.reportId = (await page.textContent("#report-id")).trim();
+  result.notEmergency = (await page.textContent("#not-emergency")).trim();
+  result.urgentContacts = (await page.textContent("#submitted-urgent-contacts")).trim();
   // A way back to the report: the submitted page links to the receipt page.
   result.receiptLink = await page.getAttribute('main a[href^="/receipt"]', "href");
   result.submittedMode = await page.textContent("#mode, p.mode");

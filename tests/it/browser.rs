@@ -3,55 +3,18 @@
 //! no request leaves for another origin; tampering is caught. `.ci/run` installs Chromium and
 //! the npm packages and sets SAFEHOLD_REQUIRE_BROWSER=1, so there these tests cannot skip.
 
-use std::path::{Path, PathBuf};
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::common::{
     AlertEvent, AlertKind, Attachment, Author, Backend, Channel, FOLLOWUP_FORMAT, Message,
-    MessageOutcome, NewMessage, TestServer, ThreadKey, marker, open_as, open_report, random_bytes,
-    recipient_slots, repo, seal, x25519_stanzas,
+    MessageOutcome, NewMessage, TestServer, ThreadKey, browser_ready, drive_script, marker,
+    open_as, open_report, random_bytes, recipient_slots, screenshots, seal, x25519_stanzas,
 };
 
-fn browser_ready() -> bool {
-    let ready = Path::new("/usr/bin/chromium").exists()
-        && repo().join("web/node_modules/playwright-core").exists()
-        && std::process::Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok();
-    if !ready {
-        assert!(
-            std::env::var_os("SAFEHOLD_REQUIRE_BROWSER").is_none(),
-            "SAFEHOLD_REQUIRE_BROWSER is set but Chromium or web/node_modules is missing"
-        );
-        eprintln!(
-            "Chromium or web/node_modules missing: browser test skipped (run .ci/run to install)"
-        );
-    }
-    ready
-}
-
-fn screenshots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots")
-}
-
 async fn drive(spec: Value) -> Value {
-    let output = tokio::process::Command::new("node")
-        .arg(repo().join("tests/browser/drive.mjs"))
-        .arg(spec.to_string())
-        .output()
-        .await
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "browser driver failed: {}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        String::from_utf8_lossy(&output.stdout)
-    );
-    serde_json::from_slice(&output.stdout).expect("driver prints JSON")
+    drive_script("drive.mjs", spec).await
 }
 
 /// A JPEG whose Exif says where it was taken (GPS latitude 46° N).
@@ -134,6 +97,19 @@ async fn story(js: bool) {
         "{organisation}"
     );
     let id = result["reportId"].as_str().unwrap();
+    // Not an emergency service, and where to turn now, on the submitted page in both modes.
+    assert!(
+        result["notEmergency"]
+            .as_str()
+            .is_some_and(|t| t.contains("not an emergency service")),
+        "{result}"
+    );
+    assert!(
+        result["urgentContacts"]
+            .as_str()
+            .is_some_and(|t| t.contains("DEMO emergency line")),
+        "{result}"
+    );
     assert!(
         result["receiptLink"]
             .as_str()
@@ -250,7 +226,7 @@ async fn story(js: bool) {
     for r in case["route_recipients"].as_array().unwrap() {
         recipients.push(r.as_str().unwrap().parse().unwrap());
     }
-    // With a file, which the page offers for download (with JavaScript) or names (without).
+    // With a file, which the page offers for download, with JavaScript and without.
     let mut reply_message = Message::reply("en", reply_text.clone());
     reply_message.attachments = vec![Attachment::new(
         "relocation form.pdf",
@@ -321,19 +297,13 @@ async fn story(js: bool) {
     assert_eq!(back["consoleErrors"], json!([]));
     let thread_text = back["threadText"].as_str().unwrap();
     assert!(thread_text.contains(&reply_text), "{thread_text}");
-    if js {
-        assert_eq!(back["replyFileName"], "relocation form.pdf", "{back}");
-        assert_eq!(
-            back["replyFileBytes"],
-            STANDARD.encode(b"%PDF relocation form"),
-            "the link downloads the file's bytes: {back}"
-        );
-    } else {
-        assert!(
-            thread_text.contains("Files come with this message: relocation form.pdf"),
-            "{thread_text}"
-        );
-    }
+    // With JavaScript the page builds the link; without, the server put the file in the page.
+    assert_eq!(back["replyFileName"], "relocation form.pdf", "{back}");
+    assert_eq!(
+        back["replyFileBytes"],
+        STANDARD.encode(b"%PDF relocation form"),
+        "the link downloads the file's bytes: {back}"
+    );
     assert!(
         !thread_text.contains("FORGED"),
         "a reply whose MAC fails is never shown as words: {thread_text}"
@@ -346,7 +316,15 @@ async fn story(js: bool) {
         thread_text.contains("messages are missing here (how many: 1)"),
         "the removed message is pointed out: {thread_text}"
     );
-    assert!(back["statusText"].as_str().unwrap().starts_with("Received"));
+    // A caseworker has replied: the report no longer "waits for a caseworker".
+    assert!(
+        back["statusText"]
+            .as_str()
+            .unwrap()
+            .starts_with("Being assessed"),
+        "{}",
+        back["statusText"]
+    );
     if js {
         assert_eq!(
             back["markerOnWire"],

@@ -257,3 +257,28 @@ async fn a_large_upload_past_the_slots_is_refused_at_once_and_small_reports_go_o
     assert_eq!(read.status(), 400, "a slot was free again");
     server.stop().await;
 }
+
+/// The real binary fixes glibc's mmap threshold before it serves, so the buffers an upload is
+/// sealed in go back to the system when freed (`bench intake --attachment-bytes` measures it);
+/// an operator's own setting is kept.
+#[tokio::test]
+async fn the_server_returns_freed_upload_buffers_to_the_system() {
+    use crate::process::{ServerProcess, SpawnOptions};
+    let environ = |pid: u32| {
+        String::from_utf8_lossy(&std::fs::read(format!("/proc/{pid}/environ")).unwrap())
+            .split('\0')
+            .find_map(|v| v.strip_prefix("MALLOC_MMAP_THRESHOLD_=").map(str::to_owned))
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::common::fresh_database(Backend::Sqlite, dir.path()).await;
+    let server = ServerProcess::spawn(dir.path(), &url);
+    assert_eq!(environ(server.pid()).as_deref(), Some("262144"));
+    drop(server);
+    let options = SpawnOptions {
+        env: vec![("MALLOC_MMAP_THRESHOLD_".into(), "1048576".into())],
+        ..SpawnOptions::default()
+    };
+    let server = ServerProcess::spawn_with(dir.path(), &url, &options);
+    assert_eq!(environ(server.pid()).as_deref(), Some("1048576"));
+    drop(server);
+}

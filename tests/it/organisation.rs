@@ -55,6 +55,18 @@ async fn every_reporter_page_names_the_organisation_and_when_to_check_back() {
         .submit_form(&FormReport::simple("organisation notice"))
         .await;
     says_who_and_when("submitted page", &submitted.page, DEMO_NAME, when);
+    // The submitted page says this is no emergency service, and where to turn now.
+    let not_emergency = element_text(&submitted.page, "not-emergency").expect("the notice");
+    assert!(
+        not_emergency.contains("not an emergency service"),
+        "{not_emergency}"
+    );
+    let contacts = submitted
+        .page
+        .split("id=\"submitted-urgent-contacts\"")
+        .nth(1)
+        .expect("the contacts");
+    assert!(contacts.contains("DEMO emergency line"), "{contacts}");
     let (status, html, _) = server.receipt_lookup(&submitted.codephrase).await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"status\""), "{html}");

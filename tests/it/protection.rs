@@ -389,7 +389,7 @@ async fn pages_carry_strict_security_headers_and_nothing_from_elsewhere() {
 async fn the_form_is_labelled_and_translatable() {
     let server = TestServer::start(Backend::Sqlite).await;
     let html = server.get_text("/?lang=en").await;
-    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<html lang=\"en\" dir=\"ltr\">"));
     // Every visible control has a label.
     let mut rest = html.as_str();
     while let Some(at) = rest.find(" id=\"") {

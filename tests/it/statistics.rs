@@ -245,7 +245,7 @@ async fn statistics_story(backend: Backend) {
     assert_eq!(get("/stats/..%2Fetc").await.status(), 404);
     // The pages speak the request's language, from the message catalogue.
     let about = server.get_text("/stats/about?lang=en").await;
-    assert!(about.contains("<html lang=\"en\">"), "{about}");
+    assert!(about.contains("<html lang=\"en\" dir=\"ltr\">"), "{about}");
     assert!(
         about.contains(&format!("<h1>{}</h1>", english.t("stats-about-title"))),
         "{about}"

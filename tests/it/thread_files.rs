@@ -271,13 +271,27 @@ async fn a_reply_carries_files_to_the_reporter() {
     assert!(ok, "{err}");
     assert!(out.contains("relocation form.pdf"), "{out}");
 
-    // The receipt page without JavaScript says the file is there and how to get it.
+    // The receipt page without JavaScript hands the file over itself: a link that saves it.
     let (status, page, _) = server.receipt_lookup(&submitted.codephrase).await;
     assert_eq!(status, 200);
-    assert!(
-        page.contains("Files come with this message: relocation form.pdf"),
-        "{page}"
-    );
+    let link = r#"<a download="relocation form.pdf" href="data:application/octet-stream;base64,"#;
+    let at = page
+        .find(link)
+        .unwrap_or_else(|| panic!("no download link: {page}"));
+    let data = &page[at + link.len()..];
+    let data = &data[..data.find('"').unwrap()];
+    use base64::Engine;
+    let saved = base64::engine::general_purpose::STANDARD
+        .decode(
+            data.replace("&#43;", "+")
+                .replace("&#x2B;", "+")
+                .replace("&#61;", "=")
+                .replace("&#x3D;", "=")
+                .replace("&#47;", "/")
+                .replace("&#x2F;", "/"),
+        )
+        .unwrap();
+    assert_eq!(saved, b"%PDF relocation form");
 
     // A file that cannot be read stops the reply before anything is sent.
     let (ok, _, err) = server.cli_with_input(

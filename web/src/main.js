@@ -31,6 +31,63 @@ function say(element, text, kind) {
   if (kind) element.className = kind;
 }
 
+/**
+ * What to tell the reporter when a request failed: the page's own translated words for what
+ * the server's answer means (never the API's English sentence), else the status number.
+ */
+function failureText(code) {
+  const text = messages();
+  if (code === 429 || code >= 500) return text.errorUnavailable;
+  return text.sendFailed.replace("{detail}", `HTTP ${code}`);
+}
+
+/** What to tell the reporter when the request did not reach the server at all. */
+const connectionText = () => messages().connectionFailed;
+
+/**
+ * Shows the problems of a form as the server-rendered pages do: a summary at the top of the
+ * form, each problem a link to its field, and the problem again beside the field, which is
+ * marked invalid. `problems`: [field id, message]. An empty list clears them.
+ */
+function showProblems(form, problems) {
+  const text = messages();
+  form.querySelector(".error-summary")?.remove();
+  for (const old of form.querySelectorAll("p.error[data-for]")) {
+    const field = $(old.dataset.for);
+    if (field) {
+      field.removeAttribute("aria-invalid");
+      const described = (field.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== old.id);
+      if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+      else field.removeAttribute("aria-describedby");
+    }
+    old.remove();
+  }
+  if (problems.length === 0) return;
+  const summary = element("div", null, {
+    class: "error-summary",
+    id: "error-summary",
+    role: "alert",
+    "aria-labelledby": "error-summary-title",
+    tabindex: "-1",
+  });
+  const list = element("ul");
+  for (const [id, message] of problems) {
+    const item = element("li");
+    item.append(element("a", message, { href: `#${id}` }));
+    list.append(item);
+    const field = $(id);
+    if (!field) continue;
+    const note = element("p", message, { class: "error", id: `${id}-error`, "data-for": id });
+    field.before(note);
+    field.setAttribute("aria-invalid", "true");
+    const described = (field.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+    field.setAttribute("aria-describedby", [...described, note.id].join(" "));
+  }
+  summary.append(element("h2", text.errorSummaryTitle, { id: "error-summary-title" }), list);
+  form.prepend(summary);
+  summary.focus();
+}
+
 async function fetchJson(url, options) {
   const response = await fetch(url, { credentials: "omit", cache: "no-store", ...options });
   let body = null;
@@ -186,8 +243,13 @@ async function submitEncrypted(form, routes, status) {
     ),
   });
   if (!ok) {
-    const detail = body?.error?.message ?? `HTTP ${code}`;
-    say(status, text.sendFailed.replace("{detail}", detail), "error");
+    const tooLarge = code === 413 || body?.error?.code === "too_large";
+    if (tooLarge) {
+      say(status, "", "");
+      showProblems(form, [["attachments", form.dataset.tooLarge]]);
+    } else {
+      say(status, failureText(code), "error");
+    }
     return;
   }
   showReceipt(codephrase, body.id);
@@ -196,7 +258,6 @@ async function submitEncrypted(form, routes, status) {
 function showReceipt(codephrase, id) {
   const text = messages();
   const main = $("main");
-  main.replaceChildren();
   const add = (tag, content, attrs = {}) => {
     const element = document.createElement(tag);
     if (content) element.textContent = content;
@@ -204,13 +265,22 @@ function showReceipt(codephrase, id) {
     main.appendChild(element);
     return element;
   };
+  // The form's list of where to turn in immediate danger, before the form is replaced.
+  const contacts = document.querySelector("#urgent-contacts ul")?.cloneNode(true);
+  main.replaceChildren();
   add("h1", text.submittedTitle);
   add("p", text.submittedLead);
   add("p", text.submittedMode, { class: "mode", id: "mode" });
+  // Not an emergency service: where to turn now, as on the page without JavaScript.
+  add("p", text.notEmergency, { id: "not-emergency", class: "urgent" });
+  if (contacts) {
+    contacts.id = "submitted-urgent-contacts";
+    main.appendChild(contacts);
+  }
   const section = add("section", null, { class: "codephrase", "aria-labelledby": "codephrase-heading" });
   for (const [tag, content, attrs] of [
     ["h2", text.codephraseHeading, { id: "codephrase-heading" }],
-    ["p", codephrase, { class: "phrase", id: "codephrase" }],
+    ["p", codephrase, { class: "phrase", id: "codephrase", lang: "en", dir: "ltr" }],
     ["p", text.codephraseHelp, {}],
     ["p", text.codephraseWarning, { class: "warning" }],
   ]) {
@@ -219,11 +289,10 @@ function showReceipt(codephrase, id) {
     for (const [k, v] of Object.entries(attrs)) element.setAttribute(k, v);
     section.appendChild(element);
   }
-  const reference = add("p", `${text.reportIdLabel}: `);
-  const span = document.createElement("span");
-  span.id = "report-id";
-  span.textContent = id;
-  reference.appendChild(span);
+  const reference = add("dl");
+  const value = element("dd");
+  value.append(element("bdi", id, { id: "report-id", dir: "ltr" }));
+  reference.append(element("dt", text.reportIdLabel), value);
   const back = add("p");
   const link = document.createElement("a");
   link.href = `/receipt?lang=${encodeURIComponent(document.documentElement.lang || "en")}`;
@@ -256,10 +325,11 @@ async function enhanceIntake(form) {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    showProblems(form, []);
     try {
       await submitEncrypted(form, loaded.routes, status);
-    } catch (error) {
-      say(status, text.sendFailed.replace("{detail}", String(error?.message ?? error)), "error");
+    } catch {
+      say(status, connectionText(), "error");
     } finally {
       button.disabled = false;
     }
@@ -318,13 +388,18 @@ async function showThread(receipt, keys, verifier, fingerprint) {
   main.replaceChildren();
   main.append(element("h1", text.statusTitle));
   const facts = element("dl");
-  for (const [label, value, id] of [
-    [text.reportIdLabel, receipt.id, "report-id"],
-    [text.statusLabel, text[`status_${receipt.status}`] ?? receipt.status, "status"],
-    [text.receivedLabel, receipt.received_day, null],
-  ]) {
-    facts.append(element("dt", label), element("dd", value, id ? { id } : {}));
-  }
+  const reference = element("dd");
+  reference.append(element("bdi", receipt.id, { id: "report-id", dir: "ltr" }));
+  const received = element("dd");
+  received.append(element("time", receipt.received_day, { dir: "ltr", datetime: receipt.received_day }));
+  facts.append(
+    element("dt", text.reportIdLabel),
+    reference,
+    element("dt", text.statusLabel),
+    element("dd", text[`status_${receipt.status}`] ?? receipt.status, { id: "status" }),
+    element("dt", text.receivedLabel),
+    received,
+  );
   main.append(facts, element("p", text.receiptDerivation, { class: "mode", id: "receipt-mode" }));
   const thread = element("section", null, { "aria-labelledby": "thread-heading" });
   thread.append(element("h2", text.threadHeading, { id: "thread-heading" }));
@@ -347,7 +422,7 @@ async function showThread(receipt, keys, verifier, fingerprint) {
       // Not written by the reporter or the route's caseworkers: never shown as their words.
       item.className = "forged";
       item.append(
-        element("p", `${text.threadFromUnknown} · ${m.day}`, { class: "meta" }),
+        meta(text.threadFromUnknown, m.day),
         element("p", text.threadForged, { class: "warning", role: "alert" }),
       );
       list.append(item);
@@ -356,7 +431,7 @@ async function showThread(receipt, keys, verifier, fingerprint) {
     const reply = m.from === "reporter" ? null : await openReply(keys.identity, m.ciphertext);
     const body = m.from === "reporter" ? text.threadFollowupSealed : (reply?.text ?? text.threadUnreadable);
     const from = m.from === "reporter" ? text.threadFromYou : text.threadFromCaseworker;
-    item.append(element("p", `${from} · ${m.day}`, { class: "meta" }), element("p", body, { class: "text" }));
+    item.append(meta(from, m.day), element("p", body, { class: "text" }));
     if (reply?.attachments.length) item.append(replyFiles(reply.attachments));
     list.append(item);
   }
@@ -364,6 +439,13 @@ async function showThread(receipt, keys, verifier, fingerprint) {
   main.append(thread);
   main.append(followupForm(receipt, keys, verifier, fingerprint));
   main.append(consentForm(receipt, verifier));
+}
+
+/** A thread message's author and day, the day kept left to right in any language. */
+function meta(from, day) {
+  const line = element("p", `${from} · `, { class: "meta" });
+  line.append(element("time", day, { dir: "ltr", datetime: day }));
+  return line;
 }
 
 /** The reporter's consent, changeable at any time; the server is told the whole new record. */
@@ -395,12 +477,12 @@ function consentForm(receipt, verifier) {
         body: paddedBody({ receipt_verifier: verifier, consent: consentFlags(consent) }),
       });
       if (!ok) {
-        say(status, text.sendFailed.replace("{detail}", body?.error?.message ?? `HTTP ${code}`), "error");
+        say(status, failureText(code), "error");
         return;
       }
       say(status, text.consentSaved, "mode");
-    } catch (error) {
-      say(status, text.sendFailed.replace("{detail}", String(error?.message ?? error)), "error");
+    } catch {
+      say(status, connectionText(), "error");
     } finally {
       button.disabled = false;
     }
@@ -496,15 +578,15 @@ function followupForm(receipt, keys, verifier, fingerprint) {
       plaintext.fill(0);
       const { ok, status: code, body } = await postFollowup(keys, verifier, ciphertext, next);
       if (!ok) {
-        say(status, text.sendFailed.replace("{detail}", body?.error?.message ?? `HTTP ${code}`), "error");
+        say(status, failureText(code), "error");
         return;
       }
       next = body.seq + 1;
       form.elements.text.value = "";
       form.elements.attachments.value = "";
       say(status, text.followupSent, "mode");
-    } catch (error) {
-      say(status, text.sendFailed.replace("{detail}", String(error?.message ?? error)), "error");
+    } catch {
+      say(status, connectionText(), "error");
     } finally {
       button.disabled = false;
     }
@@ -519,25 +601,28 @@ async function enhanceReceipt(form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const parsed = normalizeCodephrase(form.elements.codephrase.value);
+    showProblems(form, []);
     if (parsed.error) {
       const e = parsed.error;
       const message =
         e.kind === "unknown_word"
           ? text.codephraseUnknownWord.replace("{position}", e.position)
           : text.codephraseWordCount.replace("{found}", e.found);
-      say(status, message, "error");
+      say(status, "", "");
+      showProblems(form, [["codephrase", message]]);
       return;
     }
     say(status, text.deriving, "mode");
     const keys = await deriveReceiptKeys(parsed.codephrase);
     const verifier = base64.encode(keys.lookupKey);
-    const { ok, body } = await fetchJson("/api/v1/receipt", {
+    const { ok, status: code, body } = await fetchJson("/api/v1/receipt", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ receipt_verifier: verifier }),
     });
     if (!ok) {
-      say(status, text.notFound, "error");
+      say(status, "", "");
+      showProblems(form, [["codephrase", code === 404 ? text.notFound : failureText(code)]]);
       return;
     }
     await showThread(body, keys, verifier, form.dataset.keyringFingerprint);

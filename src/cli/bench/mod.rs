@@ -105,6 +105,10 @@ pub struct IntakeArgs {
     /// The server's --max-concurrent-uploads.
     #[arg(long)]
     max_concurrent_uploads: Option<u64>,
+    /// The server to measure [default: this executable]; another build of Safehold measures an
+    /// earlier version side by side with the same load.
+    #[arg(long)]
+    server_exe: Option<PathBuf>,
     /// Upper bound on requests sent, warm-up included.
     #[arg(long, default_value_t = 1_000_000)]
     max_requests: u64,
@@ -198,7 +202,10 @@ async fn run_against(
     let recipients = usize::try_from(args.recipients)?;
     let (keys, policy, route) = choose_route(args, dir, recipients)?;
     let mut server = ServerProcess::spawn(&Launch {
-        exe: std::env::current_exe().context("cannot find the safehold executable")?,
+        exe: match &args.server_exe {
+            Some(exe) => exe.clone(),
+            None => std::env::current_exe().context("cannot find the safehold executable")?,
+        },
         dir: dir.path.clone(),
         database_url: database_url.to_owned(),
         keys,

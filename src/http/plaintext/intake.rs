@@ -39,6 +39,10 @@ pub async fn form(State(state): State<AppState>, lang: Lang, token: CsrfToken) -
             "attachments-help",
             &[("limit", human_size(state.max_body_bytes()))],
         ),
+        lang.t_with(
+            "error-too-large",
+            &[("limit", human_size(state.max_body_bytes()))],
+        ),
         state.keyring_fingerprint().to_string(),
     );
     (token, render(&page)).into_response()

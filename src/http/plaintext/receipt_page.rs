@@ -12,13 +12,17 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_csrf::CsrfToken;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::super::AppState;
 use super::super::failure::PageError;
 use super::super::followup_token;
-use super::super::pages::{Frame, MessagePage, ReceiptPage, StatusPage, ThreadEntry, render};
+use super::super::pages::{
+    Frame, MessagePage, ReceiptPage, StatusPage, ThreadEntry, ThreadFile, render,
+};
 use super::form::{FormReader, drain, unexpected_field};
 use super::receipt_keys::derive;
 use super::thread_key_seal;
@@ -28,7 +32,7 @@ use crate::crypto::receipt::ReceiptKeys;
 use crate::crypto::seal;
 use crate::domain::{AlertKind, Author, thread_gaps};
 use crate::envelope::{Attachment, Message, REPLY_FORMAT};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, human_size};
 use crate::mac::receipt_hash;
 use crate::store::{MessageOutcome, NewMessage, StoredMessage};
 
@@ -134,6 +138,7 @@ pub async fn lookup(
                 day: String::new(),
                 text: lang.t_with("thread-missing", &[("count", count.to_string())]),
                 forged: true,
+                files: Vec::new(),
             },
         );
     }
@@ -186,6 +191,9 @@ pub async fn lookup(
 /// open them), replies are decrypted with the codephrase's identity. A message whose thread
 /// MAC does not verify was not written by the reporter or the route's caseworkers (the server,
 /// or whoever holds its database, added it): it is shown as a warning, never as their words.
+/// Largest reply file carried in the page itself, as a download link.
+const MAX_INLINE_FILE_BYTES: usize = 8 * 1024 * 1024;
+
 fn thread_entry(lang: &Lang, keys: &ReceiptKeys, message: &StoredMessage) -> ThreadEntry {
     let genuine = keys.thread_key().verifies(
         &message.author,
@@ -199,6 +207,7 @@ fn thread_entry(lang: &Lang, keys: &ReceiptKeys, message: &StoredMessage) -> Thr
             day: message.day.clone(),
             text: lang.t("thread-forged"),
             forged: true,
+            files: Vec::new(),
         };
     }
     if message.author.is_reporter() {
@@ -207,30 +216,51 @@ fn thread_entry(lang: &Lang, keys: &ReceiptKeys, message: &StoredMessage) -> Thr
             day: message.day.clone(),
             text: lang.t("thread-followup-sealed"),
             forged: false,
+            files: Vec::new(),
         };
     }
-    let text = seal::decrypt(
+    let reply = seal::decrypt(
         &message.ciphertext,
         &[keys.identity() as &dyn age::Identity],
     )
     .ok()
-    .and_then(|p| Message::from_plaintext(&p, REPLY_FORMAT).ok())
-    .map(|msg| {
-        if msg.attachments.is_empty() {
-            return msg.text.clone();
-        }
-        // This page has no download link of its own (the page with JavaScript has): the
-        // reporter at least learns the files are there and how to get them.
-        let names: Vec<&str> = msg.attachments.iter().map(|a| a.name.as_str()).collect();
+    .and_then(|p| Message::from_plaintext(&p, REPLY_FORMAT).ok());
+    let Some(reply) = reply else {
+        return ThreadEntry {
+            from: lang.t("thread-from-caseworker"),
+            day: message.day.clone(),
+            text: lang.t("thread-unreadable"),
+            forged: false,
+            files: Vec::new(),
+        };
+    };
+    let mut text = reply.text.clone();
+    let (files, too_large): (Vec<&Attachment>, Vec<&Attachment>) = reply
+        .attachments
+        .iter()
+        .partition(|a| a.data.len() <= MAX_INLINE_FILE_BYTES);
+    if !too_large.is_empty() {
+        // Too large to carry in the page: the page with JavaScript downloads them.
+        let names: Vec<&str> = too_large.iter().map(|a| a.name.as_str()).collect();
         let note = lang.t_with("thread-reply-files", &[("names", names.join(", "))]);
-        format!("{}\n\n{note}", msg.text)
-    })
-    .unwrap_or_else(|| lang.t("thread-unreadable"));
+        text = format!("{text}\n\n{note}");
+    }
     ThreadEntry {
         from: lang.t("thread-from-caseworker"),
         day: message.day.clone(),
         text,
         forged: false,
+        files: files
+            .into_iter()
+            .map(|a| ThreadFile {
+                name: a.name.clone(),
+                href: format!(
+                    "data:application/octet-stream;base64,{}",
+                    STANDARD.encode(&a.data)
+                ),
+                size: human_size(a.data.len()),
+            })
+            .collect(),
     }
 }
 

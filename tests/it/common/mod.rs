@@ -13,6 +13,7 @@
 
 #![allow(dead_code)]
 
+mod browser;
 mod cases;
 mod cli;
 mod clock;
@@ -25,6 +26,7 @@ mod smtp;
 
 use std::path::{Path, PathBuf};
 
+pub use browser::{browser_ready, drive_script, screenshots};
 pub use cases::{
     CodedCase, code_args, forged_package, insert_coded_case, open_report, stand_in_report,
 };
