@@ -8,7 +8,7 @@
 //! included, removed as soon as the text is read. Anywhere else the text is read from standard
 //! input.
 
-use std::io::{BufRead, IsTerminal, Read, Seek, Write};
+use std::io::{IsTerminal, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use super::super::pinned_keyring::route_recipients;
 use super::super::staff_client::{Refused, StaffClient};
-use super::super::terminal_text::{ask, one_line, quoted, say, say_err};
+use super::super::terminal_text::{one_line, quoted, say, say_err};
 use super::show::{open_case, reply_channel};
 use crate::crypto::seal;
 use crate::domain::Author;
@@ -156,22 +156,8 @@ fn read_attachments(paths: &[PathBuf]) -> anyhow::Result<Vec<Attachment>> {
 }
 
 /// Shows the reply as the reporter will read it, with its files, and asks at the terminal
-/// (standard input if it is one, else the controlling terminal). With neither, as in a
-/// script, there is nobody to ask: not confirmed.
+/// (`cli::confirm`): with none, as in a script, there is nobody to ask and it is not confirmed.
 fn confirmed(id: &str, text: &str, attachments: &[Attachment]) -> anyhow::Result<bool> {
-    let mut terminal: Box<dyn BufRead> = if std::io::stdin().is_terminal() {
-        Box::new(std::io::stdin().lock())
-    } else {
-        match std::fs::File::open("/dev/tty") {
-            Ok(tty) => Box::new(std::io::BufReader::new(tty)),
-            Err(_) => {
-                say_err!(
-                    "The reply came on standard input and there is no terminal to confirm it on."
-                );
-                return Ok(false);
-            }
-        }
-    };
     say_err!("About to send this reply on case {id}, to the reporter and the route's caseworkers:");
     say_err!("{}", quoted(text.trim_end_matches('\n')));
     if attachments.is_empty() {
@@ -182,15 +168,7 @@ fn confirmed(id: &str, text: &str, attachments: &[Attachment]) -> anyhow::Result
             say_err!("  {} ({} bytes)", one_line(&a.name), a.size);
         }
     }
-    ask!("Send it? [y/N] ");
-    let mut answer = String::new();
-    if terminal.read_line(&mut answer).is_err() {
-        return Ok(false);
-    }
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(super::super::confirm::confirmed("Send it?"))
 }
 
 /// The user's editor command: `$VISUAL`, else `$EDITOR`.
