@@ -2,39 +2,7 @@
 //! `script`) the caseworker writes it in their editor, reads it back and answers; with no
 //! terminal to ask on, as in a script, only `--yes` sends it.
 
-use std::process::Command;
-
-use crate::common::{Backend, FormReport, TestServer, demo_identity_file, run_with_input};
-
-/// `word` for `sh`, in single quotes.
-fn sh_quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', "'\\''"))
-}
-
-/// `command` run by `wrapper` (`setsid`, `script …`): same environment and folder; with
-/// `as_shell_text`, the command line is passed as one string for `sh -c`.
-fn wrapped(wrapper: &[&str], command: &Command, as_shell_text: bool) -> Command {
-    let mut words = vec![command.get_program().to_string_lossy().into_owned()];
-    words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
-    let mut outer = Command::new(wrapper[0]);
-    outer.args(&wrapper[1..]);
-    if as_shell_text {
-        let line: Vec<String> = words.iter().map(|w| sh_quote(w)).collect();
-        outer.arg(line.join(" ")).arg("/dev/null");
-    } else {
-        outer.args(&words);
-    }
-    for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => outer.env(key, value),
-            None => outer.env_remove(key),
-        };
-    }
-    if let Some(dir) = command.get_current_dir() {
-        outer.current_dir(dir);
-    }
-    outer
-}
+use crate::common::{Backend, FormReport, TestServer, demo_identity_file, run_with_input, wrapped};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_is_shown_and_sent_only_once_confirmed() {
@@ -51,7 +19,7 @@ async fn a_reply_is_shown_and_sent_only_once_confirmed() {
 
     // Piped in with no terminal to confirm on (setsid: no controlling terminal): refused.
     let (ok, out, err) = run_with_input(
-        &mut wrapped(&["setsid", "-w"], &reply(&[]), false),
+        &mut wrapped(&["setsid", "-w"], &reply(&[])),
         "We will call you.",
     );
     assert!(!ok, "{out}{err}");
@@ -76,7 +44,7 @@ async fn a_reply_is_shown_and_sent_only_once_confirmed() {
         let mut command = reply(&[]);
         command.env("EDITOR", &editor).env_remove("VISUAL");
         run_with_input(
-            &mut wrapped(&["script", "-q", "-e", "-c"], &command, true),
+            &mut wrapped(&["script", "-q", "-e", "-c"], &command),
             answer,
         )
     };

@@ -81,9 +81,15 @@ pub fn wrapped(wrapper: &[&str], command: &Command) -> Command {
 impl TestServer {
     /// `safehold stats ARGS` against the server's database, keys and policy.
     pub fn stats_command(&self, args: &[&str]) -> Command {
+        self.operator_command("stats", args)
+    }
+
+    /// `safehold SUBCOMMAND ARGS` as the operator runs it on the server's machine: with the
+    /// server's database, keys and policy.
+    fn operator_command(&self, subcommand: &str, args: &[&str]) -> Command {
         let mut command = safehold_command();
         command
-            .arg("stats")
+            .arg(subcommand)
             .args(args)
             .args(["--database-url", &self.config.database_url])
             .arg("--keys")
@@ -185,17 +191,7 @@ impl TestServer {
 
     /// `safehold admin ARGS` with the server's database, keys and policy.
     pub fn admin_command(&self, args: &[&str]) -> Command {
-        let mut command = safehold_command();
-        command
-            .arg("admin")
-            .args(args)
-            .args(["--database-url", &self.config.database_url])
-            .arg("--keys")
-            .arg(&self.config.keys)
-            .arg("--policy")
-            .arg(&self.config.policy)
-            .arg("--demo");
-        command
+        self.operator_command("admin", args)
     }
 
     /// Runs `safehold admin ARGS` against the server's database, keys and policy.
