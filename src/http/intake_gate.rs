@@ -57,6 +57,7 @@ impl SharedIntake {
     /// budget, shared with the other classes that spend it.
     pub fn new(
         config: &ServeConfig,
+        key: ClientIp,
         global: Option<Arc<Global>>,
         tickets: Arc<IntakeTickets>,
     ) -> SharedIntake {
@@ -71,7 +72,7 @@ impl SharedIntake {
                 waiting: running.saturating_mul(WAITING_PER_RUNNING),
                 max_wait: MAX_QUEUE_WAIT,
             }),
-            key: ClientIp::new(&config.trusted_proxies),
+            key,
         }
     }
 

@@ -230,32 +230,22 @@ pub fn per_client(per_minute: u32, key: &ClientIp) -> Option<Arc<PerClient>> {
 
 /// A global limiter of `per_minute` requests, or none when it is 0 (the urgent budget).
 pub fn global_per_minute(per_minute: u32) -> Option<Arc<Global>> {
-    (per_minute > 0)
-        .then(|| {
-            GovernorConfigBuilder::default()
-                .key_extractor(GlobalKeyExtractor)
-                .period(
-                    Duration::from_millis(60_000 / u64::from(per_minute))
-                        .max(Duration::from_nanos(1)),
-                )
-                .burst_size(per_minute)
-                .finish()
-                .map(Arc::new)
-        })
-        .flatten()
+    global_every(Duration::from_secs(60), per_minute)
 }
 
 /// Builds the global limiter, or none when `per_second` is 0.
 pub fn global(per_second: u32) -> Option<Arc<Global>> {
-    (per_second > 0)
+    global_every(Duration::from_secs(1), per_second)
+}
+
+/// `count` requests per `window` over everyone, as a bucket that refills evenly.
+fn global_every(window: Duration, count: u32) -> Option<Arc<Global>> {
+    (count > 0)
         .then(|| {
             GovernorConfigBuilder::default()
                 .key_extractor(GlobalKeyExtractor)
-                .period(
-                    Duration::from_nanos(1_000_000_000 / u64::from(per_second))
-                        .max(Duration::from_nanos(1)),
-                )
-                .burst_size(per_second)
+                .period((window / count).max(Duration::from_nanos(1)))
+                .burst_size(count)
                 .finish()
                 .map(Arc::new)
         })

@@ -53,7 +53,7 @@ impl Traffic {
         // Reads are cheap and never spend the submissions' global budget: they have their own.
         let reads = ratelimit::global(limits.global_per_second.saturating_mul(10));
         let page = Limit::per_minute(0, key.clone(), reads.map(|r| (r, Admission::Any)));
-        let intake = SharedIntake::new(config, global, state.intake_tickets().clone());
+        let intake = SharedIntake::new(config, key.clone(), global, state.intake_tickets().clone());
         let form_intake = intake.gate(limits.form_per_minute);
         let api_intake = intake.gate(limits.api_per_minute);
         spawn_limiter_cleanup(

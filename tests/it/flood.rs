@@ -23,6 +23,15 @@ async fn post_form(
     } else {
         report.multipart(&session.token)
     };
+    post_multipart(server, session, form).await
+}
+
+/// `form` posted to `/report` with `session`'s CSRF cookie: (status, page).
+async fn post_multipart(
+    server: &TestServer,
+    session: &crate::common::FormSession,
+    form: reqwest::multipart::Form,
+) -> (u16, String) {
     let response = server
         .client()
         .post(server.endpoint("/report"))
@@ -135,16 +144,8 @@ async fn a_filled_honeypot_is_refused_before_it_spends_anything() {
         let form = FormReport::simple("a bot's text")
             .multipart(&session.token)
             .text("website", "http://spam.example");
-        let response = server
-            .client()
-            .post(server.endpoint("/report"))
-            .header("cookie", &session.cookie)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
-        let page = response.text().await.unwrap();
+        let (status, page) = post_multipart(&server, &session, form).await;
+        assert_eq!(status, 422);
         assert!(page.contains("Leave this empty"), "{page}");
     }
     assert_eq!(server.store.count_reports().await.unwrap(), before);

@@ -25,6 +25,7 @@ use clap::{Args, ValueEnum};
 use super::bodies::{FormPost, open_form_session};
 use super::load::Plan;
 use super::procfs::{CpuUse, TICKS_PER_SECOND, read_vm_hwm_kib, sample_cpu};
+use super::report::percentile;
 use super::setup::{FormAnswers, TempDir};
 use crate::cli::terminal_text::say;
 use crate::server_process::{Launch, ServerProcess};
@@ -290,14 +291,13 @@ impl FloodSummary {
         cpu: CpuUse,
         server_hwm_kib: Option<u64>,
     ) -> FloodSummary {
-        let mut latencies: Vec<f64> = outcomes.iter().map(|(_, ms)| *ms).collect();
-        latencies.sort_by(f64::total_cmp);
-        let percentile = |p: f64| {
-            (!latencies.is_empty()).then(|| {
-                let rank = (p / 100.0 * latencies.len() as f64).ceil() as usize;
-                latencies[rank.clamp(1, latencies.len()) - 1]
-            })
-        };
+        // In microseconds, for the intake benchmark's nearest-rank percentile.
+        let mut latencies: Vec<u64> = outcomes
+            .iter()
+            .map(|(_, ms)| (ms * 1000.0) as u64)
+            .collect();
+        latencies.sort_unstable();
+        let ms = |micros: Option<u64>| micros.map(|m| m as f64 / 1000.0);
         let mut reporter_statuses = BTreeMap::new();
         for (status, _) in &outcomes {
             *reporter_statuses.entry(*status).or_insert(0) += 1;
@@ -311,9 +311,9 @@ impl FloodSummary {
             attempts: outcomes.len(),
             accepted: outcomes.iter().filter(|(s, _)| *s == 201).count(),
             reporter_statuses,
-            p50_ms: percentile(50.0),
-            p99_ms: percentile(99.0),
-            max_ms: latencies.last().copied(),
+            p50_ms: ms(percentile(&latencies, 50.0)),
+            p99_ms: ms(percentile(&latencies, 99.0)),
+            max_ms: ms(latencies.last().copied()),
             server_cpu_secs: cpu.server_total as f64 / TICKS_PER_SECOND,
             machine_busy: if cpu.machine_total == 0 {
                 0.0

@@ -12,7 +12,7 @@ use super::setup::ChosenRoute;
 use super::{IntakeArgs, Mode};
 
 /// The nearest-rank percentile `p` (0 < p ≤ 100) of sorted values.
-fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
+pub(super) fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
     if sorted.is_empty() {
         return None;
     }
